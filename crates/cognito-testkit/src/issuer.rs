@@ -1,0 +1,482 @@
+//! [`TestIssuer`]: a running local user pool, its builder, and the state its server shares.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::task::AbortHandle;
+
+use crate::client::ClientRegistration;
+use crate::conn::KillableListener;
+use crate::faults::{Fault, FaultSlot};
+use crate::jwks::KeyRing;
+use crate::keys::{self, KeyKind, SigningKey};
+use crate::server;
+use crate::token::{self, TokenBuilder};
+
+/// The pool id of an issuer started with [`TestIssuer::start`].
+pub const DEFAULT_POOL_ID: &str = "local-1_TestPool1";
+/// The app client id user tokens carry unless told otherwise (26 lowercase alphanumerics, like
+/// Cognito's).
+pub const DEFAULT_CLIENT_ID: &str = "3testkitdefaultappclient00";
+/// The `username` of user tokens unless told otherwise.
+pub const DEFAULT_USERNAME: &str = "test-user";
+
+/// Locks `mutex`, ignoring poisoning: the data behind these locks stays consistent between
+/// statements, and a panicking test thread must not take the issuer down with it.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What the HTTP handlers, the token builders and the issuer handle share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) pool_id: String,
+    pub(crate) base_url: String,
+    pub(crate) issuer_url: String,
+    pub(crate) default_client_id: String,
+    pub(crate) default_sub: String,
+    pub(crate) keys: Mutex<KeyRing>,
+    pub(crate) clients: Mutex<HashMap<String, ClientRegistration>>,
+    pub(crate) jwks_max_age: Mutex<Option<Duration>>,
+    pub(crate) jwks_fault: FaultSlot,
+    pub(crate) discovery_fault: FaultSlot,
+    pub(crate) token_fault: FaultSlot,
+    pub(crate) jwks_requests: AtomicU64,
+    pub(crate) discovery_requests: AtomicU64,
+    pub(crate) token_requests: AtomicU64,
+}
+
+impl Shared {
+    fn key(&self, kid: &str) -> Option<Arc<SigningKey>> {
+        lock(&self.keys).find(kid)
+    }
+}
+
+/// A local issuer that behaves like an Amazon Cognito user pool, served over HTTP on loopback.
+///
+/// It serves, under its [`base_url`](Self::base_url):
+/// - `GET /{pool_id}/.well-known/jwks.json`: the published keys;
+/// - `GET /{pool_id}/.well-known/openid-configuration`: OIDC discovery;
+/// - `POST /oauth2/token`: the `client_credentials` grant for [registered
+///   clients](Self::register_client).
+///
+/// It mints Cognito-shaped tokens ([`access_token`](Self::access_token),
+/// [`client_credentials_token`](Self::client_credentials_token), [`id_token`](Self::id_token)),
+/// rotates and removes keys, injects [`Fault`]s and counts the requests it serves.
+///
+/// Cloning is cheap and shares the same server; the server stops when the last clone is dropped
+/// or on [`shutdown`](Self::shutdown). It runs on the Tokio runtime that started it.
+#[derive(Clone, Debug)]
+pub struct TestIssuer {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    server: AbortHandle,
+    stopped: Arc<AtomicBool>,
+}
+
+impl Inner {
+    fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        self.server.abort();
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Configures a [`TestIssuer`] before it starts. From [`TestIssuer::builder`]; finish with
+/// [`start`](Self::start).
+#[derive(Debug, Clone)]
+pub struct TestIssuerBuilder {
+    pool_id: String,
+    addr: SocketAddr,
+    default_client_id: String,
+    key_kind: KeyKind,
+    clients: Vec<ClientRegistration>,
+    jwks_max_age: Option<Duration>,
+}
+
+impl Default for TestIssuerBuilder {
+    fn default() -> Self {
+        TestIssuerBuilder {
+            pool_id: DEFAULT_POOL_ID.to_owned(),
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            default_client_id: DEFAULT_CLIENT_ID.to_owned(),
+            key_kind: KeyKind::Rsa2048,
+            clients: Vec::new(),
+            jwks_max_age: None,
+        }
+    }
+}
+
+impl TestIssuerBuilder {
+    /// The user pool id, `{region}_{alphanumerics}` (default [`DEFAULT_POOL_ID`]). It is the
+    /// last segment of the issuer URL and must not contain `/`.
+    pub fn pool_id(mut self, pool_id: impl Into<String>) -> Self {
+        self.pool_id = pool_id.into();
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, a free port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// The app client id user access tokens (`client_id`) and ID tokens (`aud`) carry unless
+    /// told otherwise (default [`DEFAULT_CLIENT_ID`]).
+    pub fn default_client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.default_client_id = client_id.into();
+        self
+    }
+
+    /// The kind of the initial signing key (default [`KeyKind::Rsa2048`], as Cognito).
+    pub fn signing_key_kind(mut self, kind: KeyKind) -> Self {
+        self.key_kind = kind;
+        self
+    }
+
+    /// Registers an app client with `/oauth2/token`. Call once per client.
+    pub fn client(mut self, client: ClientRegistration) -> Self {
+        self.clients.push(client);
+        self
+    }
+
+    /// Sends `Cache-Control: max-age=N` with the JWKS (default: no `Cache-Control`).
+    pub fn jwks_max_age(mut self, max_age: Option<Duration>) -> Self {
+        self.jwks_max_age = max_age;
+        self
+    }
+
+    /// Binds, generates the first key and starts serving on the current Tokio runtime.
+    ///
+    /// # Panics
+    /// If the address cannot be bound; see [`try_start`](Self::try_start).
+    pub async fn start(self) -> TestIssuer {
+        let addr = self.addr;
+        match self.try_start().await {
+            Ok(issuer) => issuer,
+            Err(err) => panic!("cognito-testkit: cannot start the test issuer on {addr}: {err}"),
+        }
+    }
+
+    /// Like [`start`](Self::start), returning the bind error instead of panicking.
+    pub async fn try_start(self) -> io::Result<TestIssuer> {
+        let listener = TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let kind = self.key_kind;
+        let first = tokio::task::spawn_blocking(move || SigningKey::generate(kind))
+            .await
+            .map_err(io::Error::other)?;
+        let base_url = format!("http://{addr}");
+        let shared = Arc::new(Shared {
+            issuer_url: format!("{base_url}/{}", self.pool_id),
+            base_url,
+            pool_id: self.pool_id,
+            default_client_id: self.default_client_id,
+            default_sub: keys::uuid_v4(),
+            keys: Mutex::new(KeyRing::new(first)),
+            clients: Mutex::new(
+                self.clients
+                    .into_iter()
+                    .map(|c| (c.client_id().to_owned(), c))
+                    .collect(),
+            ),
+            jwks_max_age: Mutex::new(self.jwks_max_age),
+            jwks_fault: FaultSlot::default(),
+            discovery_fault: FaultSlot::default(),
+            token_fault: FaultSlot::default(),
+            jwks_requests: AtomicU64::new(0),
+            discovery_requests: AtomicU64::new(0),
+            token_requests: AtomicU64::new(0),
+        });
+        let stopped = Arc::new(AtomicBool::new(false));
+        let listener = KillableListener::new(listener, stopped.clone());
+        let server = tokio::spawn(server::serve(listener, shared.clone())).abort_handle();
+        tracing::debug!(%addr, pool_id = %shared.pool_id, "test issuer started");
+        Ok(TestIssuer {
+            inner: Arc::new(Inner {
+                shared,
+                addr,
+                server,
+                stopped,
+            }),
+        })
+    }
+}
+
+impl TestIssuer {
+    /// Starts an issuer for pool [`DEFAULT_POOL_ID`] on `127.0.0.1:0` with one RSA-2048 key.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound.
+    pub async fn start() -> TestIssuer {
+        TestIssuerBuilder::default().start().await
+    }
+
+    /// A builder for an issuer with another pool id, clients, key kind or JWKS caching.
+    pub fn builder() -> TestIssuerBuilder {
+        TestIssuerBuilder::default()
+    }
+
+    fn shared(&self) -> &Arc<Shared> {
+        &self.inner.shared
+    }
+
+    /// Stops serving: the listener closes and open connections fail their next request. Tokens
+    /// can still be minted.
+    pub fn shutdown(&self) {
+        self.inner.stop();
+    }
+
+    /// The user pool id, e.g. `local-1_TestPool1`.
+    pub fn pool_id(&self) -> &str {
+        &self.shared().pool_id
+    }
+
+    /// The region part of the pool id (before the first `_`).
+    pub fn region(&self) -> &str {
+        let pool = self.pool_id();
+        pool.split_once('_').map_or(pool, |(region, _)| region)
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.inner.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.shared().base_url.clone()
+    }
+
+    /// `http://127.0.0.1:PORT/{pool_id}`: the `iss` of every token minted here.
+    pub fn issuer_url(&self) -> String {
+        self.shared().issuer_url.clone()
+    }
+
+    /// `{issuer_url}/.well-known/jwks.json`.
+    pub fn jwks_url(&self) -> String {
+        format!("{}/.well-known/jwks.json", self.shared().issuer_url)
+    }
+
+    /// `{issuer_url}/.well-known/openid-configuration`.
+    pub fn discovery_url(&self) -> String {
+        format!("{}/.well-known/openid-configuration", self.shared().issuer_url)
+    }
+
+    /// `{base_url}/oauth2/token`.
+    pub fn token_endpoint(&self) -> String {
+        format!("{}/oauth2/token", self.shared().base_url)
+    }
+
+    /// The app client id user tokens carry by default.
+    pub fn default_client_id(&self) -> &str {
+        &self.shared().default_client_id
+    }
+
+    /// The `sub` of this issuer's default user (stable for the issuer's lifetime).
+    pub fn default_sub(&self) -> &str {
+        &self.shared().default_sub
+    }
+
+    /// A verifier builder that trusts this issuer (loopback `http` is allowed by the verifier).
+    pub fn verifier(&self) -> cognito_verify::VerifierBuilder {
+        cognito_verify::CognitoVerifier::builder().issuer(self.issuer_url())
+    }
+
+    /// A user access token: `sub`, `iss`, `client_id`, `token_use: "access"`,
+    /// `scope: "aws.cognito.signin.user.admin"`, `auth_time`, `iat`, `exp` (+1 h), `jti`,
+    /// `username`, `version: 2`, `event_id`, `origin_jti`. No `aud`.
+    pub fn access_token(&self) -> TokenBuilder {
+        TokenBuilder::access(self.shared().clone())
+    }
+
+    /// A client-credentials (M2M) access token for `client_id`: `sub` = `client_id`, no
+    /// `username`, no groups, no scope until [`TokenBuilder::scopes`] sets one.
+    pub fn client_credentials_token(&self, client_id: &str) -> TokenBuilder {
+        TokenBuilder::client_credentials(self.shared().clone(), client_id)
+    }
+
+    /// An ID token: `sub`, `aud` (the default client id), `iss`, `token_use: "id"`,
+    /// `cognito:username`, `auth_time`, `iat`, `exp`, `at_hash`, `email`, `email_verified`,
+    /// `jti`, `origin_jti`, `event_id`.
+    pub fn id_token(&self) -> TokenBuilder {
+        TokenBuilder::id(self.shared().clone())
+    }
+
+    /// Signs arbitrary header and payload bytes with the current signing key and returns the
+    /// compact JWS (`base64url(header).base64url(payload).base64url(signature)`, no padding).
+    /// The bytes need not be JSON; for RSA keys an `"alg": "RS384"`/`"RS512"` in a JSON header
+    /// selects that digest.
+    pub fn sign_raw(&self, header_json: &[u8], payload: &[u8]) -> String {
+        let key = lock(&self.shared().keys).signing();
+        token::compact(&key, header_json, payload)
+    }
+
+    /// The `kid` new tokens are signed with.
+    pub fn signing_kid(&self) -> String {
+        lock(&self.shared().keys).signing().kid().to_owned()
+    }
+
+    /// Generates a key of `kind` and publishes it in the JWKS; it does not sign until chosen
+    /// with [`set_signing_kid`](Self::set_signing_kid) or
+    /// [`TokenBuilder::signed_with_kid`]. Returns its `kid`.
+    pub fn add_key(&self, kind: KeyKind) -> String {
+        let key = SigningKey::generate(kind);
+        let kid = key.kid().to_owned();
+        lock(&self.shared().keys).insert(key);
+        kid
+    }
+
+    /// Adds an RSA-2048 key, publishes it and makes it the signing key. Older keys stay
+    /// published. Returns the new `kid`.
+    pub fn rotate_key(&self) -> String {
+        let kid = self.add_key(KeyKind::Rsa2048);
+        self.set_signing_kid(&kid);
+        kid
+    }
+
+    /// Makes a generated key (published or not) the signing key.
+    ///
+    /// # Panics
+    /// If no key with this `kid` was generated by this issuer.
+    pub fn set_signing_kid(&self, kid: &str) {
+        assert!(
+            lock(&self.shared().keys).set_signing(kid),
+            "cognito-testkit: no key with kid {kid:?}"
+        );
+    }
+
+    /// Stops signing with `kid` but keeps it in the JWKS. If it was the signing key, the most
+    /// recently added published key that is not retired takes over, or a new RSA-2048 key is
+    /// generated and published. Unknown `kid`s are ignored.
+    pub fn retire_key(&self, kid: &str) {
+        if lock(&self.shared().keys).retire(kid) {
+            return;
+        }
+        let key = SigningKey::generate(KeyKind::Rsa2048);
+        let new_kid = key.kid().to_owned();
+        let mut ring = lock(&self.shared().keys);
+        ring.insert(key);
+        ring.set_signing(&new_kid);
+    }
+
+    /// Removes `kid` from the JWKS (generated keys and raw JWKs alike). The key still exists: it
+    /// keeps signing if it was the signing key, and [`TokenBuilder::signed_with_kid`] can use
+    /// it, which is how tokens with an unknown `kid` are made.
+    pub fn remove_key(&self, kid: &str) {
+        lock(&self.shared().keys).remove(kid);
+    }
+
+    /// Publishes an arbitrary JSON value as one more entry of the JWKS `keys` array (for
+    /// malformed-key tests: missing `n`, `use: "enc"`, wrong `kty`...).
+    pub fn publish_raw_jwk(&self, jwk: Value) {
+        lock(&self.shared().keys).publish_raw(jwk);
+    }
+
+    /// The public JWK of a generated key (published or not), or of a published raw JWK.
+    pub fn public_jwk(&self, kid: &str) -> Option<Value> {
+        lock(&self.shared().keys).public_jwk(kid)
+    }
+
+    /// The JWKS document currently served.
+    pub fn jwks(&self) -> Value {
+        lock(&self.shared().keys).jwks()
+    }
+
+    /// The `kid`s currently published, in JWKS order.
+    pub fn published_kids(&self) -> Vec<String> {
+        lock(&self.shared().keys).published_kids()
+    }
+
+    /// The PKCS#1 `RSAPublicKey` DER of an RSA key (what an HS256 "key confusion" attacker
+    /// would use as the HMAC secret). `None` for unknown `kid`s and non-RSA keys.
+    pub fn rsa_public_key_der(&self, kid: &str) -> Option<Vec<u8>> {
+        self.shared().key(kid)?.rsa_public_key_der()
+    }
+
+    /// The public key of any generated key as PEM (`-----BEGIN PUBLIC KEY-----`, X.509
+    /// `SubjectPublicKeyInfo`).
+    pub fn public_key_pem(&self, kid: &str) -> Option<String> {
+        let der = self.shared().key(kid)?.public_key_spki_der().ok()?;
+        Some(keys::pem("PUBLIC KEY", &der))
+    }
+
+    /// Registers (or replaces) an app client for `/oauth2/token`.
+    pub fn register_client(&self, client: ClientRegistration) {
+        lock(&self.shared().clients).insert(client.client_id().to_owned(), client);
+    }
+
+    /// Sets or clears `Cache-Control: max-age` on JWKS responses.
+    pub fn set_jwks_max_age(&self, max_age: Option<Duration>) {
+        *lock(&self.shared().jwks_max_age) = max_age;
+    }
+
+    /// Applies `fault` to every JWKS request until cleared with `None`.
+    pub fn set_jwks_fault(&self, fault: Option<Fault>) {
+        self.shared().jwks_fault.set(fault);
+    }
+
+    /// Applies `fault` to the next `n` JWKS requests only.
+    pub fn set_jwks_fault_for(&self, fault: Fault, n: u64) {
+        self.shared().jwks_fault.set_for(fault, n);
+    }
+
+    /// Applies `fault` to every `/oauth2/token` request until cleared with `None`.
+    pub fn set_token_fault(&self, fault: Option<Fault>) {
+        self.shared().token_fault.set(fault);
+    }
+
+    /// Applies `fault` to the next `n` `/oauth2/token` requests only.
+    pub fn set_token_fault_for(&self, fault: Fault, n: u64) {
+        self.shared().token_fault.set_for(fault, n);
+    }
+
+    /// Applies `fault` to every discovery request until cleared with `None`.
+    pub fn set_discovery_fault(&self, fault: Option<Fault>) {
+        self.shared().discovery_fault.set(fault);
+    }
+
+    /// Applies `fault` to the next `n` discovery requests only.
+    pub fn set_discovery_fault_for(&self, fault: Fault, n: u64) {
+        self.shared().discovery_fault.set_for(fault, n);
+    }
+
+    /// JWKS requests received (faulted ones included) since start or the last reset.
+    pub fn jwks_requests(&self) -> u64 {
+        self.shared().jwks_requests.load(Ordering::SeqCst)
+    }
+
+    /// `/oauth2/token` requests received (faulted ones included).
+    pub fn token_requests(&self) -> u64 {
+        self.shared().token_requests.load(Ordering::SeqCst)
+    }
+
+    /// Discovery requests received (faulted ones included).
+    pub fn discovery_requests(&self) -> u64 {
+        self.shared().discovery_requests.load(Ordering::SeqCst)
+    }
+
+    /// Sets all request counters back to zero.
+    pub fn reset_counters(&self) {
+        let shared = self.shared();
+        shared.jwks_requests.store(0, Ordering::SeqCst);
+        shared.token_requests.store(0, Ordering::SeqCst);
+        shared.discovery_requests.store(0, Ordering::SeqCst);
+    }
+}

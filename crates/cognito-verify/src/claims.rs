@@ -1,0 +1,395 @@
+//! The verified claims of a Cognito token.
+//!
+//! [`Claims`] is what verification hands out: a cheap-to-clone shared handle (`Arc`) to a
+//! [`CognitoClaims`], which holds the standard Cognito claims with their types checked, plus
+//! user-defined claims of type `C`.
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use crate::error::VerifyError;
+
+/// Verified claims: a shared handle, cheap to clone, that dereferences to [`CognitoClaims`].
+///
+/// ```
+/// # fn show(claims: cognito_verify::Claims) {
+/// println!("{} from client {:?}", claims.sub, claims.client_id);
+/// if claims.scopes.contains("transactions/post") { /* ... */ }
+/// if claims.in_group("admin") { /* ... */ }
+/// # }
+/// ```
+pub struct Claims<C = NoCustomClaims>(Arc<CognitoClaims<C>>);
+
+impl<C> Claims<C> {
+    pub(crate) fn new(claims: CognitoClaims<C>) -> Self {
+        Claims(Arc::new(claims))
+    }
+}
+
+impl<C> Clone for Claims<C> {
+    fn clone(&self) -> Self {
+        Claims(Arc::clone(&self.0))
+    }
+}
+
+impl<C> Deref for Claims<C> {
+    type Target = CognitoClaims<C>;
+    fn deref(&self) -> &CognitoClaims<C> {
+        &self.0
+    }
+}
+
+impl<C: fmt::Debug> fmt::Debug for Claims<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The claims of a verified Cognito access or ID token.
+///
+/// Fields Cognito always sets for the accepted token kinds are plain values; the others are
+/// `Option`. `iss`, `token_use`, the client and `exp` have been checked by the time you see
+/// them.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CognitoClaims<C = NoCustomClaims> {
+    /// The subject: the user's id, or the app client id for client-credentials tokens.
+    pub sub: String,
+    /// The issuer, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123`.
+    pub iss: String,
+    /// `access` or `id`.
+    pub token_use: String,
+    /// The app client, on access tokens.
+    pub client_id: Option<String>,
+    /// The audience (the app client), on ID tokens.
+    pub aud: Option<String>,
+    /// OAuth scopes (`scope`, space separated), on access tokens.
+    pub scopes: ScopeSet,
+    /// `cognito:groups`.
+    pub groups: Vec<String>,
+    /// `username` (access tokens).
+    pub username: Option<String>,
+    /// `cognito:username` (ID tokens).
+    pub cognito_username: Option<String>,
+    /// `email` (ID tokens).
+    pub email: Option<String>,
+    /// `auth_time`: when the user authenticated, seconds since the Unix epoch.
+    pub auth_time: Option<i64>,
+    /// `iat`: when the token was issued, seconds since the Unix epoch.
+    pub iat: Option<i64>,
+    /// `exp`: when the token expires, seconds since the Unix epoch.
+    pub exp: i64,
+    /// `nbf`: not valid before, seconds since the Unix epoch (Cognito does not set it).
+    pub nbf: Option<i64>,
+    /// `jti`: the token's unique id.
+    pub jti: Option<String>,
+    /// `origin_jti`: the id of the authentication event the token descends from.
+    pub origin_jti: Option<String>,
+    /// `event_id`.
+    pub event_id: Option<String>,
+    /// `version` (2 for current Cognito access tokens).
+    pub version: Option<i64>,
+    /// User-defined claims, parsed from the same payload.
+    pub custom: C,
+}
+
+impl<C> CognitoClaims<C> {
+    /// The user's name: `username` on access tokens, `cognito:username` on ID tokens.
+    pub fn user_name(&self) -> Option<&str> {
+        self.username.as_deref().or(self.cognito_username.as_deref())
+    }
+
+    /// The app client the token was issued to: `client_id`, or `aud` for ID tokens.
+    pub fn client(&self) -> Option<&str> {
+        self.client_id.as_deref().or(self.aud.as_deref())
+    }
+
+    /// Whether `cognito:groups` contains `group`.
+    pub fn in_group(&self, group: &str) -> bool {
+        self.groups.iter().any(|g| g == group)
+    }
+}
+
+/// A token's OAuth scopes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScopeSet(BTreeSet<String>);
+
+impl ScopeSet {
+    /// Whether the set contains `scope`.
+    pub fn contains(&self, scope: &str) -> bool {
+        self.0.contains(scope)
+    }
+
+    /// Whether the set contains at least one of `scopes`.
+    pub fn contains_any<S: AsRef<str>>(&self, scopes: &[S]) -> bool {
+        scopes.iter().any(|s| self.contains(s.as_ref()))
+    }
+
+    /// Whether the set contains every one of `scopes`.
+    pub fn contains_all<S: AsRef<str>>(&self, scopes: &[S]) -> bool {
+        scopes.iter().all(|s| self.contains(s.as_ref()))
+    }
+
+    /// The scopes, in lexical order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
+    /// The number of scopes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no scopes.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<S: Into<String>> FromIterator<S> for ScopeSet {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        ScopeSet(iter.into_iter().map(Into::into).collect())
+    }
+}
+
+/// The default for the custom-claims parameter: no user-defined claims.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoCustomClaims;
+
+impl<'de> Deserialize<'de> for NoCustomClaims {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        IgnoredAny::deserialize(deserializer).map(|_| NoCustomClaims)
+    }
+}
+
+/// Parse a verified payload into claims, checking the JSON type of each standard claim.
+pub(crate) fn parse<C: DeserializeOwned>(payload: &[u8]) -> Result<CognitoClaims<C>, VerifyError> {
+    let failed_claim = Cell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(payload);
+    let standard = StandardSeed { failed_claim: &failed_claim }
+        .deserialize(&mut de)
+        .and_then(|standard| de.end().map(|()| standard));
+    let standard = match standard {
+        Ok(standard) => standard,
+        Err(_) => {
+            return Err(match failed_claim.get() {
+                Some((claim, expected)) => VerifyError::InvalidClaim { claim, expected },
+                None => VerifyError::MalformedPayload("not a JSON object with unique members"),
+            });
+        }
+    };
+    // User-defined claims come from a second pass: `#[serde(flatten)]` would buffer every
+    // claim, which costs more than reading the payload twice.
+    let custom = serde_json::from_slice::<C>(payload)
+        .map_err(|_| VerifyError::MalformedPayload("custom claims do not match their type"))?;
+    standard.into_claims(custom)
+}
+
+#[derive(Default)]
+struct Standard {
+    sub: Option<String>,
+    iss: Option<String>,
+    token_use: Option<String>,
+    client_id: Option<String>,
+    aud: Option<String>,
+    scope: Option<String>,
+    groups: Option<Vec<String>>,
+    username: Option<String>,
+    cognito_username: Option<String>,
+    email: Option<String>,
+    auth_time: Option<i64>,
+    iat: Option<i64>,
+    exp: Option<i64>,
+    nbf: Option<i64>,
+    jti: Option<String>,
+    origin_jti: Option<String>,
+    event_id: Option<String>,
+    version: Option<i64>,
+}
+
+impl Standard {
+    fn into_claims<C>(self, custom: C) -> Result<CognitoClaims<C>, VerifyError> {
+        Ok(CognitoClaims {
+            sub: self.sub.ok_or(VerifyError::MissingClaim("sub"))?,
+            iss: self.iss.ok_or(VerifyError::MissingClaim("iss"))?,
+            token_use: self.token_use.ok_or(VerifyError::MissingClaim("token_use"))?,
+            client_id: self.client_id,
+            aud: self.aud,
+            scopes: self.scope.map(|s| s.split_ascii_whitespace().collect()).unwrap_or_default(),
+            groups: self.groups.unwrap_or_default(),
+            username: self.username,
+            cognito_username: self.cognito_username,
+            email: self.email,
+            auth_time: self.auth_time,
+            iat: self.iat,
+            exp: self.exp.ok_or(VerifyError::MissingClaim("exp"))?,
+            nbf: self.nbf,
+            jti: self.jti,
+            origin_jti: self.origin_jti,
+            event_id: self.event_id,
+            version: self.version,
+            custom,
+        })
+    }
+}
+
+/// Deserializes [`Standard`], recording which claim had the wrong type.
+struct StandardSeed<'a> {
+    failed_claim: &'a Cell<Option<(&'static str, &'static str)>>,
+}
+
+impl<'de> DeserializeSeed<'de> for StandardSeed<'_> {
+    type Value = Standard;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Standard, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StandardSeed<'_> {
+    type Value = Standard;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object of claims")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Standard, A::Error> {
+        let mut out = Standard::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            // A claim given twice could be read differently by another parser: refuse it.
+            macro_rules! field {
+                ($slot:expr, $claim:literal, $ty:ty, $expected:literal) => {{
+                    if $slot.is_some() {
+                        return Err(de::Error::custom("duplicate claim"));
+                    }
+                    match map.next_value::<$ty>() {
+                        Ok(value) => $slot = Some(value.into()),
+                        Err(err) => {
+                            self.failed_claim.set(Some(($claim, $expected)));
+                            return Err(err);
+                        }
+                    }
+                }};
+            }
+            match key.as_ref() {
+                "sub" => field!(out.sub, "sub", String, "a string"),
+                "iss" => field!(out.iss, "iss", String, "a string"),
+                "token_use" => field!(out.token_use, "token_use", String, "a string"),
+                "client_id" => field!(out.client_id, "client_id", String, "a string"),
+                "aud" => field!(out.aud, "aud", String, "a single string (an array is not accepted)"),
+                "scope" => field!(out.scope, "scope", String, "a space-separated string"),
+                "cognito:groups" => field!(out.groups, "cognito:groups", Vec<String>, "an array of strings"),
+                "username" => field!(out.username, "username", String, "a string"),
+                "cognito:username" => field!(out.cognito_username, "cognito:username", String, "a string"),
+                "email" => field!(out.email, "email", String, "a string"),
+                "auth_time" => field!(out.auth_time, "auth_time", NumericDate, "a number"),
+                "iat" => field!(out.iat, "iat", NumericDate, "a number"),
+                "exp" => field!(out.exp, "exp", NumericDate, "a number"),
+                "nbf" => field!(out.nbf, "nbf", NumericDate, "a number"),
+                "jti" => field!(out.jti, "jti", String, "a string"),
+                "origin_jti" => field!(out.origin_jti, "origin_jti", String, "a string"),
+                "event_id" => field!(out.event_id, "event_id", String, "a string"),
+                "version" => field!(out.version, "version", i64, "an integer"),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A JSON number of seconds since the Unix epoch. Fractions are truncated; values beyond the
+/// `i64` range are refused.
+struct NumericDate(i64);
+
+impl From<NumericDate> for i64 {
+    fn from(date: NumericDate) -> i64 {
+        date.0
+    }
+}
+
+impl<'de> Deserialize<'de> for NumericDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NumberVisitor;
+        impl Visitor<'_> for NumberVisitor {
+            type Value = NumericDate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of seconds")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumericDate, E> {
+                Ok(NumericDate(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumericDate, E> {
+                i64::try_from(v).map(NumericDate).map_err(|_| E::custom("date out of range"))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumericDate, E> {
+                // `as` saturates; refuse what does not fit instead of silently clamping.
+                if v.is_finite() && v.abs() < 9.0e15 {
+                    Ok(NumericDate(v.trunc() as i64))
+                } else {
+                    Err(E::custom("date out of range"))
+                }
+            }
+        }
+        deserializer.deserialize_any(NumberVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_plain(json: &str) -> Result<CognitoClaims, VerifyError> {
+        parse::<NoCustomClaims>(json.as_bytes())
+    }
+
+    const MINIMAL: &str = r#""sub":"s","iss":"i","token_use":"access""#;
+
+    #[test]
+    fn standard_claims_are_read_with_their_cognito_names() {
+        let claims = parse_plain(&format!(
+            r#"{{{MINIMAL},"exp":2000000000,"scope":"a/b  openid","cognito:groups":["admin"],"username":"u","cognito:username":"cu","version":2,"other":{{"x":[1]}}}}"#
+        ))
+        .unwrap();
+        assert_eq!(claims.exp, 2_000_000_000);
+        assert!(claims.scopes.contains_all(&["a/b", "openid"]) && claims.scopes.len() == 2);
+        assert!(claims.in_group("admin"));
+        assert_eq!((claims.username.as_deref(), claims.cognito_username.as_deref()), (Some("u"), Some("cu")));
+    }
+
+    #[test]
+    fn wrongly_typed_claims_are_named() {
+        let cases = [
+            (r#""exp":"2000000000""#, "exp"),
+            (r#""exp":2000000000,"aud":["a","b"]"#, "aud"),
+            (r#""exp":2000000000,"scope":["a"]"#, "scope"),
+            (r#""exp":2000000000,"cognito:groups":"admin""#, "cognito:groups"),
+            (r#""exp":1e300"#, "exp"),
+        ];
+        for (extra, claim) in cases {
+            let err = parse_plain(&format!("{{{MINIMAL},{extra}}}")).unwrap_err();
+            assert!(
+                matches!(err, VerifyError::InvalidClaim { claim: c, .. } if c == claim),
+                "{extra}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_exp_and_duplicates_and_non_objects_are_refused() {
+        assert_eq!(parse_plain(&format!("{{{MINIMAL}}}")).unwrap_err(), VerifyError::MissingClaim("exp"));
+        assert!(matches!(
+            parse_plain(&format!(r#"{{{MINIMAL},"exp":1,"exp":2}}"#)),
+            Err(VerifyError::MalformedPayload(_))
+        ));
+        for payload in ["[]", "null", "\"s\"", "{", "{} {}", ""] {
+            assert!(matches!(parse_plain(payload), Err(VerifyError::MalformedPayload(_))), "{payload}");
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! The errors of configuration and of verification.
+//!
+//! [`VerifyError`] has one variant per check in the verification pipeline, so a caller (and the
+//! tower layer) can tell *why* a token was refused. None of the messages contain the token or key
+//! material: they are safe to log and to return to clients.
+
+use std::time::Duration;
+
+use crate::token::Algorithm;
+
+/// A verifier could not be built: the configuration is incomplete or malformed.
+///
+/// Returned by [`VerifierBuilder::build`](crate::VerifierBuilder::build) and
+/// [`CognitoVerifier::from_env`](crate::CognitoVerifier::from_env). No network is involved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A user pool id is not of the form `{region}_{alphanumerics}`, e.g. `eu-west-1_AbCdEf123`.
+    #[error(
+        "invalid user pool id {0:?}: expected `{{region}}_{{alphanumerics}}`, e.g. `eu-west-1_AbCdEf123`"
+    )]
+    InvalidUserPoolId(String),
+    /// An issuer or JWKS URL does not parse, or uses a scheme other than `https` / `http`.
+    #[error("invalid URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A plain-`http` URL for a host other than loopback, without
+    /// [`allow_insecure_http`](crate::VerifierBuilder::allow_insecure_http).
+    #[error(
+        "{0:?} uses plain http on a non-loopback host; use https, or call allow_insecure_http(true) if you really mean it"
+    )]
+    InsecureUrl(String),
+    /// Neither a user pool nor an issuer was configured.
+    #[error("no issuer configured: call user_pool(\"region_id\") or issuer(url)")]
+    NoIssuer,
+    /// The same issuer was configured twice.
+    #[error("issuer {0:?} is configured twice")]
+    DuplicateIssuer(String),
+    /// `token_use` was not chosen.
+    #[error("token_use not chosen: call token_use(TokenUse::Access), (TokenUse::Id) or (TokenUse::Any)")]
+    TokenUseNotSet,
+    /// Allowed clients were not chosen.
+    #[error(
+        "allowed clients not chosen: call client_ids([...]), or any_client() to accept tokens of every app client"
+    )]
+    ClientsNotSet,
+    /// `client_ids` was given an empty list, or an empty id.
+    #[error("client_ids needs at least one non-empty client id (use any_client() to accept every client)")]
+    EmptyClientIds,
+    /// The clock leeway is above the allowed maximum.
+    #[error("clock leeway {given:?} is above the maximum of {max:?}")]
+    LeewayTooLarge {
+        /// The leeway asked for.
+        given: Duration,
+        /// The largest leeway accepted.
+        max: Duration,
+    },
+    /// A numeric option is out of range.
+    #[error("option {option} is out of range: {reason}")]
+    OutOfRange {
+        /// The option's name.
+        option: &'static str,
+        /// The range it must be in.
+        reason: &'static str,
+    },
+    /// The HTTP client for JWKS fetches could not be created (e.g. no TLS roots available).
+    #[error("cannot create the HTTP client for JWKS fetches: {0}")]
+    HttpClient(String),
+    /// An environment variable needed by `from_env()` is not set.
+    #[error("environment variable {0} is not set")]
+    MissingEnv(&'static str),
+    /// An environment variable read by `from_env()` has a value that cannot be used.
+    #[error("environment variable {name} is malformed: {reason}")]
+    MalformedEnv {
+        /// The variable's name.
+        name: &'static str,
+        /// What is wrong with its value.
+        reason: String,
+    },
+}
+
+/// A token was not accepted.
+///
+/// Variants follow the order of the checks. All but
+/// [`KeysUnavailable`](VerifyError::KeysUnavailable) mean the token itself is at fault and a retry
+/// with the same token fails the same way; see [`VerifyError::is_retryable`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The token is longer than the configured maximum; it was rejected before any parsing.
+    #[error("token is {len} bytes, above the limit of {max}")]
+    TokenTooLarge {
+        /// The token's length in bytes.
+        len: usize,
+        /// The configured maximum.
+        max: usize,
+    },
+    /// The token is not three base64url segments separated by dots.
+    #[error("malformed token: {0}")]
+    Malformed(&'static str),
+    /// The header is not a JSON object with a string `alg` and a string `kid`.
+    #[error("malformed token header: {0}")]
+    MalformedHeader(&'static str),
+    /// The header names no `kid`, so no key can be chosen.
+    #[error("token header has no kid")]
+    MissingKid,
+    /// The header's `alg` is not one of RS256/384/512, ES256/384, EdDSA (`none`, HMAC and PS*
+    /// are never accepted).
+    #[error("algorithm {0:?} is not accepted")]
+    DisallowedAlgorithm(String),
+    /// The token's `iss` names no issuer this verifier trusts (checked before key lookup when the
+    /// verifier serves several issuers, since the issuer selects the key set).
+    #[error("issuer {found:?} is not trusted by this verifier")]
+    UntrustedIssuer {
+        /// The `iss` found in the token.
+        found: String,
+    },
+    /// No key with the token's `kid` is in the issuer's key set, even after a refetch (or a
+    /// refetch was not allowed yet by the rate limit).
+    #[error("no key with kid {kid:?} in the issuer's key set")]
+    UnknownKid {
+        /// The `kid` from the token header.
+        kid: String,
+    },
+    /// No key set could ever be obtained from the JWKS endpoint. Retryable: the layer answers
+    /// 503 with `Retry-After`.
+    #[error("signing keys are unavailable (JWKS endpoint failing: {reason}); retry after {retry_after:?}")]
+    KeysUnavailable {
+        /// Why the last fetch failed.
+        reason: String,
+        /// When a new fetch may be attempted.
+        retry_after: Duration,
+    },
+    /// The JWK for the `kid` exists but cannot be used: it failed to parse, or is marked for
+    /// encryption (`use: enc`).
+    #[error("key {kid:?} cannot be used: {reason}")]
+    UnusableKey {
+        /// The `kid` from the token header.
+        kid: String,
+        /// Why the key was refused.
+        reason: String,
+    },
+    /// The JWK's type, curve or `alg` does not match the header `alg`.
+    #[error("key {kid:?} is not a key for {alg}")]
+    KeyAlgorithmMismatch {
+        /// The `kid` from the token header.
+        kid: String,
+        /// The header `alg`.
+        alg: Algorithm,
+    },
+    /// The signature does not verify with the key.
+    #[error("invalid signature")]
+    InvalidSignature,
+    /// The payload is not a JSON object.
+    #[error("malformed token payload: {0}")]
+    MalformedPayload(&'static str),
+    /// A claim has the wrong JSON type (e.g. `exp` as a string, `aud` as an array).
+    #[error("claim `{claim}` has the wrong type: {expected}")]
+    InvalidClaim {
+        /// The claim's name.
+        claim: &'static str,
+        /// The type the claim must have.
+        expected: &'static str,
+    },
+    /// A required claim is absent.
+    #[error("claim `{0}` is missing")]
+    MissingClaim(&'static str),
+    /// `iss` is not the expected issuer.
+    #[error("issuer {found:?} is not the expected issuer")]
+    IssuerMismatch {
+        /// The `iss` found in the token.
+        found: String,
+    },
+    /// `token_use` is not the kind this verifier accepts.
+    #[error("token_use {found:?} is not accepted (expected {expected})")]
+    TokenUseMismatch {
+        /// What the verifier accepts.
+        expected: crate::TokenUse,
+        /// The `token_use` found in the token.
+        found: String,
+    },
+    /// `client_id` (access tokens) or `aud` (ID tokens) is not an allowed app client.
+    #[error("client {found:?} is not an allowed app client")]
+    ClientMismatch {
+        /// The client id found in the token.
+        found: String,
+    },
+    /// `exp` is in the past (beyond the leeway).
+    #[error("token expired at {exp} (now {now})")]
+    Expired {
+        /// The token's `exp`, seconds since the Unix epoch.
+        exp: i64,
+        /// The verifier's clock, seconds since the Unix epoch.
+        now: i64,
+    },
+    /// `nbf` is in the future (beyond the leeway).
+    #[error("token not valid before {nbf} (now {now})")]
+    NotYetValid {
+        /// The token's `nbf`, seconds since the Unix epoch.
+        nbf: i64,
+        /// The verifier's clock, seconds since the Unix epoch.
+        now: i64,
+    },
+    /// `iat` is in the future (beyond the leeway).
+    #[error("token issued in the future at {iat} (now {now})")]
+    IssuedInFuture {
+        /// The token's `iat`, seconds since the Unix epoch.
+        iat: i64,
+        /// The verifier's clock, seconds since the Unix epoch.
+        now: i64,
+    },
+    /// The token carries none of the scopes the verifier requires.
+    #[error("token lacks a required scope (one of: {})", required.join(" "))]
+    InsufficientScope {
+        /// The scopes of which the token needed at least one.
+        required: Vec<String>,
+    },
+    /// The token's `cognito:groups` contains none of the required groups.
+    #[error("token is not in a required group (one of: {})", required.join(" "))]
+    MissingGroup {
+        /// The groups of which the caller needed to be a member of at least one.
+        required: Vec<String>,
+    },
+    /// The custom check configured with
+    /// [`custom_check`](crate::VerifierBuilder::custom_check) refused the claims.
+    #[error("rejected by custom check: {0}")]
+    Rejected(String),
+}
+
+impl VerifyError {
+    /// Whether the same token might verify later: true only for
+    /// [`KeysUnavailable`](VerifyError::KeysUnavailable) (the IdP is unreachable).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, VerifyError::KeysUnavailable { .. })
+    }
+
+    /// Whether the token is valid but lacks authorisation (scope, group or custom check): the
+    /// layer answers 403 for these, 401 for the others.
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, VerifyError::InsufficientScope { .. } | VerifyError::MissingGroup { .. })
+    }
+
+    /// The `kid` involved, when the failure is about a key; for logging.
+    pub fn kid(&self) -> Option<&str> {
+        match self {
+            VerifyError::UnknownKid { kid }
+            | VerifyError::UnusableKey { kid, .. }
+            | VerifyError::KeyAlgorithmMismatch { kid, .. } => Some(kid),
+            _ => None,
+        }
+    }
+}

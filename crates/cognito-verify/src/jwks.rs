@@ -1,0 +1,457 @@
+//! The JWKS cache: one per JWKS URL, shared by every verification of that issuer.
+//!
+//! Reads are lock-free: the current key set is an [`ArcSwapOption`] snapshot of parsed keys.
+//! Fetches happen one at a time per URL, in a spawned task (so a cancelled request can't leave
+//! one half done), and every caller that needs keys meanwhile waits on that one fetch. Unknown
+//! `kid`s trigger at most one refetch per [`JwksOptions::min_refetch_interval`]; callers arriving
+//! inside that window fail fast. A failed fetch keeps the last good set and backs off. A
+//! background task refreshes the set on an interval (or the document's `Cache-Control: max-age`)
+//! so keys removed by the issuer stop being trusted.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+use tokio::sync::{Notify, watch};
+use tokio::time::Instant;
+
+use crate::error::{ConfigError, VerifyError};
+use crate::keys::{KeyEntry, KeySet, VerifyingKey};
+
+/// Options of the JWKS cache. Start from [`JwksOptions::default`] and change what you need.
+///
+/// ```
+/// use std::time::Duration;
+/// use cognito_verify::JwksOptions;
+///
+/// let options = JwksOptions::default()
+///     .refresh_interval(Duration::from_secs(600))
+///     .min_refetch_interval(Duration::from_secs(30));
+/// ```
+#[derive(Debug, Clone)]
+pub struct JwksOptions {
+    pub(crate) refresh_interval: Duration,
+    pub(crate) min_refetch_interval: Duration,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl Default for JwksOptions {
+    fn default() -> Self {
+        JwksOptions {
+            refresh_interval: Duration::from_secs(15 * 60),
+            min_refetch_interval: Duration::from_secs(10),
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(5),
+            max_response_bytes: 128 * 1024,
+        }
+    }
+}
+
+impl JwksOptions {
+    /// How often the key set is refetched in the background (default 15 minutes). A
+    /// `Cache-Control: max-age` on the JWKS response takes precedence, bounded below by
+    /// `min_refetch_interval` and above by 24 hours.
+    pub fn refresh_interval(mut self, interval: Duration) -> Self {
+        self.refresh_interval = interval;
+        self
+    }
+
+    /// The least time between two fetches caused by unknown `kid`s (default 10 s). Tokens with
+    /// an unknown `kid` inside this window fail fast with `UnknownKid`.
+    pub fn min_refetch_interval(mut self, interval: Duration) -> Self {
+        self.min_refetch_interval = interval;
+        self
+    }
+
+    /// The wait after a first failed fetch (default 1 s); it doubles on each further failure up
+    /// to `max_backoff` (default 60 s).
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max;
+        self
+    }
+
+    /// Connect timeout of a fetch (default 2 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Total timeout of a fetch, body included (default 5 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Largest JWKS document accepted (default 128 KiB).
+    pub fn max_response_bytes(mut self, max: usize) -> Self {
+        self.max_response_bytes = max;
+        self
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+        let range = |ok: bool, option, reason| {
+            if ok { Ok(()) } else { Err(ConfigError::OutOfRange { option, reason }) }
+        };
+        range(!self.refresh_interval.is_zero(), "refresh_interval", "must be above zero")?;
+        range(!self.initial_backoff.is_zero(), "backoff", "initial backoff must be above zero")?;
+        range(self.max_backoff >= self.initial_backoff, "backoff", "max must be at least initial")?;
+        range(!self.timeout.is_zero() && !self.connect_timeout.is_zero(), "timeout", "must be above zero")?;
+        range(self.max_response_bytes >= 1024, "max_response_bytes", "must be at least 1024")
+    }
+}
+
+/// The keys of one JWKS URL.
+pub(crate) struct JwksCache {
+    uri: String,
+    client: reqwest::Client,
+    options: JwksOptions,
+    keys: ArcSwapOption<KeySet>,
+    state: Mutex<FetchState>,
+    /// Wakes the background refresher early (on drop, so it can exit).
+    wake_refresher: Arc<Notify>,
+    fetches: AtomicU64,
+}
+
+#[derive(Default)]
+struct FetchState {
+    /// Present while a fetch runs; it becomes `true` when the fetch finishes.
+    in_flight: Option<watch::Receiver<bool>>,
+    last_started: Option<Instant>,
+    /// After a failure, no fetch starts before this.
+    backoff_until: Option<Instant>,
+    failures: u32,
+    last_error: Option<String>,
+    /// When the background refresher should fetch next.
+    next_refresh: Option<Instant>,
+    refresher_started: bool,
+}
+
+/// Why a fetch may not start now.
+enum Refused {
+    RateLimited(Duration),
+}
+
+impl JwksCache {
+    pub(crate) fn new(uri: String, client: reqwest::Client, options: JwksOptions) -> Arc<Self> {
+        Arc::new(JwksCache {
+            uri,
+            client,
+            options,
+            keys: ArcSwapOption::empty(),
+            state: Mutex::new(FetchState::default()),
+            wake_refresher: Arc::new(Notify::new()),
+            fetches: AtomicU64::new(0),
+        })
+    }
+
+    /// The key for `kid`, fetching or refetching the set when needed and allowed.
+    pub(crate) async fn key(self: &Arc<Self>, kid: &str) -> Result<Arc<VerifyingKey>, VerifyError> {
+        if let Some(found) = self.lookup(kid) {
+            return found;
+        }
+        self.start_refresher();
+        match self.fetch_shared(false).await {
+            Ok(()) | Err(Refused::RateLimited(_)) if self.keys.load().is_some() => {
+                self.lookup(kid).unwrap_or_else(|| Err(VerifyError::UnknownKid { kid: kid.to_owned() }))
+            }
+            Ok(()) => Err(self.unavailable(None)),
+            Err(Refused::RateLimited(retry_after)) => Err(self.unavailable(Some(retry_after))),
+        }
+    }
+
+    /// The current key for `kid`, if the set has it; no fetch. Used to check that a cached
+    /// verification's key is still trusted.
+    pub(crate) fn current(&self, kid: &str) -> Option<Arc<VerifyingKey>> {
+        match self.keys.load().as_ref()?.get(kid)? {
+            KeyEntry::Usable(key) => Some(Arc::clone(key)),
+            KeyEntry::Unusable(_) => None,
+        }
+    }
+
+    /// Fetch now (sharing a fetch already running), for `hydrate()`.
+    /// Fails when the fetch failed, even if an older key set is still in use.
+    pub(crate) async fn hydrate(self: &Arc<Self>) -> Result<(), VerifyError> {
+        self.start_refresher();
+        let retry_after = match self.fetch_shared(true).await {
+            Ok(()) => None,
+            Err(Refused::RateLimited(retry_after)) => Some(retry_after),
+        };
+        if self.keys.load().is_none() || self.lock().last_error.is_some() {
+            return Err(self.unavailable(retry_after));
+        }
+        Ok(())
+    }
+
+    /// How many fetches this cache has started.
+    pub(crate) fn fetches(&self) -> u64 {
+        self.fetches.load(Ordering::Relaxed)
+    }
+
+    /// Spawn the background refresher, once, on the caller's runtime.
+    fn start_refresher(self: &Arc<Self>) {
+        let mut state = self.lock();
+        if state.refresher_started {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            state.refresher_started = true;
+            runtime.spawn(refresh_loop(Arc::downgrade(self), Arc::clone(&self.wake_refresher)));
+        }
+    }
+
+    fn lookup(&self, kid: &str) -> Option<Result<Arc<VerifyingKey>, VerifyError>> {
+        let keys = self.keys.load();
+        Some(match keys.as_ref()?.get(kid)? {
+            KeyEntry::Usable(key) => Ok(Arc::clone(key)),
+            KeyEntry::Unusable(reason) => {
+                Err(VerifyError::UnusableKey { kid: kid.to_owned(), reason: reason.clone() })
+            }
+        })
+    }
+
+    /// The retryable error for "no keys": why, and when the next fetch may start.
+    fn unavailable(&self, retry_after: Option<Duration>) -> VerifyError {
+        let state = self.lock();
+        let reason = state.last_error.clone().unwrap_or_else(|| "no key set fetched yet".to_owned());
+        let retry_after = retry_after
+            .or_else(|| state.backoff_until.map(|until| until.saturating_duration_since(Instant::now())))
+            .unwrap_or(self.options.initial_backoff);
+        VerifyError::KeysUnavailable { reason, retry_after }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, FetchState> {
+        // The state is plain data updated in small steps; a panic elsewhere can't leave it
+        // inconsistent, so a poisoned lock is still usable.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Join the fetch in flight, or start one if allowed, and wait for it to finish.
+    /// `scheduled` fetches (background refresh, hydrate) ignore the unknown-kid rate limit but
+    /// not the failure backoff.
+    async fn fetch_shared(self: &Arc<Self>, scheduled: bool) -> Result<(), Refused> {
+        let mut done = {
+            let mut state = self.lock();
+            match &state.in_flight {
+                Some(rx) => rx.clone(),
+                None => {
+                    let now = Instant::now();
+                    if let Some(until) = state.backoff_until.filter(|until| *until > now) {
+                        return Err(Refused::RateLimited(until - now));
+                    }
+                    let have_keys = self.keys.load().is_some();
+                    if !scheduled && have_keys {
+                        if let Some(last) = state.last_started {
+                            let allowed_at = last + self.options.min_refetch_interval;
+                            if allowed_at > now {
+                                return Err(Refused::RateLimited(allowed_at - now));
+                            }
+                        }
+                    }
+                    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+                        state.last_error = Some("no tokio runtime to fetch keys on".to_owned());
+                        return Err(Refused::RateLimited(self.options.initial_backoff));
+                    };
+                    let (tx, rx) = watch::channel(false);
+                    state.in_flight = Some(rx.clone());
+                    state.last_started = Some(now);
+                    self.fetches.fetch_add(1, Ordering::Relaxed);
+                    let cache = Arc::clone(self);
+                    runtime.spawn(async move {
+                        cache.fetch_and_store().await;
+                        cache.lock().in_flight = None;
+                        // Receivers may all be gone; nothing to tell then.
+                        let _ = tx.send(true);
+                    });
+                    rx
+                }
+            }
+        };
+        if done.wait_for(|finished| *finished).await.is_err() {
+            // The fetch task died with its runtime; forget it so the next caller starts anew.
+            let mut state = self.lock();
+            if state.in_flight.as_ref().is_some_and(|rx| rx.same_channel(&done)) {
+                state.in_flight = None;
+            }
+        }
+        Ok(())
+    }
+
+    async fn fetch_and_store(&self) {
+        let result = fetch(&self.client, &self.uri, self.options.max_response_bytes).await;
+        let now = Instant::now();
+        let mut state = self.lock();
+        match result {
+            Ok((mut set, max_age)) => {
+                if let Some(previous) = self.keys.load().as_ref() {
+                    set.reuse_unchanged(previous);
+                }
+                tracing::debug!(uri = %self.uri, keys = set.len(), "JWKS fetched");
+                self.keys.store(Some(Arc::new(set)));
+                state.failures = 0;
+                state.backoff_until = None;
+                state.last_error = None;
+                let interval = max_age
+                    .map(|age| age.clamp(self.options.min_refetch_interval, Duration::from_secs(24 * 3600)))
+                    .unwrap_or(self.options.refresh_interval);
+                state.next_refresh = Some(now + interval);
+            }
+            Err(reason) => {
+                state.failures = state.failures.saturating_add(1);
+                let backoff = backoff(&self.options, state.failures);
+                tracing::warn!(uri = %self.uri, %reason, failures = state.failures, ?backoff,
+                    kept_previous_keys = self.keys.load().is_some(), "JWKS fetch failed");
+                state.backoff_until = Some(now + backoff);
+                state.next_refresh = Some(now + backoff);
+                state.last_error = Some(reason);
+            }
+        }
+        drop(state);
+        self.wake_refresher.notify_one();
+    }
+}
+
+impl Drop for JwksCache {
+    fn drop(&mut self) {
+        self.wake_refresher.notify_one();
+    }
+}
+
+/// Refetch the set whenever it is due, until the cache is dropped.
+async fn refresh_loop(cache: Weak<JwksCache>, wake: Arc<Notify>) {
+    loop {
+        let due = {
+            let Some(cache) = cache.upgrade() else { return };
+            let next = cache.lock().next_refresh;
+            next
+        };
+        match due {
+            Some(due) if due <= Instant::now() => {
+                let Some(cache) = cache.upgrade() else { return };
+                // A refusal means a backoff is running; the next due time is already set.
+                let _ = cache.fetch_shared(true).await;
+                let mut state = cache.lock();
+                if state.next_refresh.is_some_and(|next| next <= Instant::now()) {
+                    state.next_refresh =
+                        state.backoff_until.or(Some(Instant::now() + cache.options.min_refetch_interval));
+                }
+            }
+            Some(due) => {
+                tokio::select! {
+                    () = tokio::time::sleep_until(due) => {}
+                    () = wake.notified() => {}
+                }
+            }
+            None => wake.notified().await,
+        }
+    }
+}
+
+/// Backoff after `failures` consecutive failures: exponential, capped, with jitter so that many
+/// instances don't retry in step.
+fn backoff(options: &JwksOptions, failures: u32) -> Duration {
+    let exponent = failures.saturating_sub(1).min(16);
+    let base = options.initial_backoff.saturating_mul(1 << exponent).min(options.max_backoff);
+    // Jitter in [0.75, 1.0] of the base, from the clock's sub-second noise.
+    let noise = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let factor = 0.75 + 0.25 * f64::from(noise % 1000) / 1000.0;
+    base.mul_f64(factor).max(options.initial_backoff.min(base))
+}
+
+/// GET the JWKS document with a size cap; parse it. Returns the set and `max-age`, if any.
+async fn fetch(
+    client: &reqwest::Client,
+    uri: &str,
+    max_bytes: usize,
+) -> Result<(KeySet, Option<Duration>), String> {
+    let mut response = client
+        .get(uri)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|err| describe(&err))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("JWKS endpoint answered HTTP {status}"));
+    }
+    if response.content_length().is_some_and(|len| len > max_bytes as u64) {
+        return Err(format!("JWKS document is larger than {max_bytes} bytes"));
+    }
+    let max_age = response
+        .headers()
+        .get(reqwest::header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .and_then(parse_max_age);
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|err| describe(&err))? {
+        if body.len() + chunk.len() > max_bytes {
+            return Err(format!("JWKS document is larger than {max_bytes} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let set = KeySet::parse(&body).map_err(|reason| format!("JWKS document is malformed: {reason}"))?;
+    if set.usable() == 0 {
+        return Err("JWKS document has no usable key".to_owned());
+    }
+    Ok((set, max_age))
+}
+
+fn describe(err: &reqwest::Error) -> String {
+    if err.is_timeout() {
+        "JWKS fetch timed out".to_owned()
+    } else if err.is_connect() {
+        "cannot connect to the JWKS endpoint".to_owned()
+    } else {
+        format!("JWKS fetch failed: {err}")
+    }
+}
+
+/// The `max-age` directive of a `Cache-Control` value; `no-cache`/`no-store` mean none.
+fn parse_max_age(value: &str) -> Option<Duration> {
+    let mut max_age = None;
+    for directive in value.split(',').map(str::trim) {
+        let lower = directive.to_ascii_lowercase();
+        if lower == "no-cache" || lower == "no-store" {
+            return None;
+        }
+        if let Some(seconds) = lower.strip_prefix("max-age=") {
+            max_age = seconds.trim_matches('"').parse::<u64>().ok().map(Duration::from_secs);
+        }
+    }
+    max_age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_age_is_read_from_cache_control() {
+        assert_eq!(parse_max_age("public, max-age=3600"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_max_age("Max-Age=\"60\""), Some(Duration::from_secs(60)));
+        assert_eq!(parse_max_age("max-age=abc"), None);
+        assert_eq!(parse_max_age("no-store, max-age=60"), None);
+        assert_eq!(parse_max_age("public"), None);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_maximum() {
+        let options = JwksOptions::default().backoff(Duration::from_secs(1), Duration::from_secs(8));
+        let b1 = backoff(&options, 1);
+        let b3 = backoff(&options, 3);
+        let b9 = backoff(&options, 9);
+        assert!(b1 >= Duration::from_millis(750) && b1 <= Duration::from_secs(1), "{b1:?}");
+        assert!(b3 >= Duration::from_secs(3) && b3 <= Duration::from_secs(4), "{b3:?}");
+        assert!(b9 >= Duration::from_secs(6) && b9 <= Duration::from_secs(8), "{b9:?}");
+    }
+}
