@@ -3,8 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-/// Default lifetime of tokens issued by `/oauth2/token`, as in Cognito.
-pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+use crate::token::DEFAULT_LIFETIME;
 
 /// An app client the issuer's `/oauth2/token` endpoint knows: like a Cognito user pool client
 /// with a generated secret.
@@ -49,7 +48,7 @@ impl ClientRegistration {
             client_secret: client_secret.into(),
             allowed_scopes: Vec::new(),
             client_credentials: true,
-            token_lifetime: DEFAULT_TOKEN_LIFETIME,
+            token_lifetime: DEFAULT_LIFETIME,
         }
     }
 

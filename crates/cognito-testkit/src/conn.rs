@@ -39,10 +39,7 @@ impl Listener for KillableListener {
         let (stream, addr) = Listener::accept(&mut self.inner).await;
         let stream = KillableStream {
             inner: stream,
-            handle: ConnHandle {
-                killed: Arc::new(AtomicBool::new(false)),
-                stopped: self.stopped.clone(),
-            },
+            handle: ConnHandle { killed: Arc::new(AtomicBool::new(false)), stopped: self.stopped.clone() },
         };
         (stream, addr)
     }
@@ -101,11 +98,7 @@ impl AsyncRead for KillableStream {
 }
 
 impl AsyncWrite for KillableStream {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         if self.handle.is_dead() {
             return Poll::Ready(Err(killed()));
         }

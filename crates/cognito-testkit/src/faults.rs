@@ -90,10 +90,7 @@ pub(crate) async fn apply(fault: Option<Fault>, conn: &ConnHandle) -> Option<Res
 
 fn json_response(body: Vec<u8>) -> Response {
     let mut response = (StatusCode::OK, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 

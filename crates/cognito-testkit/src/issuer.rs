@@ -1,23 +1,21 @@
-//! [`TestIssuer`]: a running local user pool, its builder, and the state its server shares.
+//! [`TestIssuer`]: a running local user pool, and the state its server shares.
 
 use std::collections::HashMap;
-use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::net::TcpListener;
 use tokio::task::AbortHandle;
 
+use crate::builder::TestIssuerBuilder;
 use crate::client::ClientRegistration;
-use crate::conn::KillableListener;
 use crate::faults::{Fault, FaultSlot};
 use crate::jwks::KeyRing;
+use crate::jws;
 use crate::keys::{self, KeyKind, SigningKey};
-use crate::server;
-use crate::token::{self, TokenBuilder};
+use crate::token::TokenBuilder;
 
 /// The pool id of an issuer started with [`TestIssuer::start`].
 pub const DEFAULT_POOL_ID: &str = "local-1_TestPool1";
@@ -98,128 +96,16 @@ impl Drop for Inner {
     }
 }
 
-/// Configures a [`TestIssuer`] before it starts. From [`TestIssuer::builder`]; finish with
-/// [`start`](Self::start).
-#[derive(Debug, Clone)]
-pub struct TestIssuerBuilder {
-    pool_id: String,
-    addr: SocketAddr,
-    default_client_id: String,
-    key_kind: KeyKind,
-    clients: Vec<ClientRegistration>,
-    jwks_max_age: Option<Duration>,
-}
-
-impl Default for TestIssuerBuilder {
-    fn default() -> Self {
-        TestIssuerBuilder {
-            pool_id: DEFAULT_POOL_ID.to_owned(),
-            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            default_client_id: DEFAULT_CLIENT_ID.to_owned(),
-            key_kind: KeyKind::Rsa2048,
-            clients: Vec::new(),
-            jwks_max_age: None,
-        }
-    }
-}
-
-impl TestIssuerBuilder {
-    /// The user pool id, `{region}_{alphanumerics}` (default [`DEFAULT_POOL_ID`]). It is the
-    /// last segment of the issuer URL and must not contain `/`.
-    pub fn pool_id(mut self, pool_id: impl Into<String>) -> Self {
-        self.pool_id = pool_id.into();
-        self
-    }
-
-    /// The address to listen on (default `127.0.0.1:0`, a free port).
-    pub fn bind(mut self, addr: SocketAddr) -> Self {
-        self.addr = addr;
-        self
-    }
-
-    /// The app client id user access tokens (`client_id`) and ID tokens (`aud`) carry unless
-    /// told otherwise (default [`DEFAULT_CLIENT_ID`]).
-    pub fn default_client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.default_client_id = client_id.into();
-        self
-    }
-
-    /// The kind of the initial signing key (default [`KeyKind::Rsa2048`], as Cognito).
-    pub fn signing_key_kind(mut self, kind: KeyKind) -> Self {
-        self.key_kind = kind;
-        self
-    }
-
-    /// Registers an app client with `/oauth2/token`. Call once per client.
-    pub fn client(mut self, client: ClientRegistration) -> Self {
-        self.clients.push(client);
-        self
-    }
-
-    /// Sends `Cache-Control: max-age=N` with the JWKS (default: no `Cache-Control`).
-    pub fn jwks_max_age(mut self, max_age: Option<Duration>) -> Self {
-        self.jwks_max_age = max_age;
-        self
-    }
-
-    /// Binds, generates the first key and starts serving on the current Tokio runtime.
-    ///
-    /// # Panics
-    /// If the address cannot be bound; see [`try_start`](Self::try_start).
-    pub async fn start(self) -> TestIssuer {
-        let addr = self.addr;
-        match self.try_start().await {
-            Ok(issuer) => issuer,
-            Err(err) => panic!("cognito-testkit: cannot start the test issuer on {addr}: {err}"),
-        }
-    }
-
-    /// Like [`start`](Self::start), returning the bind error instead of panicking.
-    pub async fn try_start(self) -> io::Result<TestIssuer> {
-        let listener = TcpListener::bind(self.addr).await?;
-        let addr = listener.local_addr()?;
-        let kind = self.key_kind;
-        let first = tokio::task::spawn_blocking(move || SigningKey::generate(kind))
-            .await
-            .map_err(io::Error::other)?;
-        let base_url = format!("http://{addr}");
-        let shared = Arc::new(Shared {
-            issuer_url: format!("{base_url}/{}", self.pool_id),
-            base_url,
-            pool_id: self.pool_id,
-            default_client_id: self.default_client_id,
-            default_sub: keys::uuid_v4(),
-            keys: Mutex::new(KeyRing::new(first)),
-            clients: Mutex::new(
-                self.clients
-                    .into_iter()
-                    .map(|c| (c.client_id().to_owned(), c))
-                    .collect(),
-            ),
-            jwks_max_age: Mutex::new(self.jwks_max_age),
-            jwks_fault: FaultSlot::default(),
-            discovery_fault: FaultSlot::default(),
-            token_fault: FaultSlot::default(),
-            jwks_requests: AtomicU64::new(0),
-            discovery_requests: AtomicU64::new(0),
-            token_requests: AtomicU64::new(0),
-        });
-        let stopped = Arc::new(AtomicBool::new(false));
-        let listener = KillableListener::new(listener, stopped.clone());
-        let server = tokio::spawn(server::serve(listener, shared.clone())).abort_handle();
-        tracing::debug!(%addr, pool_id = %shared.pool_id, "test issuer started");
-        Ok(TestIssuer {
-            inner: Arc::new(Inner {
-                shared,
-                addr,
-                server,
-                stopped,
-            }),
-        })
-    }
-}
-
 impl TestIssuer {
+    pub(crate) fn running(
+        shared: Arc<Shared>,
+        addr: SocketAddr,
+        server: AbortHandle,
+        stopped: Arc<AtomicBool>,
+    ) -> TestIssuer {
+        TestIssuer { inner: Arc::new(Inner { shared, addr, server, stopped }) }
+    }
+
     /// Starts an issuer for pool [`DEFAULT_POOL_ID`] on `127.0.0.1:0` with one RSA-2048 key.
     ///
     /// # Panics
@@ -325,7 +211,7 @@ impl TestIssuer {
     /// selects that digest.
     pub fn sign_raw(&self, header_json: &[u8], payload: &[u8]) -> String {
         let key = lock(&self.shared().keys).signing();
-        token::compact(&key, header_json, payload)
+        jws::compact(&key, header_json, payload)
     }
 
     /// The `kid` new tokens are signed with.
@@ -356,10 +242,7 @@ impl TestIssuer {
     /// # Panics
     /// If no key with this `kid` was generated by this issuer.
     pub fn set_signing_kid(&self, kid: &str) {
-        assert!(
-            lock(&self.shared().keys).set_signing(kid),
-            "cognito-testkit: no key with kid {kid:?}"
-        );
+        assert!(lock(&self.shared().keys).set_signing(kid), "cognito-testkit: no key with kid {kid:?}");
     }
 
     /// Stops signing with `kid` but keeps it in the JWKS. If it was the signing key, the most

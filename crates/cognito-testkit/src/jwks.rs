@@ -67,10 +67,7 @@ impl KeyRing {
 
     /// Adds `key` and publishes it; it does not sign until chosen.
     pub(crate) fn insert(&mut self, key: Arc<SigningKey>) {
-        self.published.push(Published::Key {
-            kid: key.kid().to_owned(),
-            jwk: key.jwk(),
-        });
+        self.published.push(Published::Key { kid: key.kid().to_owned(), jwk: key.jwk() });
         self.keys.push(key);
     }
 
@@ -131,10 +128,7 @@ impl KeyRing {
         if let Some(key) = self.find(kid) {
             return Some(key.jwk());
         }
-        self.published
-            .iter()
-            .find(|p| p.kid() == Some(kid))
-            .map(|p| p.jwk().clone())
+        self.published.iter().find(|p| p.kid() == Some(kid)).map(|p| p.jwk().clone())
     }
 
     /// The JWKS document: `{"keys": [...]}` in publication order.
@@ -145,10 +139,7 @@ impl KeyRing {
 
     /// `kid`s of the published entries, in order (raw entries without a string `kid` skipped).
     pub(crate) fn published_kids(&self) -> Vec<String> {
-        self.published
-            .iter()
-            .filter_map(|p| p.kid().map(str::to_owned))
-            .collect()
+        self.published.iter().filter_map(|p| p.kid().map(str::to_owned)).collect()
     }
 
     fn is_published(&self, kid: &str) -> bool {

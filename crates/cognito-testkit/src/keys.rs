@@ -66,10 +66,7 @@ pub(crate) struct SigningKey {
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningKey")
-            .field("kid", &self.kid)
-            .field("kind", &self.kind)
-            .finish_non_exhaustive()
+        f.debug_struct("SigningKey").field("kid", &self.kid).field("kind", &self.kind).finish_non_exhaustive()
     }
 }
 
@@ -81,12 +78,12 @@ impl SigningKey {
         // aws-lc-rs key generation fails only if the process has no entropy source or runs out
         // of memory; a test harness cannot continue meaningfully in either case.
         let pair = match kind {
-            KeyKind::Rsa2048 => Pair::Rsa(
-                RsaKeyPair::generate(KeySize::Rsa2048).expect("RSA-2048 key generation failed"),
-            ),
-            KeyKind::Rsa4096 => Pair::Rsa(
-                RsaKeyPair::generate(KeySize::Rsa4096).expect("RSA-4096 key generation failed"),
-            ),
+            KeyKind::Rsa2048 => {
+                Pair::Rsa(RsaKeyPair::generate(KeySize::Rsa2048).expect("RSA-2048 key generation failed"))
+            }
+            KeyKind::Rsa4096 => {
+                Pair::Rsa(RsaKeyPair::generate(KeySize::Rsa4096).expect("RSA-4096 key generation failed"))
+            }
             KeyKind::Es256 => Pair::Ecdsa(
                 EcdsaKeyPair::generate(&signature::ECDSA_P256_SHA256_FIXED_SIGNING)
                     .expect("P-256 key generation failed"),
@@ -99,11 +96,7 @@ impl SigningKey {
                 Pair::Ed25519(Ed25519KeyPair::generate().expect("Ed25519 key generation failed"))
             }
         };
-        Arc::new(SigningKey {
-            kid: new_kid(),
-            kind,
-            pair,
-        })
+        Arc::new(SigningKey { kid: new_kid(), kind, pair })
     }
 
     pub(crate) fn kid(&self) -> &str {
@@ -133,11 +126,7 @@ impl SigningKey {
                 let point = pair.public_key().as_ref();
                 let coords = point.get(1..).unwrap_or_default();
                 let (x, y) = coords.split_at(coords.len() / 2);
-                let crv = if self.kind == KeyKind::Es384 {
-                    "P-384"
-                } else {
-                    "P-256"
-                };
+                let crv = if self.kind == KeyKind::Es384 { "P-384" } else { "P-256" };
                 json!({
                     "kty": "EC",
                     "crv": crv,
@@ -232,14 +221,7 @@ pub(crate) fn uuid_v4() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
 /// `n` random bytes, base64url without padding (for `at_hash`-like values).

@@ -1,1 +1,66 @@
-//! placeholder during bootstrap
+//! A local issuer that behaves like an Amazon Cognito user pool, for tests, examples and demos.
+//!
+//! [`TestIssuer`] serves a user pool's JWKS and OIDC discovery document and a
+//! `client_credentials` `/oauth2/token` endpoint over HTTP on `127.0.0.1`, and mints
+//! Cognito-shaped access and ID tokens with [`TokenBuilder`]. Keys can be added, rotated,
+//! retired and removed ([`KeyKind`]); endpoints can be made to fail ([`Fault`]); and every
+//! endpoint counts the requests it served.
+//!
+//! ```
+//! use std::time::Duration;
+//! use cognito_testkit::{ClientRegistration, TestIssuer};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let issuer = TestIssuer::builder()
+//!     .client(ClientRegistration::new("m2m-client", "s3cret").scopes(["transactions/post"]))
+//!     .start()
+//!     .await;
+//!
+//! // A user's access token, and a machine-to-machine one.
+//! let user = issuer.access_token().groups(["admin"]).sign();
+//! let m2m = issuer
+//!     .client_credentials_token("m2m-client")
+//!     .lifetime(Duration::from_secs(300))
+//!     .sign();
+//! assert_eq!(user.split('.').count(), 3);
+//! assert_ne!(user, m2m);
+//!
+//! // What a verifier is pointed at.
+//! assert_eq!(issuer.issuer_url(), format!("{}/local-1_TestPool1", issuer.base_url()));
+//! assert_eq!(issuer.jwks_url(), format!("{}/.well-known/jwks.json", issuer.issuer_url()));
+//! let _verifier = issuer.verifier();
+//!
+//! // The JWKS endpoint, down for one request.
+//! issuer.set_jwks_fault_for(cognito_testkit::Fault::Status(503), 1);
+//! # }
+//! ```
+//!
+//! Tokens are signed with aws-lc-rs: RS256 with RSA keys (RS384/RS512 when the header says
+//! so), ES256/ES384 and EdDSA for the other [`KeyKind`]s, plus `alg: none` and HS256 tokens for
+//! negative tests.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod builder;
+mod client;
+mod conn;
+mod faults;
+mod issuer;
+mod jwks;
+mod jws;
+mod keys;
+mod server;
+mod token;
+mod token_endpoint;
+mod wait;
+
+pub use builder::TestIssuerBuilder;
+pub use client::ClientRegistration;
+pub use faults::{Fault, GARBAGE_BODY};
+pub use issuer::{DEFAULT_CLIENT_ID, DEFAULT_POOL_ID, DEFAULT_USERNAME, TestIssuer};
+pub use jws::{decode_token, tamper_payload, tamper_signature};
+pub use keys::KeyKind;
+pub use token::{DEFAULT_LIFETIME, TokenBuilder, USER_ADMIN_SCOPE};
+pub use wait::{eventually, unix_now};

@@ -396,12 +396,12 @@ impl<C> VerifierBuilder<C> {
 }
 
 /// The region of a user pool id, after checking the id's shape: `{region}_{alphanumerics}`,
-/// where the region is lowercase letters and digits in dash-separated parts (`us-east-1`,
-/// `us-gov-west-1`, `eusc-de-east-1`).
+/// where the region is lowercase letters and digits in dash-separated parts ending in a number
+/// (`us-east-1`, `us-gov-west-1`, `eusc-de-east-1`, and emulators' `local-1`).
 pub(crate) fn user_pool_region(pool_id: &str) -> Result<&str, ConfigError> {
     let invalid = || ConfigError::InvalidUserPoolId(pool_id.to_owned());
     let (region, id) = pool_id.split_once('_').ok_or_else(invalid)?;
-    let region_ok = region.split('-').count() >= 3
+    let region_ok = region.split('-').count() >= 2
         && region.split('-').all(|part| {
             !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })

@@ -124,7 +124,8 @@ pub(crate) struct JwksCache {
 struct FetchState {
     /// Present while a fetch runs; it becomes `true` when the fetch finishes.
     in_flight: Option<watch::Receiver<bool>>,
-    last_started: Option<Instant>,
+    /// When the last fetch caused by an unknown kid started.
+    last_refetch: Option<Instant>,
     /// After a failure, no fetch starts before this.
     backoff_until: Option<Instant>,
     failures: u32,
@@ -247,13 +248,16 @@ impl JwksCache {
                         return Err(Refused::RateLimited(until - now));
                     }
                     let have_keys = self.keys.load().is_some();
-                    if !scheduled && have_keys {
-                        if let Some(last) = state.last_started {
-                            let allowed_at = last + self.options.min_refetch_interval;
-                            if allowed_at > now {
-                                return Err(Refused::RateLimited(allowed_at - now));
-                            }
-                        }
+                    // The rate limit spaces refetches caused by unknown kids; a scheduled fetch
+                    // (start-up, refresh) does not count against it.
+                    if !scheduled
+                        && have_keys
+                        && let Some(allowed_at) = state
+                            .last_refetch
+                            .map(|last| last + self.options.min_refetch_interval)
+                            .filter(|allowed_at| *allowed_at > now)
+                    {
+                        return Err(Refused::RateLimited(allowed_at - now));
                     }
                     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
                         state.last_error = Some("no tokio runtime to fetch keys on".to_owned());
@@ -261,7 +265,9 @@ impl JwksCache {
                     };
                     let (tx, rx) = watch::channel(false);
                     state.in_flight = Some(rx.clone());
-                    state.last_started = Some(now);
+                    if !scheduled && have_keys {
+                        state.last_refetch = Some(now);
+                    }
                     self.fetches.fetch_add(1, Ordering::Relaxed);
                     let cache = Arc::clone(self);
                     runtime.spawn(async move {
@@ -329,8 +335,8 @@ async fn refresh_loop(cache: Weak<JwksCache>, wake: Arc<Notify>) {
     loop {
         let due = {
             let Some(cache) = cache.upgrade() else { return };
-            let next = cache.lock().next_refresh;
-            next
+
+            cache.lock().next_refresh
         };
         match due {
             Some(due) if due <= Instant::now() => {

@@ -99,10 +99,10 @@ impl KeySet {
     /// against them stay valid across a refresh.
     pub(crate) fn reuse_unchanged(&mut self, previous: &KeySet) {
         for (kid, entry) in &mut self.keys {
-            if let (KeyEntry::Usable(new), Some(KeyEntry::Usable(old))) = (&*entry, previous.keys.get(kid)) {
-                if new.source == old.source {
-                    *entry = KeyEntry::Usable(Arc::clone(old));
-                }
+            if let (KeyEntry::Usable(new), Some(KeyEntry::Usable(old))) = (&*entry, previous.keys.get(kid))
+                && new.source == old.source
+            {
+                *entry = KeyEntry::Usable(Arc::clone(old));
             }
         }
     }
@@ -142,10 +142,10 @@ impl KeySet {
 
 fn parse_jwk(value: serde_json::Value, source: String) -> Result<VerifyingKey, &'static str> {
     let jwk: Jwk = serde_json::from_value(value).map_err(|_| "malformed JWK (missing or invalid members)")?;
-    if let Some(key_use) = &jwk.common.public_key_use {
-        if *key_use != PublicKeyUse::Signature {
-            return Err("JWK `use` is not `sig`");
-        }
+    if let Some(key_use) = &jwk.common.public_key_use
+        && *key_use != PublicKeyUse::Signature
+    {
+        return Err("JWK `use` is not `sig`");
     }
     let alg = match jwk.common.key_algorithm {
         None => None,
@@ -196,10 +196,10 @@ fn parse_jwk(value: serde_json::Value, source: String) -> Result<VerifyingKey, &
         _ => return Err("unsupported key type"),
     };
     let key = VerifyingKey { source, kind, alg };
-    if let Some(alg) = alg {
-        if key.for_alg(alg).is_none() {
-            return Err("JWK `alg` does not match its key type");
-        }
+    if let Some(alg) = alg
+        && key.for_alg(alg).is_none()
+    {
+        return Err("JWK `alg` does not match its key type");
     }
     Ok(key)
 }

@@ -117,14 +117,14 @@ impl CognitoVerifier<NoCustomClaims> {
                 reason: "no client id in the list".into(),
             });
         }
-        let region_ok = crate::config::user_pool_region(pool.trim()).is_ok();
-        if !region_ok {
+        let issuer = lookup("COGNITO_ISSUER").filter(|v| !v.trim().is_empty());
+        // With an explicit issuer the pool id is informational (emulators use their own shapes).
+        if issuer.is_none() && crate::config::user_pool_region(pool.trim()).is_err() {
             return Err(ConfigError::MalformedEnv {
                 name: "COGNITO_USER_POOL_ID",
                 reason: format!("{pool:?} is not of the form region_id, e.g. eu-west-1_AbCdEf123"),
             });
         }
-        let issuer = lookup("COGNITO_ISSUER").filter(|v| !v.trim().is_empty());
         let jwks = lookup("COGNITO_JWKS_URI").filter(|v| !v.trim().is_empty());
         let builder = CognitoVerifier::builder().token_use(token_use).client_ids(clients);
         let builder = match (issuer, jwks) {
@@ -176,17 +176,16 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             return Err(VerifyError::TokenTooLarge { len: token.len(), max: config.max_token_bytes });
         }
         let hash = self.inner.token_cache.as_ref().map(|cache| (cache, TokenCache::<C>::hash(token)));
-        if let Some((cache, hash)) = &hash {
-            if let Some(hit) = cache.get(hash) {
-                let key_still_trusted =
-                    self.inner.jwks.get(hit.issuer).and_then(|jwks| jwks.current(&hit.kid));
-                if key_still_trusted.is_some_and(|key| Arc::ptr_eq(&key, &hit.key)) {
-                    self.check_times(&hit.claims)?;
-                    self.check_custom(&hit.claims)?;
-                    return Ok(hit.claims.clone());
-                }
-                cache.remove(hash);
+        if let Some((cache, hash)) = &hash
+            && let Some(hit) = cache.get(hash)
+        {
+            let key_still_trusted = self.inner.jwks.get(hit.issuer).and_then(|jwks| jwks.current(&hit.kid));
+            if key_still_trusted.is_some_and(|key| Arc::ptr_eq(&key, &hit.key)) {
+                self.check_times(&hit.claims)?;
+                self.check_custom(&hit.claims)?;
+                return Ok(hit.claims.clone());
             }
+            cache.remove(hash);
         }
 
         let decoded = token::decode(token)?;
@@ -294,15 +293,15 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         if now >= claims.exp.saturating_add(leeway) {
             return Err(VerifyError::Expired { exp: claims.exp, now });
         }
-        if let Some(nbf) = claims.nbf {
-            if nbf.saturating_sub(leeway) > now {
-                return Err(VerifyError::NotYetValid { nbf, now });
-            }
+        if let Some(nbf) = claims.nbf
+            && nbf.saturating_sub(leeway) > now
+        {
+            return Err(VerifyError::NotYetValid { nbf, now });
         }
-        if let Some(iat) = claims.iat {
-            if iat.saturating_sub(leeway) > now {
-                return Err(VerifyError::IssuedInFuture { iat, now });
-            }
+        if let Some(iat) = claims.iat
+            && iat.saturating_sub(leeway) > now
+        {
+            return Err(VerifyError::IssuedInFuture { iat, now });
         }
         Ok(())
     }

@@ -1,0 +1,203 @@
+//! Verification cost, as ratios to one raw aws-lc-rs RS256 signature check of the same token.
+//!
+//! Run with `cargo bench -p cognito-verify`. Criterion reports each case; at the end a table of
+//! ratios to the baseline, measured in the same run, is printed (see docs/performance.md).
+
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cognito_testkit::{KeyKind, TestIssuer};
+use cognito_verify::{CognitoVerifier, JwksOptions, TokenUse};
+use criterion::{Criterion, criterion_group};
+use serde_json::json;
+
+const CLIENT: &str = "4a1bexampleclientid0123456";
+
+/// Poll a future that completes without waiting (keys already cached) to its result, without
+/// a runtime's scheduling cost in the measurement.
+fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("benchmark future had to wait: keys not cached?"),
+    }
+}
+
+struct Setup {
+    _runtime: tokio::runtime::Runtime,
+    _issuer: TestIssuer,
+    /// A realistic Cognito user access token (about 1.1 KB).
+    access: String,
+    id: String,
+    es256: String,
+    unknown_kid: String,
+    raw_key: ParsedPublicKey,
+    uncached: CognitoVerifier,
+    cached: CognitoVerifier,
+    id_verifier: CognitoVerifier,
+}
+
+fn setup() -> Setup {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let issuer = runtime.block_on(TestIssuer::start());
+    let access = issuer
+        .access_token()
+        .client_id(CLIENT)
+        .username("8f3c1d2e-0a4b-4c5d-9e6f-7a8b9c0d1e2f")
+        .scopes([
+            "aws.cognito.signin.user.admin",
+            "openid",
+            "profile",
+            "transactions/get",
+            "transactions/post",
+        ])
+        .groups(["admin", "eu-west-1_AbCdEf123_Google", "finance", "support"])
+        .claim("device_key", json!("eu-west-1_0d1c2b3a-4f5e-6d7c-8b9a-0f1e2d3c4b5a"))
+        .sign();
+    let id = issuer.id_token().audience(CLIENT).email("alice@example.com").groups(["admin"]).sign();
+    let es_kid = issuer.add_key(KeyKind::Es256);
+    let es256 = issuer.access_token().client_id(CLIENT).signed_with_kid(&es_kid).sign();
+    let unknown_kid = issuer.access_token().client_id(CLIENT).kid("not-in-the-jwks").sign();
+
+    let jwk = issuer.public_jwk(&issuer.signing_kid()).unwrap();
+    let n = URL_SAFE_NO_PAD.decode(jwk["n"].as_str().unwrap()).unwrap();
+    let e = URL_SAFE_NO_PAD.decode(jwk["e"].as_str().unwrap()).unwrap();
+    let raw_key = RsaPublicKeyComponents { n: &n[..], e: &e[..] }
+        .to_parsed_public_key(&signature::RSA_PKCS1_2048_8192_SHA256)
+        .unwrap();
+
+    let builder = || {
+        issuer
+            .verifier()
+            .token_use(TokenUse::Access)
+            .client_ids([CLIENT])
+            .jwks_options(JwksOptions::default().min_refetch_interval(Duration::from_secs(3600)))
+    };
+    let uncached = builder().disable_token_cache().build().unwrap();
+    let cached = builder().build().unwrap();
+    let id_verifier =
+        issuer.verifier().token_use(TokenUse::Id).client_ids([CLIENT]).disable_token_cache().build().unwrap();
+    runtime.block_on(async {
+        for verifier in [&uncached, &cached, &id_verifier] {
+            verifier.hydrate().await.unwrap();
+        }
+        // Spend the refetch allowance, so the unknown kid below is refused without waiting.
+        assert!(uncached.verify(&unknown_kid).await.is_err());
+        assert!(cached.verify(&access).await.is_ok());
+    });
+    Setup {
+        _runtime: runtime,
+        _issuer: issuer,
+        access,
+        id,
+        es256,
+        unknown_kid,
+        raw_key,
+        uncached,
+        cached,
+        id_verifier,
+    }
+}
+
+/// The baseline: the signature check alone, on bytes already decoded, key parsed once.
+fn raw_check(setup: &Setup) -> impl Fn() + '_ {
+    let (signing_input, signature) = setup.access.rsplit_once('.').unwrap();
+    let signature = URL_SAFE_NO_PAD.decode(signature).unwrap();
+    move || setup.raw_key.verify_sig(black_box(signing_input.as_bytes()), black_box(&signature)).unwrap()
+}
+
+type Case<'a> = (&'static str, Box<dyn Fn() + 'a>, Option<f64>);
+
+fn cases(setup: &Setup) -> Vec<Case<'_>> {
+    vec![
+        ("raw aws-lc-rs RS256 check (baseline)", Box::new(raw_check(setup)), None),
+        (
+            "fresh verify, cache off",
+            Box::new(|| drop(ready(setup.uncached.verify(black_box(&setup.access))).unwrap())),
+            Some(1.15),
+        ),
+        (
+            "cache hit",
+            Box::new(|| drop(ready(setup.cached.verify(black_box(&setup.access))).unwrap())),
+            Some(0.05),
+        ),
+        (
+            "unknown kid, refetch rate-limited",
+            Box::new(|| drop(ready(setup.uncached.verify(black_box(&setup.unknown_kid))).unwrap_err())),
+            Some(0.1),
+        ),
+        (
+            "ID token, cache off",
+            Box::new(|| drop(ready(setup.id_verifier.verify(black_box(&setup.id))).unwrap())),
+            None,
+        ),
+        (
+            "ES256 access token, cache off",
+            Box::new(|| drop(ready(setup.uncached.verify(black_box(&setup.es256))).unwrap())),
+            None,
+        ),
+    ]
+}
+
+fn criterion_cases(c: &mut Criterion) {
+    let setup = setup();
+    let mut group = c.benchmark_group("verify");
+    for (name, run, _) in cases(&setup) {
+        group.bench_function(name, |b| b.iter(&run));
+    }
+    group.finish();
+}
+
+/// Mean time per call over a fixed wall-clock budget, best of several rounds (the least
+/// disturbed by the rest of the machine).
+fn per_call(run: &dyn Fn(), budget: Duration) -> f64 {
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let mut calls = 0u64;
+        while start.elapsed() < budget / 5 {
+            for _ in 0..64 {
+                run();
+            }
+            calls += 64;
+        }
+        best = best.min(start.elapsed().as_secs_f64() / calls as f64);
+    }
+    best
+}
+
+fn print_ratios() {
+    let setup = setup();
+    let cases = cases(&setup);
+    let budget = Duration::from_secs(2);
+    let baseline = per_call(&*cases[0].1, budget);
+    println!("\nverification cost relative to one raw RS256 check ({:.2} µs), same run:", baseline * 1e6);
+    println!("{:<40} {:>10} {:>8} {:>8}", "case", "µs/call", "ratio", "target");
+    for (name, run, target) in &cases {
+        let t = per_call(&**run, budget);
+        let ratio = t / baseline;
+        let target = match target {
+            Some(target) => format!("≤ {target:.2}{}", if ratio <= *target { "" } else { " MISSED" }),
+            None => "-".to_owned(),
+        };
+        println!("{name:<40} {:>10.3} {ratio:>8.3} {target:>8}", t * 1e6);
+    }
+}
+
+criterion_group!(benches, criterion_cases);
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--ratios-only");
+    if !quick {
+        benches();
+        criterion::Criterion::default().configure_from_args().final_summary();
+    }
+    print_ratios();
+}
