@@ -1,0 +1,333 @@
+//! The extractors and guards in an axum app behind `CognitoLayer`, over real HTTP on loopback,
+//! with tokens from the testkit issuer.
+
+use axum::Router;
+use axum::routing::get;
+use cognito_axum::{
+    Claims, ClaimsRejection, CognitoLayer, CognitoVerifier, RequireGroups, RequireScopes, TokenUse,
+    group_set, require_groups, require_scopes, scope_set,
+};
+use cognito_testkit::{TestIssuer, unix_now};
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+scope_set!(PostTransactions = any_of["transactions/post", "transactions/admin"]);
+scope_set!(ReadWrite = all_of["transactions/get", "transactions/post"]);
+group_set!(Admins = any_of["admin"]);
+group_set!(Auditors = any_of["auditors"]);
+
+async fn me(claims: Claims) -> String {
+    claims.sub.clone()
+}
+
+async fn maybe(claims: Option<Claims>) -> String {
+    claims.map_or_else(|| "anonymous".to_owned(), |claims| claims.sub.clone())
+}
+
+async fn post(guard: RequireScopes<PostTransactions>) -> String {
+    format!("posted by {}", guard.sub)
+}
+
+async fn read_write(_: RequireScopes<ReadWrite>) -> &'static str {
+    "read-write"
+}
+
+async fn admin(guard: RequireGroups<Admins>) -> String {
+    format!("admin {}", guard.claims().sub)
+}
+
+async fn audit(_: RequireScopes<PostTransactions>, _: RequireGroups<Auditors>, claims: Claims) -> String {
+    format!("audit by {}", claims.sub)
+}
+
+/// Every extractor and guard on one router, without the layer.
+fn routes() -> Router {
+    let guarded = Router::new()
+        .route("/guarded/scope", get(|| async { "scoped" }))
+        .route_layer(require_scopes::<PostTransactions>());
+    let admin_area = Router::new()
+        .route("/guarded/group", get(|| async { "grouped" }))
+        .route_layer(require_groups::<Admins>());
+    Router::new()
+        .route("/me", get(me))
+        .route("/maybe", get(maybe))
+        .route("/post", get(post))
+        .route("/read-write", get(read_write))
+        .route("/admin", get(admin))
+        .route("/audit", get(audit))
+        .merge(guarded)
+        .merge(admin_area)
+}
+
+struct App {
+    issuer: TestIssuer,
+    base: String,
+    http: reqwest::Client,
+}
+
+impl App {
+    async fn start(configure: impl FnOnce(CognitoLayer) -> CognitoLayer) -> App {
+        let issuer = TestIssuer::start().await;
+        let app = routes().layer(configure(CognitoLayer::new(verifier(&issuer))));
+        App { base: serve(app).await, issuer, http: reqwest::Client::new() }
+    }
+
+    async fn without_layer() -> App {
+        let issuer = TestIssuer::start().await;
+        App { base: serve(routes()).await, issuer, http: reqwest::Client::new() }
+    }
+
+    /// `GET path` with an access token carrying `scopes` and `groups`.
+    async fn get_as(&self, path: &str, scopes: &[&str], groups: &[&str]) -> reqwest::Response {
+        let token =
+            self.issuer.access_token().scopes(scopes.iter().copied()).groups(groups.iter().copied()).sign();
+        self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.unwrap()
+    }
+
+    async fn get_anonymous(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.base)).send().await.unwrap()
+    }
+}
+
+fn verifier(issuer: &TestIssuer) -> CognitoVerifier {
+    issuer.verifier().token_use(TokenUse::Access).client_ids([issuer.default_client_id()]).build().unwrap()
+}
+
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+fn challenge(response: &reqwest::Response) -> String {
+    response.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn claims_extractor_sees_the_verified_claims() {
+    let app = App::start(|layer| layer).await;
+    let response = app.get_as("/me", &[], &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), app.issuer.default_sub());
+}
+
+#[tokio::test]
+async fn optional_claims_are_none_without_a_token_in_optional_mode() {
+    let app = App::start(CognitoLayer::optional).await;
+    let response = app.get_anonymous("/maybe").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), "anonymous");
+}
+
+#[tokio::test]
+async fn optional_claims_are_some_with_a_valid_token() {
+    let app = App::start(CognitoLayer::optional).await;
+    let response = app.get_as("/maybe", &[], &[]).await;
+    assert_eq!(response.text().await.unwrap(), app.issuer.default_sub());
+}
+
+#[tokio::test]
+async fn optional_mode_rejects_a_bad_token_before_the_handler() {
+    let app = App::start(CognitoLayer::optional).await;
+    let token = app.issuer.access_token().expires_at(unix_now() - 60).sign();
+    let response = app.http.get(format!("{}/maybe", app.base)).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(challenge(&response).contains(r#"error="invalid_token""#));
+}
+
+#[tokio::test]
+async fn required_claims_behind_an_optional_layer_are_401_without_a_token() {
+    let app = App::start(|layer| layer.optional().realm("api")).await;
+    let response = app.get_anonymous("/me").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(challenge(&response), r#"Bearer realm="api""#);
+}
+
+#[tokio::test]
+async fn any_of_scope_guard_accepts_either_scope() {
+    let app = App::start(|layer| layer).await;
+    for scope in ["transactions/post", "transactions/admin"] {
+        let response = app.get_as("/post", &[scope], &[]).await;
+        assert_eq!(response.status(), StatusCode::OK, "{scope}");
+        assert_eq!(response.text().await.unwrap(), format!("posted by {}", app.issuer.default_sub()));
+    }
+}
+
+#[tokio::test]
+async fn scope_guard_rejects_with_403_insufficient_scope_naming_the_scopes() {
+    let app = App::start(|layer| layer).await;
+    let response = app.get_as("/post", &["transactions/get"], &[]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let challenge = challenge(&response);
+    assert!(challenge.starts_with(r#"Bearer error="insufficient_scope""#), "{challenge}");
+    assert!(challenge.ends_with(r#"scope="transactions/post transactions/admin""#), "{challenge}");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "insufficient_scope");
+}
+
+#[tokio::test]
+async fn all_of_scope_guard_needs_every_scope() {
+    let app = App::start(|layer| layer).await;
+    let one = app.get_as("/read-write", &["transactions/get"], &[]).await;
+    assert_eq!(one.status(), StatusCode::FORBIDDEN);
+    assert!(challenge(&one).contains("all of"), "{}", challenge(&one));
+    let both = app.get_as("/read-write", &["transactions/get", "transactions/post"], &[]).await;
+    assert_eq!(both.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn group_guard_admits_members() {
+    let app = App::start(|layer| layer).await;
+    let response = app.get_as("/admin", &[], &["users", "admin"]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), format!("admin {}", app.issuer.default_sub()));
+}
+
+#[tokio::test]
+async fn group_guard_rejects_non_members_with_403_without_a_scope_attribute() {
+    let app = App::start(|layer| layer).await;
+    let response = app.get_as("/admin", &["transactions/post"], &["users"]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let challenge = challenge(&response);
+    assert!(challenge.contains(r#"error="insufficient_scope""#), "{challenge}");
+    assert!(!challenge.contains("scope=\""), "{challenge}");
+}
+
+#[tokio::test]
+async fn group_guard_works_with_id_tokens() {
+    let issuer = TestIssuer::start().await;
+    let verifier =
+        issuer.verifier().token_use(TokenUse::Id).client_ids([issuer.default_client_id()]).build().unwrap();
+    let base = serve(routes().layer(CognitoLayer::new(verifier))).await;
+    let token = issuer.id_token().groups(["admin"]).sign();
+    let response =
+        reqwest::Client::new().get(format!("{base}/admin")).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn several_guards_in_one_handler_must_all_pass() {
+    let app = App::start(|layer| layer).await;
+    let scope_only = app.get_as("/audit", &["transactions/post"], &[]).await;
+    assert_eq!(scope_only.status(), StatusCode::FORBIDDEN);
+    let group_only = app.get_as("/audit", &[], &["auditors"]).await;
+    assert_eq!(group_only.status(), StatusCode::FORBIDDEN);
+    let both = app.get_as("/audit", &["transactions/post"], &["auditors"]).await;
+    assert_eq!(both.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn scope_route_layer_guards_its_routes() {
+    let app = App::start(|layer| layer).await;
+    assert_eq!(app.get_as("/guarded/scope", &["other"], &[]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get_as("/guarded/scope", &["transactions/admin"], &[]).await.status(), StatusCode::OK);
+    let response = app.get_as("/guarded/scope", &[], &[]).await;
+    assert!(challenge(&response).ends_with(r#"scope="transactions/post transactions/admin""#));
+}
+
+#[tokio::test]
+async fn group_route_layer_guards_its_routes() {
+    let app = App::start(|layer| layer).await;
+    assert_eq!(app.get_as("/guarded/group", &[], &["users"]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get_as("/guarded/group", &[], &["admin"]).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn route_layer_guard_behind_an_optional_layer_is_401_without_a_token() {
+    let app = App::start(CognitoLayer::optional).await;
+    let response = app.get_anonymous("/guarded/group").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(challenge(&response), "Bearer");
+}
+
+#[tokio::test]
+async fn extractors_without_the_layer_are_500_naming_the_layer() {
+    let app = App::without_layer().await;
+    for path in ["/me", "/maybe", "/post", "/admin", "/guarded/scope", "/guarded/group"] {
+        let response = app.get_as(path, &["transactions/post"], &["admin"]).await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert!(response.headers().get("www-authenticate").is_none(), "{path}");
+        let body = response.text().await.unwrap();
+        assert!(body.starts_with("Missing CognitoLayer"), "{path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn guard_rejections_use_the_layers_realm() {
+    let app = App::start(|layer| layer.realm("transactions")).await;
+    let response = app.get_as("/post", &[], &[]).await;
+    assert!(challenge(&response).starts_with(r#"Bearer realm="transactions", error="insufficient_scope""#));
+}
+
+#[tokio::test]
+async fn guard_rejections_go_through_the_layers_hook() {
+    let hook = |error: &cognito_axum::AuthError, _: &http::request::Parts| {
+        http::Response::builder()
+            .status(error.status())
+            .body(format!("custom {}", error.body_error()))
+            .unwrap()
+    };
+    let app = App::start(|layer| layer.on_rejection(hook)).await;
+    let response = app.get_as("/post", &[], &[]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response.text().await.unwrap(), "custom insufficient_scope");
+}
+
+#[tokio::test]
+async fn guard_rejection_of_a_grpc_request_is_permission_denied() {
+    let app = App::start(|layer| layer).await;
+    let token = app.issuer.access_token().sign();
+    let response = app
+        .http
+        .get(format!("{}/post", app.base))
+        .bearer_auth(token)
+        .header("content-type", "application/grpc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["grpc-status"], "7");
+    assert_eq!(response.headers()["content-type"], "application/grpc");
+}
+
+#[derive(Debug, Deserialize)]
+struct Tenant {
+    tenant: String,
+}
+
+#[tokio::test]
+async fn custom_claims_are_extracted_with_their_type() {
+    let issuer = TestIssuer::start().await;
+    let verifier = issuer
+        .verifier()
+        .token_use(TokenUse::Access)
+        .client_ids([issuer.default_client_id()])
+        .custom_claims::<Tenant>()
+        .build()
+        .unwrap();
+    let app = Router::new()
+        .route("/tenant", get(|claims: Claims<Tenant>| async move { claims.custom.tenant.clone() }))
+        .route("/plain", get(me))
+        .layer(CognitoLayer::new(verifier));
+    let base = serve(app).await;
+    let token = issuer.access_token().claim("tenant", "acme".into()).sign();
+    let http = reqwest::Client::new();
+    let tenant = http.get(format!("{base}/tenant")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(tenant.text().await.unwrap(), "acme");
+
+    let mismatch = http.get(format!("{base}/plain")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(mismatch.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(mismatch.text().await.unwrap().starts_with("Claims type mismatch"));
+}
+
+#[tokio::test]
+async fn rejections_report_status_and_body_text() {
+    use axum::extract::FromRequestParts;
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    let rejection =
+        Claims::<cognito_axum::NoCustomClaims>::from_request_parts(&mut parts, &()).await.unwrap_err();
+    assert!(matches!(rejection, ClaimsRejection::MissingCognitoLayer(_)));
+    assert_eq!(rejection.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(rejection.body_text().contains("CognitoLayer::new(verifier)"));
+}

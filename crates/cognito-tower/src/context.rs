@@ -1,0 +1,105 @@
+//! What the layer tells the handlers and guards behind it: [`AuthContext`].
+
+use std::any::TypeId;
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::Response;
+use http::request::Parts;
+
+use crate::error::AuthError;
+use crate::on_rejection::OnRejection;
+
+/// How the [`CognitoLayer`](crate::CognitoLayer) that handled a request answers auth failures.
+///
+/// The layer puts a clone in the extensions of every request it lets through, so that
+/// extractors and guards further in (e.g. `cognito-axum`'s) answer with the same statuses,
+/// headers and hook, and can tell "no layer ran" from "the layer ran in optional mode and found
+/// no token".
+#[derive(Clone)]
+pub struct AuthContext {
+    inner: Arc<ContextInner>,
+}
+
+#[derive(Clone)]
+pub(crate) struct ContextInner {
+    pub(crate) optional: bool,
+    pub(crate) realm: Option<String>,
+    pub(crate) hook: Option<Arc<dyn OnRejection>>,
+    claims_type: TypeId,
+    claims_type_name: &'static str,
+}
+
+impl AuthContext {
+    /// The default: required mode, no realm, no hook.
+    pub(crate) fn new<C: 'static>() -> Self {
+        AuthContext {
+            inner: Arc::new(ContextInner {
+                optional: false,
+                realm: None,
+                hook: None,
+                claims_type: TypeId::of::<C>(),
+                claims_type_name: std::any::type_name::<C>(),
+            }),
+        }
+    }
+
+    /// A copy with one setting changed (the layer's builder methods).
+    pub(crate) fn modified(&self, change: impl FnOnce(&mut ContextInner)) -> Self {
+        let mut inner = ContextInner::clone(&self.inner);
+        change(&mut inner);
+        AuthContext { inner: Arc::new(inner) }
+    }
+
+    /// The response for `error` on `request`: the hook's, or [`AuthError::to_response`] with
+    /// this layer's realm. Also records the rejection as a `tracing` event.
+    pub fn reject(&self, error: &AuthError, request: &Parts) -> Response<Bytes> {
+        self.reject_with_kid(error, None, request)
+    }
+
+    pub(crate) fn reject_with_kid(
+        &self,
+        error: &AuthError,
+        kid: Option<&str>,
+        request: &Parts,
+    ) -> Response<Bytes> {
+        error.log(kid);
+        match &self.inner.hook {
+            Some(hook) => hook.on_rejection(error, request),
+            None => error.to_response(&request.headers, self.realm()),
+        }
+    }
+
+    /// Whether the layer lets requests without a token through (without claims).
+    pub fn is_optional(&self) -> bool {
+        self.inner.optional
+    }
+
+    /// The realm named in `WWW-Authenticate`, if configured.
+    pub fn realm(&self) -> Option<&str> {
+        self.inner.realm.as_deref()
+    }
+
+    /// Whether the layer's verifier produces `cognito_verify::Claims<C>` (the custom-claims type
+    /// an extractor asks for must be the layer's).
+    pub fn verifies<C: 'static>(&self) -> bool {
+        self.inner.claims_type == TypeId::of::<C>()
+    }
+
+    /// The name of the layer's custom-claims type, for error messages.
+    pub fn claims_type_name(&self) -> &'static str {
+        self.inner.claims_type_name
+    }
+}
+
+impl fmt::Debug for AuthContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthContext")
+            .field("optional", &self.inner.optional)
+            .field("realm", &self.inner.realm)
+            .field("custom_hook", &self.inner.hook.is_some())
+            .field("claims_type", &self.inner.claims_type_name)
+            .finish()
+    }
+}

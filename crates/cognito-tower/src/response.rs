@@ -1,0 +1,164 @@
+//! The wire format of a rejection: RFC 6750 for HTTP, a trailers-only response for gRPC.
+//!
+//! The responses are `http::Response<Bytes>` so that they fit any framework: the layer wraps
+//! the bytes in its [`ResponseBody`](crate::ResponseBody), `cognito-axum` in axum's body.
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
+use serde::Serialize;
+
+use crate::error::AuthError;
+
+/// Longest `error_description` / `grpc-message` sent, in characters. Verification messages can
+/// quote claims from the (possibly hostile) token; this keeps the echo short.
+const MAX_DESCRIPTION_CHARS: usize = 256;
+
+/// Whether the request is a gRPC call (`content-type: application/grpc` or
+/// `application/grpc+proto`, ...), which gets a gRPC status instead of an HTTP error.
+pub fn is_grpc(request_headers: &HeaderMap) -> bool {
+    request_headers.get(CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"application/grpc"))
+}
+
+#[derive(Serialize)]
+struct JsonBody<'a> {
+    error: &'a str,
+    error_description: &'a str,
+}
+
+impl AuthError {
+    /// The response for this error, in the protocol of the request: gRPC when
+    /// [`is_grpc`]`(request_headers)`, HTTP otherwise.
+    pub fn to_response(&self, request_headers: &HeaderMap, realm: Option<&str>) -> Response<Bytes> {
+        if is_grpc(request_headers) { self.to_grpc_response() } else { self.to_http_response(realm) }
+    }
+
+    /// The RFC 6750 response: [`status`](Self::status), `WWW-Authenticate` (except for 503),
+    /// `Retry-After` for 503, and a JSON body
+    /// `{"error": "...", "error_description": "..."}`.
+    ///
+    /// ```
+    /// use cognito_tower::AuthError;
+    ///
+    /// let response = AuthError::MissingToken.to_http_response(Some("api"));
+    /// assert_eq!(response.status(), 401);
+    /// assert_eq!(response.headers()["www-authenticate"], r#"Bearer realm="api""#);
+    /// ```
+    pub fn to_http_response(&self, realm: Option<&str>) -> Response<Bytes> {
+        let description = sanitize(&self.description());
+        let body =
+            serde_json::to_vec(&JsonBody { error: self.body_error(), error_description: &description })
+                .unwrap_or_default();
+        let mut response = Response::new(Bytes::from(body));
+        *response.status_mut() = self.status();
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(challenge) = self.www_authenticate(realm) {
+            headers.insert(WWW_AUTHENTICATE, challenge);
+        }
+        if let Some(secs) = self.retry_after_secs() {
+            headers.insert(RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+
+    /// The gRPC response: HTTP 200, `content-type: application/grpc`, `grpc-status` and a
+    /// percent-encoded `grpc-message`, no body (a trailers-only response).
+    ///
+    /// ```
+    /// use cognito_tower::AuthError;
+    ///
+    /// let response = AuthError::MissingToken.to_grpc_response();
+    /// assert_eq!(response.status(), 200);
+    /// assert_eq!(response.headers()["grpc-status"], "16");
+    /// ```
+    pub fn to_grpc_response(&self) -> Response<Bytes> {
+        let mut response = Response::new(Bytes::new());
+        *response.status_mut() = StatusCode::OK;
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/grpc"));
+        headers.insert("grpc-status", HeaderValue::from(self.grpc_status()));
+        if let Ok(message) = HeaderValue::from_str(&grpc_percent_encode(&self.description())) {
+            headers.insert("grpc-message", message);
+        }
+        response
+    }
+
+    /// The `WWW-Authenticate` challenge, e.g.
+    /// `Bearer realm="api", error="invalid_token", error_description="token expired ..."`;
+    /// `None` for 503, which is not an authentication failure.
+    pub fn www_authenticate(&self, realm: Option<&str>) -> Option<HeaderValue> {
+        if matches!(self, AuthError::KeysUnavailable { .. }) {
+            return None;
+        }
+        let mut params = Vec::with_capacity(4);
+        if let Some(realm) = realm {
+            params.push(format!("realm=\"{}\"", sanitize(realm)));
+        }
+        if let Some(code) = self.error_code() {
+            params.push(format!("error=\"{code}\""));
+            params.push(format!("error_description=\"{}\"", sanitize(&self.description())));
+        }
+        if let Some(scopes) = self.required_scopes() {
+            let scopes: Vec<String> = scopes.iter().map(|scope| scope_token(scope)).collect();
+            params.push(format!("scope=\"{}\"", scopes.join(" ")));
+        }
+        let value =
+            if params.is_empty() { "Bearer".to_owned() } else { format!("Bearer {}", params.join(", ")) };
+        // Every parameter was sanitised to visible ASCII, so this cannot fail; a bare challenge
+        // is still a correct answer if it somehow did.
+        Some(HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("Bearer")))
+    }
+}
+
+/// Makes `text` fit an RFC 6750 quoted attribute value (`%x20-21 / %x23-5B / %x5D-7E`): `"`
+/// and `\` become `'` and `/`, anything else outside the range `?`, and it is cut to
+/// [`MAX_DESCRIPTION_CHARS`].
+pub(crate) fn sanitize(text: &str) -> String {
+    text.chars()
+        .take(MAX_DESCRIPTION_CHARS)
+        .map(|c| match c {
+            '"' => '\'',
+            '\\' => '/',
+            ' '..='~' => c,
+            _ => '?',
+        })
+        .collect()
+}
+
+/// A scope as an RFC 6750 `scope-token` (`%x21 / %x23-5B / %x5D-7E`, no spaces).
+fn scope_token(scope: &str) -> String {
+    sanitize(scope).chars().map(|c| if c == ' ' { '?' } else { c }).collect()
+}
+
+/// Percent-encodes a `grpc-message` as the gRPC HTTP/2 spec asks: UTF-8 bytes outside
+/// `0x20..=0x7E`, and `%` itself, become `%XX`.
+pub(crate) fn grpc_percent_encode(message: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(message.len());
+    for &byte in message.as_bytes().iter().take(MAX_DESCRIPTION_CHARS * 4) {
+        if (0x20..=0x7E).contains(&byte) && byte != b'%' {
+            out.push(char::from(byte));
+        } else {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_keeps_header_safe_characters_only() {
+        assert_eq!(sanitize("issuer \"x\\y\" é\n"), "issuer 'x/y' ??");
+        assert_eq!(sanitize(&"a".repeat(1000)).len(), MAX_DESCRIPTION_CHARS);
+    }
+
+    #[test]
+    fn grpc_messages_are_percent_encoded() {
+        assert_eq!(grpc_percent_encode("50% done é"), "50%25 done %C3%A9");
+    }
+}
