@@ -1,0 +1,371 @@
+//! One token fetch: the `client_credentials` request, retried when the failure is transient,
+//! and the parsing of the answer.
+
+use std::error::Error as _;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use http::StatusCode;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use serde_json::Value;
+
+use crate::config::{ClientAuth, Config};
+use crate::error::{OAuthErrorCode, TokenError, is_retryable_status};
+use crate::retry;
+use crate::scope::ScopeSet;
+use crate::token::AccessToken;
+
+/// Tokens are used for at most a day whatever `expires_in` says (Cognito's maximum), which also
+/// keeps `Instant` arithmetic far from overflow.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// `error_description` is cut to this many characters before it reaches an error or a log.
+const MAX_DESCRIPTION_CHARS: usize = 256;
+
+/// A token as obtained, with what the cache needs to schedule its refresh.
+#[derive(Debug, Clone)]
+pub(crate) struct Fetched {
+    pub(crate) token: AccessToken,
+    /// When the successful request was sent: the lifetime counts from here.
+    pub(crate) sent_at: Instant,
+    pub(crate) lifetime: Duration,
+}
+
+/// Makes token requests for one app client.
+#[derive(Debug)]
+pub(crate) struct TokenRequester {
+    config: Config,
+    http: reqwest::Client,
+    requests: AtomicU64,
+}
+
+/// Why one attempt failed.
+enum Failure {
+    /// Worth retrying after a pause.
+    Transient { kind: Transient, retry_after: Option<Duration> },
+    /// Retrying would fail the same way.
+    Fatal(TokenError),
+}
+
+enum Transient {
+    Status(StatusCode),
+    Timeout,
+    Unreachable(String),
+}
+
+impl fmt::Display for Transient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Transient::Status(status) => write!(f, "HTTP {status}"),
+            Transient::Timeout => f.write_str("timed out"),
+            Transient::Unreachable(reason) => f.write_str(reason),
+        }
+    }
+}
+
+impl Transient {
+    fn into_error(self, attempts: u32, retry_after: Option<Duration>) -> TokenError {
+        match self {
+            Transient::Status(status) => TokenError::Status { status, attempts, retry_after },
+            Transient::Timeout => TokenError::Timeout { attempts },
+            Transient::Unreachable(reason) => TokenError::Unreachable { reason, attempts },
+        }
+    }
+}
+
+impl TokenRequester {
+    pub(crate) fn new(config: Config, http: reqwest::Client) -> Self {
+        TokenRequester { config, http, requests: AtomicU64::new(0) }
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// HTTP requests sent to the token endpoint so far, retries included.
+    pub(crate) fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Fetches a token for `scopes`, retrying transient failures with backoff.
+    pub(crate) async fn fetch(&self, scopes: &ScopeSet) -> Result<Fetched, TokenError> {
+        let policy = &self.config.retry;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            tracing::debug!(
+                endpoint = %self.config.endpoint,
+                client_id = %self.config.client_id,
+                scopes = scopes.as_str(),
+                attempt,
+                "requesting a client-credentials token"
+            );
+            let error = match self.attempt(scopes).await {
+                Ok(fetched) => {
+                    tracing::debug!(
+                        client_id = %self.config.client_id,
+                        scopes = scopes.as_str(),
+                        expires_in = fetched.lifetime.as_secs(),
+                        attempt,
+                        "client-credentials token obtained"
+                    );
+                    return Ok(fetched);
+                }
+                Err(Failure::Transient { kind, retry_after }) if attempt < policy.max_attempts => {
+                    let delay = policy.delay(attempt, retry_after);
+                    tracing::warn!(
+                        client_id = %self.config.client_id,
+                        attempt,
+                        max_attempts = policy.max_attempts,
+                        reason = %kind,
+                        retry_in_ms = delay.as_millis() as u64,
+                        "token request failed; retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+                Err(Failure::Transient { kind, retry_after }) => kind.into_error(attempt, retry_after),
+                Err(Failure::Fatal(mut error)) => {
+                    if let TokenError::Status { attempts, .. } = &mut error {
+                        *attempts = attempt;
+                    }
+                    error
+                }
+            };
+            tracing::warn!(
+                client_id = %self.config.client_id,
+                scopes = scopes.as_str(),
+                attempts = attempt,
+                %error,
+                "no client-credentials token"
+            );
+            return Err(error);
+        }
+    }
+
+    async fn attempt(&self, scopes: &ScopeSet) -> Result<Fetched, Failure> {
+        let config = &self.config;
+        let mut request = self
+            .http
+            .post(config.endpoint.clone())
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(ACCEPT, "application/json")
+            .timeout(config.timeout);
+        if let Some(authorization) = &config.basic_authorization {
+            request = request.header(AUTHORIZATION, authorization.clone());
+        }
+        let request = request.body(form_body(config, scopes));
+
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let sent_at = Instant::now();
+        let mut response = request.send().await.map_err(transport)?;
+        let status = response.status();
+        if is_retryable_status(status) {
+            let retry_after = retry::retry_after(response.headers());
+            return Err(Failure::Transient { kind: Transient::Status(status), retry_after });
+        }
+        if !status.is_success() {
+            let retry_after = retry::retry_after(response.headers());
+            let body = read_body(&mut response, config.max_response_bytes).await.unwrap_or_default();
+            return Err(Failure::Fatal(match oauth_error(&body) {
+                Some((error, description)) => TokenError::OAuth { error, description, status },
+                None => TokenError::Status { status, attempts: 0, retry_after },
+            }));
+        }
+        let body = read_body(&mut response, config.max_response_bytes).await?;
+        parse_token(&body, sent_at).map_err(Failure::Fatal)
+    }
+}
+
+/// `grant_type=client_credentials&scope=…`, plus the credentials for `client_secret_post`.
+fn form_body(config: &Config, scopes: &ScopeSet) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.append_pair("grant_type", "client_credentials");
+    if !scopes.is_empty() {
+        form.append_pair("scope", scopes.as_str());
+    }
+    if config.auth == ClientAuth::Post {
+        form.append_pair("client_id", &config.client_id);
+        form.append_pair("client_secret", config.client_secret.expose());
+    }
+    form.finish()
+}
+
+/// The body, refused once it grows past `limit`.
+async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, Failure> {
+    let too_large = || Failure::Fatal(TokenError::ResponseTooLarge { limit });
+    if response.content_length().is_some_and(|len| len > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn transport(err: reqwest::Error) -> Failure {
+    let kind = if err.is_timeout() {
+        Transient::Timeout
+    } else {
+        // reqwest's own message is generic ("error sending request"); the cause is in the chain.
+        let mut reason = err.to_string();
+        let mut source = err.source();
+        while let Some(cause) = source {
+            reason.push_str(": ");
+            reason.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        Transient::Unreachable(reason)
+    };
+    Failure::Transient { kind, retry_after: None }
+}
+
+/// `{"error": "...", "error_description": "..."}`, if the body is one.
+fn oauth_error(body: &[u8]) -> Option<(OAuthErrorCode, Option<String>)> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let code = value.get("error")?.as_str()?;
+    let description = value
+        .get("error_description")
+        .and_then(Value::as_str)
+        .map(|d| d.chars().filter(|c| !c.is_control()).take(MAX_DESCRIPTION_CHARS).collect());
+    Some((OAuthErrorCode::parse(code), description))
+}
+
+/// `{"access_token": "...", "expires_in": 3600, "token_type": "Bearer"}`. The error messages
+/// never quote the token.
+fn parse_token(body: &[u8], sent_at: Instant) -> Result<Fetched, TokenError> {
+    let malformed = |reason: &str| TokenError::MalformedResponse(reason.to_owned());
+    let value: Value = serde_json::from_slice(body).map_err(|_| malformed("not JSON"))?;
+    let object = value.as_object().ok_or_else(|| malformed("not a JSON object"))?;
+    let token = object
+        .get("access_token")
+        .and_then(Value::as_str)
+        .ok_or_else(|| malformed("`access_token` is missing or not a string"))?;
+    let token_type = object
+        .get("token_type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| malformed("`token_type` is missing or not a string"))?;
+    if !token_type.eq_ignore_ascii_case("bearer") {
+        let shown: String = token_type.chars().take(32).collect();
+        return Err(TokenError::MalformedResponse(format!("`token_type` is {shown:?}, expected Bearer")));
+    }
+    let expires_in = match object.get("expires_in") {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|&seconds| seconds > 0)
+    .ok_or_else(|| malformed("`expires_in` is missing or not a positive integer"))?;
+    let lifetime = Duration::from_secs(expires_in).min(MAX_LIFETIME);
+    let token = AccessToken::new(token.to_owned(), sent_at + lifetime)
+        .ok_or_else(|| malformed("`access_token` is empty or has characters not allowed in a header"))?;
+    Ok(Fetched { token, sent_at, lifetime })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: &str) -> Result<Fetched, TokenError> {
+        parse_token(body.as_bytes(), Instant::now())
+    }
+
+    fn reason(body: &str) -> String {
+        match parse(body) {
+            Err(TokenError::MalformedResponse(reason)) => reason,
+            other => panic!("expected MalformedResponse, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_cognito_token_response_is_parsed() {
+        let fetched = parse(r#"{"access_token":"eyJ.a.b","expires_in":3600,"token_type":"Bearer"}"#).unwrap();
+        assert_eq!(fetched.token.as_str(), "eyJ.a.b");
+        assert_eq!(fetched.lifetime, Duration::from_secs(3600));
+        assert_eq!(fetched.token.expires_at(), fetched.sent_at + Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn token_type_is_compared_case_insensitively_and_expires_in_may_be_a_string() {
+        let fetched = parse(r#"{"access_token":"t","expires_in":"60","token_type":"bearer"}"#).unwrap();
+        assert_eq!(fetched.lifetime, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn lifetimes_are_capped_at_a_day() {
+        let fetched =
+            parse(r#"{"access_token":"t","expires_in":18446744073709551615,"token_type":"Bearer"}"#).unwrap();
+        assert_eq!(fetched.lifetime, MAX_LIFETIME);
+    }
+
+    #[test]
+    fn malformed_success_responses_are_named() {
+        assert_eq!(reason("<html>"), "not JSON");
+        assert_eq!(reason("[]"), "not a JSON object");
+        assert!(reason(r#"{"expires_in":60,"token_type":"Bearer"}"#).contains("access_token"));
+        assert!(reason(r#"{"access_token":"t","expires_in":60}"#).contains("token_type"));
+        assert!(reason(r#"{"access_token":"t","expires_in":60,"token_type":"mac"}"#).contains("\"mac\""));
+        assert!(reason(r#"{"access_token":"t","token_type":"Bearer"}"#).contains("expires_in"));
+        assert!(
+            reason(r#"{"access_token":"t","expires_in":0,"token_type":"Bearer"}"#).contains("expires_in")
+        );
+        assert!(
+            reason(r#"{"access_token":"t","expires_in":-5,"token_type":"Bearer"}"#).contains("expires_in")
+        );
+        assert!(reason(r#"{"access_token":"a b","expires_in":5,"token_type":"Bearer"}"#).contains("header"));
+    }
+
+    #[test]
+    fn malformed_response_messages_never_quote_the_token() {
+        let err = parse(r#"{"access_token":"secret tok","expires_in":5,"token_type":"Bearer"}"#).unwrap_err();
+        assert!(!err.to_string().contains("secret"));
+    }
+
+    fn config(auth: ClientAuth) -> Config {
+        Config {
+            endpoint: "http://127.0.0.1/oauth2/token".parse().unwrap(),
+            client_id: "my id".into(),
+            client_secret: crate::secret::Secret::new("s&cret=1".into()),
+            auth,
+            basic_authorization: None,
+            timeout: Duration::from_secs(1),
+            max_response_bytes: 1024,
+            retry: crate::retry::RetryPolicy::default(),
+        }
+    }
+
+    #[test]
+    fn the_body_has_the_grant_and_the_space_joined_scopes_form_encoded() {
+        let scopes = ScopeSet::parse(["c", "a/b"]).unwrap();
+        assert_eq!(
+            form_body(&config(ClientAuth::Basic), &scopes),
+            "grant_type=client_credentials&scope=a%2Fb+c"
+        );
+        let none = ScopeSet::parse(Vec::<&str>::new()).unwrap();
+        assert_eq!(form_body(&config(ClientAuth::Basic), &none), "grant_type=client_credentials");
+    }
+
+    #[test]
+    fn client_secret_post_puts_the_credentials_in_the_body() {
+        let none = ScopeSet::parse(Vec::<&str>::new()).unwrap();
+        assert_eq!(
+            form_body(&config(ClientAuth::Post), &none),
+            "grant_type=client_credentials&client_id=my+id&client_secret=s%26cret%3D1"
+        );
+    }
+
+    #[test]
+    fn oauth_error_bodies_are_parsed() {
+        let (code, description) =
+            oauth_error(br#"{"error":"invalid_client","error_description":"bad\nsecret"}"#).unwrap();
+        assert_eq!(code, OAuthErrorCode::InvalidClient);
+        assert_eq!(description.as_deref(), Some("badsecret"));
+        assert_eq!(oauth_error(br#"{"error":"invalid_scope"}"#).unwrap().0, OAuthErrorCode::InvalidScope);
+        assert!(oauth_error(b"Bad Request").is_none());
+        assert!(oauth_error(br#"{"message":"x"}"#).is_none());
+    }
+}
