@@ -4,16 +4,18 @@
 //! [`CognitoClaims`], which holds the standard Cognito claims with their types checked, plus
 //! user-defined claims of type `C`.
 
+use std::any::TypeId;
 use std::cell::Cell;
-use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use serde::de::value::UnitDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::error::VerifyError;
+use crate::json::Str;
 
 /// Verified claims: a shared handle, cheap to clone, that dereferences to [`CognitoClaims`].
 ///
@@ -116,14 +118,17 @@ impl<C> CognitoClaims<C> {
     }
 }
 
-/// A token's OAuth scopes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ScopeSet(BTreeSet<String>);
+/// A token's OAuth scopes, from the space-separated `scope` claim.
+///
+/// Kept as the claim's string and searched in place: tokens carry a handful of scopes, and this
+/// saves an allocation per scope on every verification.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeSet(String);
 
 impl ScopeSet {
     /// Whether the set contains `scope`.
     pub fn contains(&self, scope: &str) -> bool {
-        self.0.contains(scope)
+        self.iter().any(|s| s == scope)
     }
 
     /// Whether the set contains at least one of `scopes`.
@@ -136,25 +141,47 @@ impl ScopeSet {
         scopes.iter().all(|s| self.contains(s.as_ref()))
     }
 
-    /// The scopes, in lexical order.
+    /// The scopes, in the token's order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(String::as_str)
+        self.0.split_ascii_whitespace()
     }
 
     /// The number of scopes.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.iter().count()
     }
 
     /// Whether there are no scopes.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.iter().next().is_none()
+    }
+
+    /// The scopes as the token gave them: space separated.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-impl<S: Into<String>> FromIterator<S> for ScopeSet {
+/// Two sets are equal when they hold the same scopes, whatever their order.
+impl PartialEq for ScopeSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.contains_all(&other.iter().collect::<Vec<_>>())
+            && other.contains_all(&self.iter().collect::<Vec<_>>())
+    }
+}
+
+impl Eq for ScopeSet {}
+
+impl<S: AsRef<str>> FromIterator<S> for ScopeSet {
     fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
-        ScopeSet(iter.into_iter().map(Into::into).collect())
+        let mut joined = String::new();
+        for scope in iter {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(scope.as_ref());
+        }
+        ScopeSet(joined)
     }
 }
 
@@ -169,7 +196,7 @@ impl<'de> Deserialize<'de> for NoCustomClaims {
 }
 
 /// Parse a verified payload into claims, checking the JSON type of each standard claim.
-pub(crate) fn parse<C: DeserializeOwned>(payload: &[u8]) -> Result<CognitoClaims<C>, VerifyError> {
+pub(crate) fn parse<C: DeserializeOwned + 'static>(payload: &[u8]) -> Result<CognitoClaims<C>, VerifyError> {
     let failed_claim = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(payload);
     let standard = StandardSeed { failed_claim: &failed_claim }
@@ -185,9 +212,14 @@ pub(crate) fn parse<C: DeserializeOwned>(payload: &[u8]) -> Result<CognitoClaims
         }
     };
     // User-defined claims come from a second pass: `#[serde(flatten)]` would buffer every
-    // claim, which costs more than reading the payload twice.
-    let custom = serde_json::from_slice::<C>(payload)
-        .map_err(|_| VerifyError::MalformedPayload("custom claims do not match their type"))?;
+    // claim, which costs more than reading the payload twice. Without custom claims there is
+    // nothing to read.
+    let custom = if TypeId::of::<C>() == TypeId::of::<NoCustomClaims>() {
+        C::deserialize(UnitDeserializer::<serde_json::Error>::new())
+    } else {
+        serde_json::from_slice::<C>(payload)
+    }
+    .map_err(|_| VerifyError::MalformedPayload("custom claims do not match their type"))?;
     standard.into_claims(custom)
 }
 
@@ -221,7 +253,7 @@ impl Standard {
             token_use: self.token_use.ok_or(VerifyError::MissingClaim("token_use"))?,
             client_id: self.client_id,
             aud: self.aud,
-            scopes: self.scope.map(|s| s.split_ascii_whitespace().collect()).unwrap_or_default(),
+            scopes: ScopeSet(self.scope.unwrap_or_default()),
             groups: self.groups.unwrap_or_default(),
             username: self.username,
             cognito_username: self.cognito_username,
@@ -260,7 +292,7 @@ impl<'de> Visitor<'de> for StandardSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Standard, A::Error> {
         let mut out = Standard::default();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
             // A claim given twice could be read differently by another parser: refuse it.
             macro_rules! field {
                 ($slot:expr, $claim:literal, $ty:ty, $expected:literal) => {{

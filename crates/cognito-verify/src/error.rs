@@ -238,7 +238,7 @@ impl VerifyError {
         matches!(self, VerifyError::KeysUnavailable { .. })
     }
 
-    /// Whether the token is valid but lacks authorisation (scope, group or custom check): the
+    /// Whether the token is valid but lacks a required scope or group: the
     /// layer answers 403 for these, 401 for the others.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, VerifyError::InsufficientScope { .. } | VerifyError::MissingGroup { .. })

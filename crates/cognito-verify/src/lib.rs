@@ -34,6 +34,7 @@
 pub mod claims;
 mod config;
 mod error;
+mod json;
 mod jwks;
 mod keys;
 pub mod token;

@@ -18,7 +18,7 @@ use crate::config::{Config, TokenUse, VerifierBuilder};
 use crate::error::{ConfigError, VerifyError};
 use crate::jwks::JwksCache;
 use crate::token;
-use crate::token_cache::{CachedToken, TokenCache};
+use crate::token_cache::{CachedToken, TokenCache, TokenKey};
 
 /// Verifies Cognito access or ID tokens locally, with keys from the pools' JWKS.
 ///
@@ -175,17 +175,18 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         if token.len() > config.max_token_bytes {
             return Err(VerifyError::TokenTooLarge { len: token.len(), max: config.max_token_bytes });
         }
-        let hash = self.inner.token_cache.as_ref().map(|cache| (cache, TokenCache::<C>::hash(token)));
-        if let Some((cache, hash)) = &hash
-            && let Some(hit) = cache.get(hash)
+        let cached = self.inner.token_cache.as_ref().and_then(|cache| Some((cache, TokenKey::of(token)?)));
+        if let Some((cache, key)) = &cached
+            && let Some(hit) = cache.get(key)
         {
-            let key_still_trusted = self.inner.jwks.get(hit.issuer).and_then(|jwks| jwks.current(&hit.kid));
-            if key_still_trusted.is_some_and(|key| Arc::ptr_eq(&key, &hit.key)) {
+            let current = self.inner.jwks.get(hit.issuer).and_then(|jwks| jwks.current(&hit.kid));
+            if current.is_some_and(|current| Arc::ptr_eq(&current, &hit.key)) {
                 self.check_times(&hit.claims)?;
                 self.check_custom(&hit.claims)?;
                 return Ok(hit.claims.clone());
             }
-            cache.remove(hash);
+            // The key that verified this token is gone from the key set: so is the entry.
+            cache.remove(key);
         }
 
         let decoded = token::decode(token)?;
@@ -211,8 +212,12 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         self.check_requirements(&claims)?;
         self.check_custom(&claims)?;
 
-        if let Some((cache, hash)) = hash {
-            cache.insert(hash, CachedToken { claims: claims.clone(), issuer, kid: decoded.kid, key });
+        if let Some((cache, cache_key)) = cached {
+            let signature = token.rsplit_once('.').map(|(_, signature)| signature).unwrap_or_default().into();
+            cache.insert(
+                &cache_key,
+                CachedToken { claims: claims.clone(), issuer, kid: decoded.kid, key, signature },
+            );
         }
         Ok(claims)
     }
