@@ -6,6 +6,9 @@
 //! retired and removed ([`KeyKind`]); endpoints can be made to fail ([`Fault`]); and every
 //! endpoint counts the requests it served.
 //!
+//! For tests that call an app over real HTTP, [`serve_router`] serves an axum `Router` on a
+//! loopback port, and [`eventually`] waits on a condition instead of sleeping.
+//!
 //! ```
 //! use std::time::Duration;
 //! use cognito_testkit::{ClientRegistration, TestIssuer};
@@ -51,6 +54,7 @@ mod issuer;
 mod jwks;
 mod jws;
 mod keys;
+mod serve;
 mod server;
 mod token;
 mod token_endpoint;
@@ -62,5 +66,6 @@ pub use faults::{Fault, GARBAGE_BODY};
 pub use issuer::{DEFAULT_CLIENT_ID, DEFAULT_POOL_ID, DEFAULT_USERNAME, TestIssuer};
 pub use jws::{decode_token, tamper_payload, tamper_signature};
 pub use keys::KeyKind;
+pub use serve::serve_router;
 pub use token::{DEFAULT_LIFETIME, TokenBuilder, USER_ADMIN_SCOPE};
 pub use wait::{eventually, unix_now};

@@ -60,10 +60,7 @@ impl App {
 }
 
 async fn serve(app: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
+    format!("http://{}", cognito_testkit::serve_router(app).await)
 }
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {

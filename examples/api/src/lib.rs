@@ -1,0 +1,178 @@
+//! A transactions resource server protected by Amazon Cognito access tokens.
+//!
+//! | route | needs |
+//! |---|---|
+//! | `GET /health` | nothing (public) |
+//! | `GET /hello` | nothing, but greets the caller by name when a valid token is sent (optional mode) |
+//! | `GET /transactions` | scope `transactions/get` |
+//! | `POST /transactions` | scope `transactions/post`; body `{"amount": 1250, "description": "..."}` |
+//! | `DELETE /transactions/{id}` | both scopes (an all-of requirement) |
+//!
+//! The token is read from `Authorization: Bearer`, or from the `access_token` cookie for
+//! browsers. Scopes are declared once with [`scope_set!`] and required in the handler signatures
+//! with [`RequireScopes`]; the [`CognitoLayer`] in front of the routes has already verified the
+//! token (signature, issuer, `token_use`, client, expiry) by the time a handler runs.
+//!
+//! [`router`] is the whole app; `main.rs` only chooses a verifier and serves it.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use cognito_axum::{Claims, CognitoLayer, CognitoVerifier, RequireScopes, TokenSource, TokenUse, scope_set};
+use cognito_testkit::TestIssuer;
+use cognito_verify::ConfigError;
+use serde::{Deserialize, Serialize};
+
+/// Where the example listens unless `LISTEN_ADDR` says otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
+/// The scope that lists transactions.
+pub const SCOPE_GET: &str = "transactions/get";
+/// The scope that creates transactions.
+pub const SCOPE_POST: &str = "transactions/post";
+/// The cookie a browser may carry the access token in, instead of `Authorization`.
+pub const TOKEN_COOKIE: &str = "access_token";
+/// The realm named in `WWW-Authenticate` challenges.
+pub const REALM: &str = "transactions";
+
+scope_set!(
+    /// Listing transactions.
+    pub GetTransactions = any_of["transactions/get"]
+);
+scope_set!(
+    /// Creating transactions.
+    pub PostTransactions = any_of["transactions/post"]
+);
+scope_set!(
+    /// Deleting a transaction: reading and writing.
+    pub DeleteTransactions = all_of["transactions/get", "transactions/post"]
+);
+
+/// The body of `POST /transactions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTransaction {
+    /// The amount in cents.
+    pub amount: i64,
+    /// What it was for.
+    pub description: String,
+}
+
+/// A stored transaction, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transaction {
+    /// Assigned by the server, from 1.
+    pub id: u64,
+    /// The amount in cents.
+    pub amount: i64,
+    /// What it was for.
+    pub description: String,
+    /// The `sub` of the token that created it (a user, or the app client for M2M tokens).
+    pub created_by: String,
+    /// The app client the token was issued to.
+    pub client_id: Option<String>,
+}
+
+/// The app: public `/health`, optional-auth `/hello`, and the scope-protected transactions
+/// routes behind a [`CognitoLayer`] built from `verifier` (which should accept access tokens).
+pub fn router(verifier: CognitoVerifier) -> Router {
+    let layer = CognitoLayer::new(verifier)
+        .token_sources([TokenSource::Bearer, TokenSource::cookie(TOKEN_COOKIE)])
+        .realm(REALM);
+    // `route_layer`: only matched routes are protected, so unknown paths stay 404.
+    let transactions = Router::new()
+        .route("/transactions", get(list_transactions).post(create_transaction))
+        .route("/transactions/{id}", delete(delete_transaction))
+        .route_layer(layer.clone());
+    let greeting = Router::new().route("/hello", get(hello)).route_layer(layer.optional());
+    Router::new()
+        .route("/health", get(health))
+        .merge(transactions)
+        .merge(greeting)
+        .with_state(Ledger::default())
+}
+
+/// The verifier the example runs with: from the environment when `COGNITO_USER_POOL_ID` is set
+/// ([`CognitoVerifier::from_lookup`] over the process environment, with `COGNITO_TOKEN_USE`
+/// defaulting to `access`), otherwise one that trusts `issuer` and its default app client.
+///
+/// Fails with [`ConfigError::MissingEnv`] when neither is available.
+pub fn verifier_from_env_or(issuer: Option<&TestIssuer>) -> Result<CognitoVerifier, ConfigError> {
+    match issuer {
+        Some(issuer) if std::env::var_os("COGNITO_USER_POOL_ID").is_none() => {
+            issuer.verifier().token_use(TokenUse::Access).client_ids([issuer.default_client_id()]).build()
+        }
+        _ => CognitoVerifier::from_lookup(|name| {
+            let value = std::env::var(name).ok();
+            if name == "COGNITO_TOKEN_USE" { value.or_else(|| Some("access".to_owned())) } else { value }
+        }),
+    }
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+async fn hello(claims: Option<Claims>) -> String {
+    match claims {
+        Some(claims) => format!("hello, {}\n", claims.user_name().unwrap_or(&claims.sub)),
+        None => "hello, anonymous caller (send a token to be greeted by name)\n".to_owned(),
+    }
+}
+
+async fn list_transactions(
+    _: RequireScopes<GetTransactions>,
+    State(ledger): State<Ledger>,
+) -> Json<Vec<Transaction>> {
+    Json(ledger.lock().transactions.clone())
+}
+
+// The guard comes before `Json`: a caller without the scope is refused before the body is read.
+async fn create_transaction(
+    caller: RequireScopes<PostTransactions>,
+    State(ledger): State<Ledger>,
+    Json(new): Json<NewTransaction>,
+) -> (StatusCode, Json<Transaction>) {
+    let mut ledger = ledger.lock();
+    ledger.last_id += 1;
+    let transaction = Transaction {
+        id: ledger.last_id,
+        amount: new.amount,
+        description: new.description,
+        created_by: caller.sub.clone(),
+        client_id: caller.client().map(str::to_owned),
+    };
+    ledger.transactions.push(transaction.clone());
+    (StatusCode::CREATED, Json(transaction))
+}
+
+async fn delete_transaction(
+    _: RequireScopes<DeleteTransactions>,
+    State(ledger): State<Ledger>,
+    Path(id): Path<u64>,
+) -> StatusCode {
+    let mut ledger = ledger.lock();
+    let before = ledger.transactions.len();
+    ledger.transactions.retain(|transaction| transaction.id != id);
+    if ledger.transactions.len() < before { StatusCode::NO_CONTENT } else { StatusCode::NOT_FOUND }
+}
+
+/// The in-memory store.
+#[derive(Clone, Default)]
+struct Ledger(Arc<Mutex<LedgerInner>>);
+
+#[derive(Default)]
+struct LedgerInner {
+    last_id: u64,
+    transactions: Vec<Transaction>,
+}
+
+impl Ledger {
+    fn lock(&self) -> MutexGuard<'_, LedgerInner> {
+        // Every update is a single push or retain: a panic cannot leave the data half-changed.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}

@@ -1,0 +1,143 @@
+//! Runs the transactions API.
+//!
+//! - `LISTEN_ADDR`: where to listen (default `127.0.0.1:3000`).
+//! - With `COGNITO_USER_POOL_ID` set, verifies tokens of that user pool:
+//!   `COGNITO_CLIENT_ID` (comma list), optional `COGNITO_TOKEN_USE` (default `access`),
+//!   `COGNITO_ISSUER`, `COGNITO_JWKS_URI`.
+//! - Without it, starts a local test issuer and prints curl commands with fresh tokens.
+//! - `RUST_LOG` filters the logs (default `info,cognito_tower=debug`: every rejection is logged).
+
+use std::error::Error;
+use std::process::ExitCode;
+
+use api::{DEFAULT_ADDR, SCOPE_GET, SCOPE_POST, TOKEN_COOKIE};
+use cognito_testkit::TestIssuer;
+use tokio::net::TcpListener;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_logs();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("api: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn Error>> {
+    let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_owned());
+    let issuer = match std::env::var_os("COGNITO_USER_POOL_ID") {
+        Some(_) => None,
+        None => Some(TestIssuer::start().await),
+    };
+    let verifier =
+        api::verifier_from_env_or(issuer.as_ref()).map_err(|err| format!("configuration: {err}"))?;
+    let listener = TcpListener::bind(&listen)
+        .await
+        .map_err(|err| format!("cannot listen on {listen:?} (LISTEN_ADDR): {err}"))?;
+    let base = format!("http://{}", listener.local_addr()?);
+
+    // Warm the key cache; serving does not wait for it, and a failure is only logged (requests
+    // get 503 + Retry-After until the keys can be fetched).
+    let warm = verifier.clone();
+    tokio::spawn(async move {
+        if let Err(err) = warm.hydrate().await {
+            tracing::warn!(%err, "could not fetch the signing keys yet; retrying in the background");
+        }
+    });
+
+    println!("api example: transactions resource server on {base}");
+    match &issuer {
+        Some(issuer) => print_walkthrough(&base, issuer),
+        None => println!("verifying access tokens of the user pool in COGNITO_USER_POOL_ID\n"),
+    }
+    println!("Ctrl-C to stop.");
+
+    axum::serve(listener, api::router(verifier)).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+fn print_walkthrough(base: &str, issuer: &TestIssuer) {
+    let token = |scopes: &[&str]| issuer.access_token().username("alice").scopes(scopes.iter()).sign();
+    println!(
+        "tokens from a local test issuer at {} (set COGNITO_USER_POOL_ID for a real pool)",
+        issuer.issuer_url()
+    );
+    println!("\nTokens for the commands below (valid for one hour):");
+    println!("  # scope {SCOPE_GET}");
+    println!("  export READ_TOKEN={}", token(&[SCOPE_GET]));
+    println!("  # scopes {SCOPE_GET} and {SCOPE_POST}");
+    println!("  export WRITE_TOKEN={}", token(&[SCOPE_GET, SCOPE_POST]));
+    println!("  # only the scope of a plain sign-in");
+    println!("  export SIGNIN_TOKEN={}", issuer.access_token().username("alice").sign());
+    let bearer = |name: &str| format!("-H \"Authorization: Bearer ${name}\"");
+    let steps = [
+        ("200: public", format!("curl -i {base}/health")),
+        ("401 + WWW-Authenticate: Bearer: no token", format!("curl -i {base}/transactions")),
+        ("403 insufficient_scope", format!("curl -i {base}/transactions {}", bearer("SIGNIN_TOKEN"))),
+        (
+            "201: created",
+            format!(
+                "curl -i {base}/transactions {} -H 'content-type: application/json' \\\n    \
+                 -d '{{\"amount\": 1250, \"description\": \"coffee beans\"}}'",
+                bearer("WRITE_TOKEN")
+            ),
+        ),
+        ("200: the list", format!("curl -i {base}/transactions {}", bearer("READ_TOKEN"))),
+        (
+            "200: the token from a cookie",
+            format!("curl -i {base}/transactions --cookie \"{TOKEN_COOKIE}=$READ_TOKEN\""),
+        ),
+        (
+            "403: deleting needs both scopes",
+            format!("curl -i -X DELETE {base}/transactions/1 {}", bearer("READ_TOKEN")),
+        ),
+        ("204: deleted", format!("curl -i -X DELETE {base}/transactions/1 {}", bearer("WRITE_TOKEN"))),
+        ("200: hello, anonymous caller", format!("curl -i {base}/hello")),
+        ("200: hello, alice", format!("curl -i {base}/hello {}", bearer("READ_TOKEN"))),
+    ];
+    println!("\nTry:");
+    for (outcome, command) in steps {
+        println!("  # {outcome}\n  {command}");
+    }
+    println!();
+}
+
+fn init_logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,cognito_tower=debug,cognito_axum=debug"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
+}
+
+/// Completes on Ctrl-C (or SIGTERM on Unix), so the server finishes the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

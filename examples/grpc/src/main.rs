@@ -1,0 +1,125 @@
+//! Runs the gRPC example: the health service behind the Cognito layer.
+//!
+//! - `LISTEN_ADDR`: where to listen (default `127.0.0.1:50051`).
+//! - With `COGNITO_USER_POOL_ID` set, verifies tokens of that user pool:
+//!   `COGNITO_CLIENT_ID` (comma list), optional `COGNITO_TOKEN_USE` (default `access`),
+//!   `COGNITO_ISSUER`, `COGNITO_JWKS_URI`. Call it with the `grpc-check` binary.
+//! - Without it, starts a local test issuer, calls itself with a tonic client (no token, a
+//!   token without the scope, a valid token) and prints the outcomes and tokens to try.
+//! - `RUST_LOG` filters the logs (default `info,cognito_tower=debug`: every rejection is logged).
+
+use std::error::Error;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use cognito_testkit::TestIssuer;
+use grpc::{DEFAULT_ADDR, REQUIRED_SCOPE, SERVING};
+use tokio::net::TcpListener;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_logs();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("grpc: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn Error + Send + Sync>> {
+    let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_owned());
+    let issuer = match std::env::var_os("COGNITO_USER_POOL_ID") {
+        Some(_) => None,
+        None => Some(TestIssuer::start().await),
+    };
+    let verifier =
+        grpc::verifier_from_env_or(issuer.as_ref()).map_err(|err| format!("configuration: {err}"))?;
+    let listener = TcpListener::bind(&listen)
+        .await
+        .map_err(|err| format!("cannot listen on {listen:?} (LISTEN_ADDR): {err}"))?;
+    let addr = listener.local_addr()?;
+
+    let warm = verifier.clone();
+    tokio::spawn(async move {
+        if let Err(err) = warm.hydrate().await {
+            tracing::warn!(%err, "could not fetch the signing keys yet; retrying in the background");
+        }
+    });
+    let server = tokio::spawn(grpc::serve_with_shutdown(listener, verifier, shutdown_signal()));
+
+    println!("grpc example: grpc.health.v1.Health on {addr}, every call needs scope {REQUIRED_SCOPE}");
+    match &issuer {
+        Some(issuer) => demonstrate(addr, issuer).await,
+        None => println!("verifying access tokens of the user pool in COGNITO_USER_POOL_ID\n"),
+    }
+    println!("Ctrl-C to stop.");
+    server.await??;
+    Ok(())
+}
+
+/// Calls the server as a client would, and prints what each call got.
+async fn demonstrate(addr: SocketAddr, issuer: &TestIssuer) {
+    println!(
+        "tokens from a local test issuer at {} (set COGNITO_USER_POOL_ID for a real pool)",
+        issuer.issuer_url()
+    );
+    let valid = issuer.access_token().scopes([REQUIRED_SCOPE]).sign();
+    let unscoped = issuer.access_token().sign();
+    println!("\nA tonic client calling Health/Check:");
+    for (label, token) in [
+        ("without a token", None),
+        ("with a token lacking the scope", Some(unscoped.as_str())),
+        ("with a valid token", Some(valid.as_str())),
+    ] {
+        let outcome = match grpc::check(addr, token).await {
+            Ok(SERVING) => "OK: SERVING".to_owned(),
+            Ok(status) => format!("OK: serving status {status}"),
+            Err(status) => format!("{:?}: {}", status.code(), status.message()),
+        };
+        println!("  {label:<32} -> {outcome}");
+    }
+    println!("\nTry it yourself (valid for one hour):");
+    println!("  export GRPC_TOKEN={valid}");
+    println!("  cargo run -p grpc --bin grpc-check -- {addr}              # Unauthenticated");
+    println!("  cargo run -p grpc --bin grpc-check -- {addr} \"$GRPC_TOKEN\"  # SERVING");
+    println!();
+}
+
+fn init_logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,cognito_tower=debug,cognito_axum=debug"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
+}
+
+/// Completes on Ctrl-C (or SIGTERM on Unix), so the server finishes the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
