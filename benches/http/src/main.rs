@@ -211,7 +211,7 @@ async fn wrk(extra: &[String], url: &str, seconds: u64) -> Result<WrkRun, Error>
     let field = |prefix: &str| {
         text.lines()
             .find_map(|line| line.trim().strip_prefix(prefix))
-            .and_then(|rest| rest.trim().split_whitespace().next())
+            .and_then(|rest| rest.split_whitespace().next())
             .and_then(|n| n.parse::<f64>().ok())
     };
     Ok(WrkRun {
