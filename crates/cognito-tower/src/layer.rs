@@ -194,7 +194,27 @@ where
         let clone = self.inner.clone();
         let mut inner = mem::replace(&mut self.inner, clone);
         let context = self.layer.context.clone();
-        let error = match find_token(&self.layer.sources, request.headers()) {
+        let found = find_token(&self.layer.sources, request.headers());
+        // The usual case: the key is cached, so verification completes here, without a boxed
+        // future.
+        if let Ok(Some(token)) = &found
+            && let Some(outcome) = self.layer.verifier.verify_now(token.as_str())
+        {
+            let state = match outcome {
+                Ok(claims) => {
+                    request.extensions_mut().insert(claims);
+                    request.extensions_mut().insert(context);
+                    State::Calling { fut: inner.call(request) }
+                }
+                Err(err) => {
+                    let (parts, _body) = request.into_parts();
+                    let response = context.reject_with_kid(&err.into(), token.peek_kid().as_deref(), &parts);
+                    State::Rejected { response: Some(response) }
+                }
+            };
+            return ResponseFuture { state };
+        }
+        let error = match found {
             Ok(Some(token)) => {
                 let verifier = self.layer.verifier.clone();
                 let verify = Box::pin(async move {

@@ -82,7 +82,10 @@ impl Token {
     /// Checks that `value[start..end]` can be a token: non-empty, visible ASCII, no spaces.
     fn new(value: &HeaderValue, start: usize, end: usize) -> Result<Token, AuthError> {
         let bytes = value.as_bytes().get(start..end).unwrap_or_default();
-        if !bytes.iter().all(|b| (0x21..=0x7E).contains(b)) {
+        // Branch-free over the whole token so the check vectorises: it runs on every request.
+        let outside_visible_ascii =
+            bytes.iter().fold(0u8, |acc, b| acc | u8::from(b.wrapping_sub(0x21) > 0x5D));
+        if outside_visible_ascii != 0 {
             return Err(AuthError::InvalidRequest("the token contains whitespace or non-ASCII characters"));
         }
         Ok(Token { value: value.clone(), start, end })

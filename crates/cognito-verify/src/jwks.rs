@@ -208,7 +208,9 @@ impl JwksCache {
         }
     }
 
-    fn lookup(&self, kid: &str) -> Option<Result<Arc<VerifyingKey>, VerifyError>> {
+    /// The key for `kid` from the current set, without fetching: `None` when there is no set
+    /// yet or it has no such `kid`.
+    pub(crate) fn lookup(&self, kid: &str) -> Option<Result<Arc<VerifyingKey>, VerifyError>> {
         let keys = self.keys.load();
         Some(match keys.as_ref()?.get(kid)? {
             KeyEntry::Usable(key) => Ok(Arc::clone(key)),

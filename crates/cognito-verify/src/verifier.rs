@@ -17,6 +17,7 @@ use crate::claims::{self, Claims, CognitoClaims, NoCustomClaims};
 use crate::config::{Config, TokenUse, VerifierBuilder};
 use crate::error::{ConfigError, VerifyError};
 use crate::jwks::JwksCache;
+use crate::keys::VerifyingKey;
 use crate::token;
 use crate::token_cache::{CachedToken, TokenCache, TokenKey};
 
@@ -171,9 +172,42 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     /// Never calls Cognito per token: keys come from the cached JWKS, fetched on first need.
     /// Fails with the [`VerifyError`] of the first check that fails.
     pub async fn verify(&self, token: &str) -> Result<Claims<C>, VerifyError> {
+        match self.attempt(token) {
+            Attempt::Done(result) => result,
+            Attempt::NeedKeys { issuer, kid } => {
+                let jwks = self.inner.jwks.get(issuer).ok_or(VerifyError::MalformedPayload("no issuer"))?;
+                // Fetches (single-flight, rate limited) and fails with the precise error when the
+                // key still is not there.
+                jwks.key(&kid).await?;
+                match self.attempt(token) {
+                    Attempt::Done(result) => result,
+                    Attempt::NeedKeys { kid, .. } => Err(VerifyError::UnknownKid { kid }),
+                }
+            }
+        }
+    }
+
+    /// [`verify`](Self::verify) with the keys at hand: `None` when the token's key is not in the
+    /// cached key set (no set fetched yet, or an unknown `kid`), so verification would have to
+    /// wait for a JWKS fetch; call `verify` then.
+    ///
+    /// Lets a caller skip creating a future on the hot path, which is how the tower layer uses
+    /// it.
+    pub fn verify_now(&self, token: &str) -> Option<Result<Claims<C>, VerifyError>> {
+        match self.attempt(token) {
+            Attempt::Done(result) => Some(result),
+            Attempt::NeedKeys { .. } => None,
+        }
+    }
+
+    /// Every check, with the keys at hand.
+    fn attempt(&self, token: &str) -> Attempt<C> {
         let config = &self.inner.config;
         if token.len() > config.max_token_bytes {
-            return Err(VerifyError::TokenTooLarge { len: token.len(), max: config.max_token_bytes });
+            return Attempt::Done(Err(VerifyError::TokenTooLarge {
+                len: token.len(),
+                max: config.max_token_bytes,
+            }));
         }
         let cached = self.inner.token_cache.as_ref().and_then(|cache| Some((cache, TokenKey::of(token)?)));
         if let Some((cache, key)) = &cached
@@ -181,20 +215,49 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         {
             let current = self.inner.jwks.get(hit.issuer).and_then(|jwks| jwks.current(&hit.kid));
             if current.is_some_and(|current| Arc::ptr_eq(&current, &hit.key)) {
-                self.check_times(&hit.claims)?;
-                self.check_custom(&hit.claims)?;
-                return Ok(hit.claims.clone());
+                let checked = self.check_times(&hit.claims).and_then(|()| self.check_custom(&hit.claims));
+                return Attempt::Done(checked.map(|()| hit.claims.clone()));
             }
             // The key that verified this token is gone from the key set: so is the entry.
             cache.remove(key);
         }
 
-        let decoded = token::decode(token)?;
-        let issuer = self.select_issuer(&decoded.payload)?;
-        let jwks = self.inner.jwks.get(issuer).ok_or(VerifyError::MalformedPayload("no issuer"))?;
-        let key = jwks.key(&decoded.kid).await?;
-        key.verify(&decoded.kid, decoded.alg, decoded.signing_input, &decoded.signature)?;
+        let decoded = match token::decode(token) {
+            Ok(decoded) => decoded,
+            Err(err) => return Attempt::Done(Err(err)),
+        };
+        let issuer = match self.select_issuer(&decoded.payload) {
+            Ok(issuer) => issuer,
+            Err(err) => return Attempt::Done(Err(err)),
+        };
+        let key = match self.inner.jwks.get(issuer).and_then(|jwks| jwks.lookup(&decoded.kid)) {
+            Some(Ok(key)) => key,
+            Some(Err(err)) => return Attempt::Done(Err(err)),
+            None => return Attempt::NeedKeys { issuer, kid: decoded.kid },
+        };
+        let result = self.check_signed(&decoded, issuer, &key);
+        if let (Ok(claims), Some((cache, cache_key))) = (&result, cached) {
+            let entry = CachedToken {
+                claims: claims.clone(),
+                issuer,
+                kid: decoded.kid,
+                key,
+                signed: cache_key.signed.into(),
+            };
+            cache.insert(&cache_key, entry);
+        }
+        Attempt::Done(result)
+    }
 
+    /// The checks from the signature on.
+    fn check_signed(
+        &self,
+        decoded: &token::DecodedToken<'_>,
+        issuer: usize,
+        key: &VerifyingKey,
+    ) -> Result<Claims<C>, VerifyError> {
+        let config = &self.inner.config;
+        key.verify(&decoded.kid, decoded.alg, decoded.signing_input, &decoded.signature)?;
         let claims: CognitoClaims<C> = claims::parse(&decoded.payload)?;
         let expected_issuer = config.issuers.get(issuer).map(|i| i.issuer.as_str()).unwrap_or_default();
         if claims.iss != expected_issuer {
@@ -211,14 +274,6 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         self.check_times(&claims)?;
         self.check_requirements(&claims)?;
         self.check_custom(&claims)?;
-
-        if let Some((cache, cache_key)) = cached {
-            let signature = token.rsplit_once('.').map(|(_, signature)| signature).unwrap_or_default().into();
-            cache.insert(
-                &cache_key,
-                CachedToken { claims: claims.clone(), issuer, kid: decoded.kid, key, signature },
-            );
-        }
         Ok(claims)
     }
 
@@ -328,6 +383,16 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             None => Ok(()),
         }
     }
+}
+
+/// The outcome of running the checks with the keys at hand.
+enum Attempt<C> {
+    Done(Result<Claims<C>, VerifyError>),
+    /// The token's key is not in the cached set: fetch, then try again.
+    NeedKeys {
+        issuer: usize,
+        kid: String,
+    },
 }
 
 /// Seconds since the Unix epoch; a clock set before 1970 reads as 0.
