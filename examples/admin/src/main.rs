@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use admin::{ADMIN_GROUP, DEFAULT_ADDR};
 use cognito_testkit::TestIssuer;
+use example_support::{init_logs, local_issuer_unless_configured, shutdown_signal, warm_keys};
 use tokio::net::TcpListener;
 
 const BOB_SUB: &str = "8d1f0c4e-5b7a-4e8b-9a51-2f3c6d7e8b90";
@@ -30,10 +31,7 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn Error>> {
     let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_owned());
-    let issuer = match std::env::var_os("COGNITO_USER_POOL_ID") {
-        Some(_) => None,
-        None => Some(TestIssuer::start().await),
-    };
+    let issuer = local_issuer_unless_configured().await;
     let verifier =
         admin::verifier_from_env_or(issuer.as_ref()).map_err(|err| format!("configuration: {err}"))?;
     let listener = TcpListener::bind(&listen)
@@ -41,14 +39,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
         .map_err(|err| format!("cannot listen on {listen:?} (LISTEN_ADDR): {err}"))?;
     let base = format!("http://{}", listener.local_addr()?);
 
-    // Warm the key cache; serving does not wait for it, and a failure is only logged (requests
-    // get 503 + Retry-After until the keys can be fetched).
-    let warm = verifier.clone();
-    tokio::spawn(async move {
-        if let Err(err) = warm.hydrate().await {
-            tracing::warn!(%err, "could not fetch the signing keys yet; retrying in the background");
-        }
-    });
+    warm_keys(&verifier);
 
     println!("admin example: routes for the `{ADMIN_GROUP}` group on {base}");
     match &issuer {
@@ -97,41 +88,4 @@ fn print_walkthrough(base: &str, issuer: &TestIssuer) {
         println!("  # {outcome}\n  {command}");
     }
     println!();
-}
-
-fn init_logs() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,cognito_tower=debug,cognito_axum=debug"));
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
-}
-
-/// Completes on Ctrl-C (or SIGTERM on Unix), so the server finishes the requests in flight.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(err) = tokio::signal::ctrl_c().await {
-            tracing::warn!(%err, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(err) => {
-                tracing::warn!(%err, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
 }

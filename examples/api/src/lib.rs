@@ -101,15 +101,7 @@ pub fn router(verifier: CognitoVerifier) -> Router {
 ///
 /// Fails with [`ConfigError::MissingEnv`] when neither is available.
 pub fn verifier_from_env_or(issuer: Option<&TestIssuer>) -> Result<CognitoVerifier, ConfigError> {
-    match issuer {
-        Some(issuer) if std::env::var_os("COGNITO_USER_POOL_ID").is_none() => {
-            issuer.verifier().token_use(TokenUse::Access).client_ids([issuer.default_client_id()]).build()
-        }
-        _ => CognitoVerifier::from_lookup(|name| {
-            let value = std::env::var(name).ok();
-            if name == "COGNITO_TOKEN_USE" { value.or_else(|| Some("access".to_owned())) } else { value }
-        }),
-    }
+    example_support::verifier_from_env_or(issuer, TokenUse::Access)
 }
 
 async fn health() -> &'static str {
