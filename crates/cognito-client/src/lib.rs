@@ -41,6 +41,8 @@ mod cache;
 mod config;
 mod endpoint;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod layer;
 mod provider;
 mod request;

@@ -225,7 +225,7 @@ fn transport(err: reqwest::Error) -> Failure {
 }
 
 /// `{"error": "...", "error_description": "..."}`, if the body is one.
-fn oauth_error(body: &[u8]) -> Option<(OAuthErrorCode, Option<String>)> {
+pub(crate) fn oauth_error(body: &[u8]) -> Option<(OAuthErrorCode, Option<String>)> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let code = value.get("error")?.as_str()?;
     let description = value
@@ -237,7 +237,7 @@ fn oauth_error(body: &[u8]) -> Option<(OAuthErrorCode, Option<String>)> {
 
 /// `{"access_token": "...", "expires_in": 3600, "token_type": "Bearer"}`. The error messages
 /// never quote the token.
-fn parse_token(body: &[u8], sent_at: Instant) -> Result<Fetched, TokenError> {
+pub(crate) fn parse_token(body: &[u8], sent_at: Instant) -> Result<Fetched, TokenError> {
     let malformed = |reason: &str| TokenError::MalformedResponse(reason.to_owned());
     let value: Value = serde_json::from_slice(body).map_err(|_| malformed("not JSON"))?;
     let object = value.as_object().ok_or_else(|| malformed("not a JSON object"))?;

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
+use crate::alb::AlbKeyRing;
 use crate::client::ClientRegistration;
 use crate::conn::KillableListener;
 use crate::faults::FaultSlot;
@@ -116,6 +117,9 @@ impl TestIssuerBuilder {
             jwks_requests: AtomicU64::new(0),
             discovery_requests: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
+            alb_keys: Mutex::new(AlbKeyRing::new()),
+            alb_key_fault: FaultSlot::default(),
+            alb_key_requests: AtomicU64::new(0),
         });
         let stopped = Arc::new(AtomicBool::new(false));
         let listener = KillableListener::new(listener, stopped.clone());

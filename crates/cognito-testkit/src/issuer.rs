@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::task::AbortHandle;
 
+use crate::alb::AlbKeyRing;
 use crate::builder::TestIssuerBuilder;
 use crate::client::ClientRegistration;
 use crate::faults::{Fault, FaultSlot};
@@ -48,6 +49,9 @@ pub(crate) struct Shared {
     pub(crate) jwks_requests: AtomicU64,
     pub(crate) discovery_requests: AtomicU64,
     pub(crate) token_requests: AtomicU64,
+    pub(crate) alb_keys: Mutex<AlbKeyRing>,
+    pub(crate) alb_key_fault: FaultSlot,
+    pub(crate) alb_key_requests: AtomicU64,
 }
 
 impl Shared {
@@ -62,7 +66,9 @@ impl Shared {
 /// - `GET /{pool_id}/.well-known/jwks.json`: the published keys;
 /// - `GET /{pool_id}/.well-known/openid-configuration`: OIDC discovery;
 /// - `POST /oauth2/token`: the `client_credentials` grant for [registered
-///   clients](Self::register_client).
+///   clients](Self::register_client);
+/// - `GET /alb-keys/{kid}`: an Application Load Balancer's public keys, as PEM, for
+///   [`alb_token`](Self::alb_token)s.
 ///
 /// It mints Cognito-shaped tokens ([`access_token`](Self::access_token),
 /// [`client_credentials_token`](Self::client_credentials_token), [`id_token`](Self::id_token)),
@@ -119,7 +125,7 @@ impl TestIssuer {
         TestIssuerBuilder::default()
     }
 
-    fn shared(&self) -> &Arc<Shared> {
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
         &self.inner.shared
     }
 
@@ -361,5 +367,6 @@ impl TestIssuer {
         shared.jwks_requests.store(0, Ordering::SeqCst);
         shared.token_requests.store(0, Ordering::SeqCst);
         shared.discovery_requests.store(0, Ordering::SeqCst);
+        shared.alb_key_requests.store(0, Ordering::SeqCst);
     }
 }

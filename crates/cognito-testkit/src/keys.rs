@@ -75,6 +75,11 @@ impl SigningKey {
     ///
     /// RSA generation takes tens to hundreds of milliseconds: call it only when a key is needed.
     pub(crate) fn generate(kind: KeyKind) -> Arc<SigningKey> {
+        SigningKey::generate_with_kid(kind, new_kid())
+    }
+
+    /// Generates a fresh key of `kind` named `kid`.
+    pub(crate) fn generate_with_kid(kind: KeyKind, kid: String) -> Arc<SigningKey> {
         // aws-lc-rs key generation fails only if the process has no entropy source or runs out
         // of memory; a test harness cannot continue meaningfully in either case.
         let pair = match kind {
@@ -96,7 +101,7 @@ impl SigningKey {
                 Pair::Ed25519(Ed25519KeyPair::generate().expect("Ed25519 key generation failed"))
             }
         };
-        Arc::new(SigningKey { kid: new_kid(), kind, pair })
+        Arc::new(SigningKey { kid, kind, pair })
     }
 
     pub(crate) fn kid(&self) -> &str {

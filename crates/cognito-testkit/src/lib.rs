@@ -6,6 +6,10 @@
 //! retired and removed ([`KeyKind`]); endpoints can be made to fail ([`Fault`]); and every
 //! endpoint counts the requests it served.
 //!
+//! It also stands in for an Application Load Balancer: [`TestIssuer::alb_token`] mints
+//! `x-amzn-oidc-data` tokens ([`AlbTokenBuilder`]) and `GET /alb-keys/{kid}` serves their public
+//! keys as PEM ([`TestIssuer::alb_key_endpoint`]).
+//!
 //! For tests that call an app over real HTTP, [`serve_router`] serves an axum `Router` on a
 //! loopback port, and [`eventually`] waits on a condition instead of sleeping.
 //!
@@ -46,6 +50,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod alb;
 mod builder;
 mod client;
 mod conn;
@@ -60,6 +65,7 @@ mod token;
 mod token_endpoint;
 mod wait;
 
+pub use alb::{AlbTokenBuilder, DEFAULT_ALB_ARN};
 pub use builder::TestIssuerBuilder;
 pub use client::ClientRegistration;
 pub use faults::{Fault, GARBAGE_BODY};

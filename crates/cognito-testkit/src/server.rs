@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+use crate::alb;
 use crate::conn::{ConnHandle, KillableListener};
 use crate::faults;
 use crate::issuer::{Shared, lock};
@@ -29,6 +30,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/{pool}/.well-known/jwks.json", get(jwks))
         .route("/{pool}/.well-known/openid-configuration", get(discovery))
         .route("/oauth2/token", post(token_endpoint::token))
+        .route("/alb-keys/{kid}", get(alb::key_endpoint))
         .with_state(shared)
 }
 

@@ -32,6 +32,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Behind an Application Load Balancer that authenticates users, [`AlbLayer`] verifies the
+//! load balancer's signed `x-amzn-oidc-data` header with a [`cognito_verify::AlbVerifier`]
+//! instead, and puts [`AlbClaims`](cognito_verify::AlbClaims) in the extensions; see [`alb`].
+//!
 //! The request path, in module order: [`token_source`] → verifier → [`layer`] (claims into the
 //! extensions, [`AuthContext`] for extractors further in) → on failure [`error`] (what the
 //! outcome is) → [`response`] (how it is written) or an [`OnRejection`] hook.
@@ -42,6 +46,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
+pub mod alb;
 mod body;
 pub mod context;
 pub mod error;
@@ -50,6 +55,7 @@ pub mod on_rejection;
 pub mod response;
 pub mod token_source;
 
+pub use alb::{ALB_DATA_HEADER, AlbLayer, AlbResponseFuture, AlbService};
 pub use body::ResponseBody;
 pub use context::AuthContext;
 pub use error::{AuthError, Match};

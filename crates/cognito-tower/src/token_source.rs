@@ -105,6 +105,8 @@ impl Token {
             kid: Option<String>,
         }
         let header = self.as_str().split('.').next().filter(|segment| segment.len() <= 2048)?;
+        // ALB tokens pad their segments.
+        let header = header.trim_end_matches('=');
         let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).ok()?;
         let kid = serde_json::from_slice::<Header>(&json).ok()?.kid?;
         Some(kid.chars().take(64).collect())

@@ -327,14 +327,7 @@ impl<C> VerifierBuilder<C> {
         C: DeserializeOwned + Send + Sync + 'static,
     {
         let config = self.into_config()?;
-        let client = reqwest::Client::builder()
-            .connect_timeout(config.jwks.connect_timeout)
-            .timeout(config.jwks.timeout)
-            // Keys must come from the configured URL: a redirect could point anywhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("cognito-rs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|err| ConfigError::HttpClient(err.to_string()))?;
+        let client = key_client(config.jwks.connect_timeout, config.jwks.timeout)?;
         Ok(CognitoVerifier::from_config(config, client))
     }
 
@@ -401,17 +394,38 @@ impl<C> VerifierBuilder<C> {
 pub(crate) fn user_pool_region(pool_id: &str) -> Result<&str, ConfigError> {
     let invalid = || ConfigError::InvalidUserPoolId(pool_id.to_owned());
     let (region, id) = pool_id.split_once('_').ok_or_else(invalid)?;
-    let region_ok = region.split('-').count() >= 2
+    let id_ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric());
+    if is_region(region) && id_ok { Ok(region) } else { Err(invalid()) }
+}
+
+/// Whether `region` has the shape of an AWS region: lowercase letters and digits in
+/// dash-separated parts ending in a number (`us-east-1`, `us-gov-west-1`, `local-1`). Regions go
+/// into host names, so nothing else may pass.
+pub(crate) fn is_region(region: &str) -> bool {
+    region.split('-').count() >= 2
         && region.split('-').all(|part| {
             !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
-        && region.ends_with(|c: char| c.is_ascii_digit());
-    let id_ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric());
-    if region_ok && id_ok { Ok(region) } else { Err(invalid()) }
+        && region.ends_with(|c: char| c.is_ascii_digit())
+}
+
+/// The HTTP client for key fetches: bounded in time, and no redirects, since keys must come from
+/// the configured URL and a redirect could point anywhere.
+pub(crate) fn key_client(
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<reqwest::Client, ConfigError> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("cognito-rs/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|err| ConfigError::HttpClient(err.to_string()))
 }
 
 /// Accept `https` URLs, and `http` only for loopback hosts or when explicitly allowed.
-fn check_url(url: &str, allow_insecure_http: bool) -> Result<(), ConfigError> {
+pub(crate) fn check_url(url: &str, allow_insecure_http: bool) -> Result<(), ConfigError> {
     let invalid = |reason| ConfigError::InvalidUrl { url: url.to_owned(), reason };
     let parsed = reqwest::Url::parse(url).map_err(|_| invalid("not an absolute URL"))?;
     match parsed.scheme() {

@@ -67,9 +67,28 @@ pub enum ConfigError {
         /// The range it must be in.
         reason: &'static str,
     },
-    /// The HTTP client for JWKS fetches could not be created (e.g. no TLS roots available).
-    #[error("cannot create the HTTP client for JWKS fetches: {0}")]
+    /// The HTTP client for key fetches (JWKS, ALB keys) could not be created.
+    #[error("cannot create the HTTP client for key fetches: {0}")]
     HttpClient(String),
+    /// An AWS region (for [`AlbVerifierBuilder::region`](crate::alb::AlbVerifierBuilder::region))
+    /// is not of the form `us-east-1`.
+    #[error("invalid AWS region {0:?}: expected lowercase parts separated by dashes, e.g. `eu-west-1`")]
+    InvalidRegion(String),
+    /// An [`AlbVerifier`](crate::AlbVerifier) was built without a place to fetch keys from.
+    #[error("no ALB key endpoint configured: call region(\"eu-west-1\") or key_endpoint(url)")]
+    NoKeyEndpoint,
+    /// The load balancers whose tokens an [`AlbVerifier`](crate::AlbVerifier) accepts were not
+    /// chosen.
+    #[error(
+        "allowed ALB signers not chosen: call signer_arns([...]) with your load balancer ARNs, or any_signer() to accept every load balancer"
+    )]
+    SignersNotSet,
+    /// A list option was given no values, or an empty value.
+    #[error("{option} needs at least one non-empty value")]
+    EmptyList {
+        /// The option's name.
+        option: &'static str,
+    },
     /// An environment variable needed by `from_env()` is not set.
     #[error("environment variable {0} is not set")]
     MissingEnv(&'static str),
@@ -117,6 +136,12 @@ pub enum VerifyError {
     #[error("issuer {found:?} is not trusted by this verifier")]
     UntrustedIssuer {
         /// The `iss` found in the token.
+        found: String,
+    },
+    /// The ALB token's `signer` (the load balancer ARN) is not one of the allowed signers.
+    #[error("load balancer {found:?} is not an allowed signer")]
+    UntrustedSigner {
+        /// The `signer` found in the token header.
         found: String,
     },
     /// No key with the token's `kid` is in the issuer's key set, even after a refetch (or a

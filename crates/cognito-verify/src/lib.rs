@@ -21,6 +21,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Behind an Application Load Balancer that authenticates users, [`AlbVerifier`] verifies the
+//! `x-amzn-oidc-data` header the load balancer signs; see [`alb`].
+//!
 //! The data path, in module order: [`token`] (segments, header, algorithm allow-list) →
 //! `jwks` (key set cache) → `keys` (JWK parsing, signature) → [`claims`] → `verifier`
 //! (claim checks, verified-token cache). See `docs/architecture.md`.
@@ -31,9 +34,12 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
+pub mod alb;
 pub mod claims;
 mod config;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod json;
 mod jwks;
 mod keys;
@@ -41,6 +47,7 @@ pub mod token;
 mod token_cache;
 mod verifier;
 
+pub use alb::{AlbClaims, AlbUserClaims, AlbVerifier, AlbVerifierBuilder};
 pub use claims::{Claims, CognitoClaims, NoCustomClaims, ScopeSet};
 pub use config::{
     CustomCheck, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_TOKEN_CACHE_CAPACITY, MAX_LEEWAY, TokenUse, VerifierBuilder,
