@@ -226,7 +226,9 @@ impl ClientCredentialsBuilder {
 
     /// Make token requests with this client (proxies, custom TLS roots...). The
     /// [`timeout`](Self::timeout) still applies to each request. By default a client without
-    /// redirects is built.
+    /// redirects is built; build yours with `.redirect(reqwest::redirect::Policy::none())` too:
+    /// a client that follows redirects re-sends a [`ClientAuth::Post`] body, secret included, on
+    /// a 307 / 308 to wherever it points.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self

@@ -77,7 +77,7 @@ pub enum OAuthErrorCode {
     UnsupportedGrantType,
     /// `invalid_scope`: a requested scope is unknown or not allowed for this client.
     InvalidScope,
-    /// Any other code, as sent.
+    /// Any other code, as sent (without control characters, at most 256 characters).
     Other(String),
 }
 

@@ -226,13 +226,14 @@ fn transport(err: reqwest::Error) -> Failure {
 
 /// `{"error": "...", "error_description": "..."}`, if the body is one.
 pub(crate) fn oauth_error(body: &[u8]) -> Option<(OAuthErrorCode, Option<String>)> {
+    // Both end up in errors and logs: printable characters only, and not too many.
+    let printable = |text: &str| -> String {
+        text.chars().filter(|c| !c.is_control()).take(MAX_DESCRIPTION_CHARS).collect()
+    };
     let value: Value = serde_json::from_slice(body).ok()?;
     let code = value.get("error")?.as_str()?;
-    let description = value
-        .get("error_description")
-        .and_then(Value::as_str)
-        .map(|d| d.chars().filter(|c| !c.is_control()).take(MAX_DESCRIPTION_CHARS).collect());
-    Some((OAuthErrorCode::parse(code), description))
+    let description = value.get("error_description").and_then(Value::as_str).map(printable);
+    Some((OAuthErrorCode::parse(&printable(code)), description))
 }
 
 /// `{"access_token": "...", "expires_in": 3600, "token_type": "Bearer"}`. The error messages

@@ -443,6 +443,9 @@ pub(crate) fn check_url(url: &str, allow_insecure_http: bool) -> Result<(), Conf
         }
         _ => return Err(invalid("scheme must be https (or http for loopback)")),
     }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid("must not carry credentials"));
+    }
     if parsed.host().is_none() {
         return Err(invalid("no host"));
     }
@@ -493,5 +496,9 @@ mod tests {
         );
         assert!(check_url("http://example.com/pool", true).is_ok());
         assert!(matches!(check_url("ftp://example.com/", true), Err(ConfigError::InvalidUrl { .. })));
+        assert!(matches!(
+            check_url("https://user:pw@example.com/pool", false),
+            Err(ConfigError::InvalidUrl { reason: "must not carry credentials", .. })
+        ));
     }
 }

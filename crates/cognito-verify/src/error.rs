@@ -148,7 +148,8 @@ pub enum VerifyError {
     /// refetch was not allowed yet by the rate limit).
     #[error("no key with kid {kid:?} in the issuer's key set")]
     UnknownKid {
-        /// The `kid` from the token header.
+        /// The `kid` from the token header, cut to 128 characters (it is chosen by whoever sent
+        /// the token).
         kid: String,
     },
     /// No key set could ever be obtained from the JWKS endpoint. Retryable: the layer answers
@@ -256,7 +257,16 @@ pub enum VerifyError {
     Rejected(String),
 }
 
+/// Longest `kid` quoted by [`VerifyError::UnknownKid`], in characters. A kid no key set knows is
+/// attacker-chosen and could otherwise be as long as the token; Cognito's are 44 characters.
+pub(crate) const MAX_ERROR_KID_CHARS: usize = 128;
+
 impl VerifyError {
+    /// [`UnknownKid`](VerifyError::UnknownKid) for `kid`, cut to `MAX_ERROR_KID_CHARS`.
+    pub(crate) fn unknown_kid(kid: &str) -> VerifyError {
+        VerifyError::UnknownKid { kid: kid.chars().take(MAX_ERROR_KID_CHARS).collect() }
+    }
+
     /// Whether the same token might verify later: true only for
     /// [`KeysUnavailable`](VerifyError::KeysUnavailable) (the IdP is unreachable).
     pub fn is_retryable(&self) -> bool {

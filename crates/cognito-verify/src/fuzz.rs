@@ -34,17 +34,18 @@ pub enum KeyStatus {
 /// Parses `body` as a fetched JWKS document would be, then reports, for every string `kid` in
 /// it (in document order, without repeats), the status of its entry.
 pub fn parse_jwks(body: &[u8]) -> Result<Vec<(String, KeyStatus)>, &'static str> {
+    #[derive(serde::Deserialize)]
+    struct Document {
+        keys: Vec<serde_json::Value>,
+    }
     let set = KeySet::parse(body)?;
     let mut kids: Vec<String> = Vec::new();
-    if let Ok(serde_json::Value::Object(document)) = serde_json::from_slice(body)
-        && let Some(serde_json::Value::Array(keys)) = document.get("keys")
-    {
-        for key in keys {
-            if let Some(kid) = key.get("kid").and_then(|kid| kid.as_str())
-                && !kids.iter().any(|seen| seen == kid)
-            {
-                kids.push(kid.to_owned());
-            }
+    let keys = serde_json::from_slice::<Document>(body).map(|document| document.keys).unwrap_or_default();
+    for key in &keys {
+        if let Some(kid) = key.get("kid").and_then(|kid| kid.as_str())
+            && !kids.iter().any(|seen| seen == kid)
+        {
+            kids.push(kid.to_owned());
         }
     }
     let statuses = kids

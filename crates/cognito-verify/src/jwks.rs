@@ -55,9 +55,9 @@ impl Default for JwksOptions {
 }
 
 impl JwksOptions {
-    /// How often the key set is refetched in the background (default 15 minutes). A
-    /// `Cache-Control: max-age` on the JWKS response takes precedence, bounded below by
-    /// `min_refetch_interval` and above by 24 hours.
+    /// How often the key set is refetched in the background (default 15 minutes). A shorter
+    /// `Cache-Control: max-age` on the JWKS response takes precedence (bounded below by
+    /// `min_refetch_interval`); a longer one is ignored.
     pub fn refresh_interval(mut self, interval: Duration) -> Self {
         self.refresh_interval = interval;
         self
@@ -161,7 +161,7 @@ impl JwksCache {
         self.start_refresher();
         match self.fetch_shared(false).await {
             Ok(()) | Err(Refused::RateLimited(_)) if self.keys.load().is_some() => {
-                self.lookup(kid).unwrap_or_else(|| Err(VerifyError::UnknownKid { kid: kid.to_owned() }))
+                self.lookup(kid).unwrap_or_else(|| Err(VerifyError::unknown_kid(kid)))
             }
             Ok(()) => Err(self.unavailable(None)),
             Err(Refused::RateLimited(retry_after)) => Err(self.unavailable(Some(retry_after))),
@@ -307,7 +307,9 @@ impl JwksCache {
                 state.backoff_until = None;
                 state.last_error = None;
                 let interval = max_age
-                    .map(|age| age.clamp(self.options.min_refetch_interval, Duration::from_secs(24 * 3600)))
+                    // max-age may only shorten the interval: an IdP (or a proxy) must not be able
+                    // to keep a removed key trusted longer than the operator configured.
+                    .map(|age| age.clamp(self.options.min_refetch_interval, self.options.refresh_interval))
                     .unwrap_or(self.options.refresh_interval);
                 state.next_refresh = Some(now + interval);
             }

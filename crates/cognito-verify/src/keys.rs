@@ -115,8 +115,13 @@ impl KeySet {
         struct Document {
             keys: Vec<serde_json::Value>,
         }
-        let document: Document =
-            serde_json::from_slice(body).map_err(|_| "not a JSON object with a `keys` array")?;
+        const NOT_A_JWKS: &str = "not a JSON object with a `keys` array";
+        // A derived struct also reads a JSON array positionally (`[[...]]` would pass as a key
+        // set); a JWKS is an object.
+        if body.trim_ascii_start().first() != Some(&b'{') {
+            return Err(NOT_A_JWKS);
+        }
+        let document: Document = serde_json::from_slice(body).map_err(|_| NOT_A_JWKS)?;
         let mut keys = HashMap::with_capacity(document.keys.len());
         for value in document.keys {
             let Some(kid) = value.get("kid").and_then(|kid| kid.as_str()).map(str::to_owned) else {

@@ -181,7 +181,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
                 jwks.key(&kid).await?;
                 match self.attempt(token) {
                     Attempt::Done(result) => result,
-                    Attempt::NeedKeys { kid, .. } => Err(VerifyError::UnknownKid { kid }),
+                    Attempt::NeedKeys { kid, .. } => Err(VerifyError::unknown_kid(&kid)),
                 }
             }
         }
@@ -323,6 +323,10 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         struct Peek<'a> {
             #[serde(borrow)]
             iss: Option<std::borrow::Cow<'a, str>>,
+        }
+        // A derived struct would also read a JSON array by position; claims are an object.
+        if payload.trim_ascii_start().first() != Some(&b'{') {
+            return Err(VerifyError::MalformedPayload("not a JSON object with a string `iss`"));
         }
         let peek: Peek<'_> = serde_json::from_slice(payload)
             .map_err(|_| VerifyError::MalformedPayload("not a JSON object with a string `iss`"))?;

@@ -30,7 +30,8 @@ pub fn token_response(data: &[u8]) {
         }
         Err(TokenError::MalformedResponse(reason)) => {
             let message = TokenError::MalformedResponse(reason).to_string();
-            assert_loggable("the error", &message, 200);
+            // At most 32 characters of a hostile `token_type`, each escaped to at most 10.
+            assert_loggable("the error", &message, 512);
             if let Some(token) = member("access_token").filter(|token| token.len() >= 8)
                 && !member("token_type").is_some_and(|t| t.contains(token))
             {

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use cognito_testkit::{KeyKind, TestIssuer};
 use cognito_verify::{Claims, CognitoVerifier, DEFAULT_MAX_TOKEN_BYTES, TokenUse, VerifyError};
-use serde::de::{Deserializer as _, MapAccess, Visitor};
+use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Value, json};
 
 /// The `iss` every verifier here trusts.
@@ -222,6 +222,12 @@ pub fn verify_token_signed(data: &[u8]) {
         );
         return;
     }
+    if payload.is_empty() {
+        // An empty segment, which the decoder refuses before anything else.
+        let empty = VerifyError::Malformed("empty header or payload segment");
+        assert!(cached.as_ref().err() == Some(&empty) && multi.is_err(), "{cached:?} / {multi:?}");
+        return;
+    }
     if token.len() > DEFAULT_MAX_TOKEN_BYTES {
         assert!(matches!(cached, Err(VerifyError::TokenTooLarge { .. })), "{cached:?}");
         assert!(matches!(multi, Err(VerifyError::TokenTooLarge { .. })), "{multi:?}");
@@ -230,7 +236,7 @@ pub fn verify_token_signed(data: &[u8]) {
     check_claims_outcome(payload, ISSUER, &cached);
     // With two trusted issuers, a single string `iss` picks the key set and then the same checks
     // follow; anything else is refused before the key lookup.
-    let iss: Vec<Value> = members(payload)
+    let iss: Vec<Value> = members(payload, &claim_names())
         .unwrap_or_default()
         .into_iter()
         .filter(|(key, _)| key == "iss")
@@ -253,7 +259,7 @@ pub fn signed_parts(data: &[u8]) -> Option<(&[u8], &[u8])> {
 /// Whether a header is one `token::decode` reads as `alg: EdDSA, kid: ed`: a JSON object with
 /// exactly one of each (other members are ignored).
 pub fn header_names_the_ed_key(header: &[u8]) -> bool {
-    let Some(members) = members(header) else { return false };
+    let Some(members) = members(header, &["alg", "kid"]) else { return false };
     let only = |name: &str| {
         let mut values = members.iter().filter(|(key, _)| key == name).map(|(_, value)| value);
         match (values.next(), values.next()) {
@@ -335,7 +341,7 @@ fn numeric_date(value: &Value) -> Option<i64> {
 /// signature is good. Order: claim types and duplicates (document order), missing `sub`, `iss`,
 /// `token_use`, `exp`, then `iss`, `token_use`, client, `exp`, `nbf`, `iat`.
 pub fn expect_claims(payload: &[u8], issuer: &str, now: i64) -> Expected {
-    let Some(members) = members(payload) else { return Expected::Malformed };
+    let Some(members) = members(payload, &claim_names()) else { return Expected::Malformed };
     let mut seen = HashSet::new();
     let mut found: Vec<(&str, &Value)> = Vec::new();
     for (key, value) in &members {
@@ -486,39 +492,57 @@ pub fn error_kind(err: &VerifyError) -> String {
 }
 
 /// The members of a JSON object in document order, repeats included; `None` unless `json` is
-/// exactly one JSON object.
-pub fn members(json: &[u8]) -> Option<Vec<(String, Value)>> {
-    struct Members;
-    impl<'de> Visitor<'de> for Members {
+/// exactly one JSON object. Only the values of members named in `read` are read (as `Value`);
+/// the others are skipped as the library skips unknown members, with `IgnoredAny`, which is
+/// laxer than reading a `Value` (it lets through numbers out of range and invalid UTF-8 in
+/// strings), and come out as `null`.
+pub fn members(json: &[u8], read: &[&str]) -> Option<Vec<(String, Value)>> {
+    struct Members<'r>(&'r [&'r str]);
+    impl<'de> Visitor<'de> for Members<'_> {
         type Value = Vec<(String, Value)>;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a JSON object")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut members = Vec::new();
-            while let Some(member) = map.next_entry::<String, Value>()? {
-                members.push(member);
+            while let Some(key) = map.next_key::<String>()? {
+                let value = if self.0.contains(&key.as_str()) {
+                    map.next_value::<Value>()?
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                    Value::Null
+                };
+                members.push((key, value));
             }
             Ok(members)
         }
     }
     let mut de = serde_json::Deserializer::from_slice(json);
-    let members = (&mut de).deserialize_map(Members).ok()?;
+    let members = (&mut de).deserialize_map(Members(read)).ok()?;
     de.end().ok()?;
     Some(members)
 }
 
-/// Target `jwks_document`: any bytes as a fetched JWKS document. Never a panic; and every key
-/// that comes out usable is one the JWK allows: a single entry for its `kid`, `use` absent or
+/// The names of the standard claims.
+fn claim_names() -> Vec<&'static str> {
+    CLAIMS.iter().map(|(name, _)| *name).collect()
+}
+
+/// Target `jwks_document`: any bytes as a fetched JWKS document. Never a panic; only a JSON
+/// object is accepted; and every key that comes out usable is one the JWK allows: a single entry for its `kid`, `use` absent or
 /// `sig`, and usable for exactly the algorithms its `kty`/`crv` (narrowed by its `alg`) allow,
 /// never accepting a made-up signature.
 pub fn jwks_document(data: &[u8]) {
     use cognito_verify::Algorithm;
     use cognito_verify::fuzz::{KeyStatus, parse_jwks};
 
+    #[derive(serde::Deserialize)]
+    struct Document {
+        keys: Vec<Value>,
+    }
     let Ok(statuses) = parse_jwks(data) else { return };
-    let document: Value = serde_json::from_slice(data).expect("a parsed JWKS is JSON");
-    let keys = document["keys"].as_array().expect("a parsed JWKS has a keys array");
+    assert!(members(data, &[]).is_some(), "a JWKS that is not a JSON object is accepted");
+    let keys = serde_json::from_slice::<Document>(data).expect("a parsed JWKS has a keys array").keys;
     for (kid, status) in statuses {
         let entries: Vec<&Value> =
             keys.iter().filter(|key| key.get("kid").and_then(Value::as_str) == Some(kid.as_str())).collect();
