@@ -10,12 +10,15 @@ use tokio::net::TcpListener;
 
 use crate::alb::AlbKeyRing;
 use crate::client::ClientRegistration;
+use crate::clock::TestClock;
 use crate::conn::KillableListener;
 use crate::faults::FaultSlot;
 use crate::issuer::{DEFAULT_CLIENT_ID, DEFAULT_POOL_ID, Shared, TestIssuer};
 use crate::jwks::KeyRing;
 use crate::keys::{self, KeyKind, SigningKey};
+use crate::login_state::HostedLogin;
 use crate::server;
+use crate::user::TestUser;
 
 /// Configures a [`TestIssuer`] before it starts. From [`TestIssuer::builder`]; finish with
 /// [`start`](Self::start).
@@ -27,6 +30,8 @@ pub struct TestIssuerBuilder {
     key_kind: KeyKind,
     clients: Vec<ClientRegistration>,
     jwks_max_age: Option<Duration>,
+    users: Vec<TestUser>,
+    clock: TestClock,
 }
 
 impl Default for TestIssuerBuilder {
@@ -38,6 +43,8 @@ impl Default for TestIssuerBuilder {
             key_kind: KeyKind::Rsa2048,
             clients: Vec::new(),
             jwks_max_age: None,
+            users: Vec::new(),
+            clock: TestClock::system(),
         }
     }
 }
@@ -81,6 +88,19 @@ impl TestIssuerBuilder {
         self
     }
 
+    /// Adds a user who can sign in through the hosted login. Call once per user.
+    pub fn user(mut self, user: TestUser) -> Self {
+        self.users.push(user);
+        self
+    }
+
+    /// The clock tokens are minted with (default: a fresh [`TestClock`] that follows the system
+    /// clock). Pass a clone to keep a handle, or use [`TestIssuer::clock`].
+    pub fn clock(mut self, clock: TestClock) -> Self {
+        self.clock = clock;
+        self
+    }
+
     /// Binds, generates the first key and starts serving on the current Tokio runtime.
     ///
     /// # Panics
@@ -120,6 +140,11 @@ impl TestIssuerBuilder {
             alb_keys: Mutex::new(AlbKeyRing::new()),
             alb_key_fault: FaultSlot::default(),
             alb_key_requests: AtomicU64::new(0),
+            clock: self.clock,
+            hosted: Mutex::new(HostedLogin {
+                users: self.users.into_iter().map(|u| (u.username().to_owned(), u)).collect(),
+                ..HostedLogin::default()
+            }),
         });
         let stopped = Arc::new(AtomicBool::new(false));
         let listener = KillableListener::new(listener, stopped.clone());

@@ -12,10 +12,12 @@ use tokio::task::AbortHandle;
 use crate::alb::AlbKeyRing;
 use crate::builder::TestIssuerBuilder;
 use crate::client::ClientRegistration;
+use crate::clock::TestClock;
 use crate::faults::{Fault, FaultSlot};
 use crate::jwks::KeyRing;
 use crate::jws;
 use crate::keys::{self, KeyKind, SigningKey};
+use crate::login_state::HostedLogin;
 use crate::token::TokenBuilder;
 
 /// The pool id of an issuer started with [`TestIssuer::start`].
@@ -52,6 +54,8 @@ pub(crate) struct Shared {
     pub(crate) alb_keys: Mutex<AlbKeyRing>,
     pub(crate) alb_key_fault: FaultSlot,
     pub(crate) alb_key_requests: AtomicU64,
+    pub(crate) clock: TestClock,
+    pub(crate) hosted: Mutex<HostedLogin>,
 }
 
 impl Shared {
@@ -66,7 +70,10 @@ impl Shared {
 /// - `GET /{pool_id}/.well-known/jwks.json`: the published keys;
 /// - `GET /{pool_id}/.well-known/openid-configuration`: OIDC discovery;
 /// - `POST /oauth2/token`: the `client_credentials` grant for [registered
-///   clients](Self::register_client);
+///   clients](Self::register_client), and the hosted login's `authorization_code` (PKCE S256)
+///   and `refresh_token` grants;
+/// - the hosted login: `GET /oauth2/authorize` (a sign-in form for the [users](Self::add_user)
+///   added by the test), `POST /oauth2/revoke`, `GET /logout`, `GET /oauth2/userInfo`;
 /// - `GET /alb-keys/{kid}`: an Application Load Balancer's public keys, as PEM, for
 ///   [`alb_token`](Self::alb_token)s.
 ///

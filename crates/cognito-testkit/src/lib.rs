@@ -10,6 +10,12 @@
 //! `x-amzn-oidc-data` tokens ([`AlbTokenBuilder`]) and `GET /alb-keys/{kid}` serves their public
 //! keys as PEM ([`TestIssuer::alb_key_endpoint`]).
 //!
+//! It also plays Cognito's hosted login for browser apps: `GET /oauth2/authorize` shows a
+//! sign-in form for the [`TestUser`]s the test added, and the authorization-code grant (with
+//! PKCE), the refresh grant, `/oauth2/revoke`, `/logout` and `/oauth2/userInfo` behave as
+//! Cognito's do for [`ClientRegistration`]s with callback URLs. Tokens are minted by the
+//! issuer's [`TestClock`], which a test can freeze and move.
+//!
 //! For tests that call an app over real HTTP, [`serve_router`] serves an axum `Router` on a
 //! loopback port, and [`eventually`] waits on a condition instead of sleeping.
 //!
@@ -51,27 +57,41 @@
 #![deny(missing_docs)]
 
 mod alb;
+mod authorize;
 mod builder;
 mod client;
+mod client_auth;
+mod clock;
+mod code_grant;
 mod conn;
 mod faults;
+mod hosted_login;
 mod issuer;
 mod jwks;
 mod jws;
 mod keys;
+mod login_page;
+mod login_state;
+mod oauth_error;
 mod serve;
 mod server;
+mod sign_out;
 mod token;
 mod token_endpoint;
+mod user;
+mod user_info;
 mod wait;
 
 pub use alb::{AlbTokenBuilder, DEFAULT_ALB_ARN};
 pub use builder::TestIssuerBuilder;
-pub use client::ClientRegistration;
+pub use client::{ClientRegistration, DEFAULT_REFRESH_TOKEN_LIFETIME};
+pub use clock::TestClock;
 pub use faults::{Fault, GARBAGE_BODY};
 pub use issuer::{DEFAULT_CLIENT_ID, DEFAULT_POOL_ID, DEFAULT_USERNAME, TestIssuer};
 pub use jws::{decode_token, tamper_payload, tamper_signature};
 pub use keys::KeyKind;
+pub use login_state::{AUTHORIZATION_CODE_LIFETIME, HOSTED_SESSION_COOKIE, HostedLoginCounts};
 pub use serve::serve_router;
 pub use token::{DEFAULT_LIFETIME, TokenBuilder, USER_ADMIN_SCOPE};
+pub use user::TestUser;
 pub use wait::{eventually, unix_now};

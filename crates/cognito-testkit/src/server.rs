@@ -12,10 +12,13 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::alb;
+use crate::authorize;
 use crate::conn::{ConnHandle, KillableListener};
 use crate::faults;
 use crate::issuer::{Shared, lock};
+use crate::sign_out;
 use crate::token_endpoint;
+use crate::user_info;
 
 /// Serves `shared` on `listener` until the task is aborted.
 pub(crate) async fn serve(listener: KillableListener, shared: Arc<Shared>) {
@@ -30,6 +33,11 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/{pool}/.well-known/jwks.json", get(jwks))
         .route("/{pool}/.well-known/openid-configuration", get(discovery))
         .route("/oauth2/token", post(token_endpoint::token))
+        .route("/oauth2/authorize", get(authorize::authorize))
+        .route("/login", post(authorize::login))
+        .route("/oauth2/revoke", post(sign_out::revoke))
+        .route("/logout", get(sign_out::logout))
+        .route("/oauth2/userInfo", get(user_info::user_info))
         .route("/alb-keys/{kid}", get(alb::key_endpoint))
         .with_state(shared)
 }

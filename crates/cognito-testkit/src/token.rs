@@ -69,7 +69,8 @@ impl fmt::Debug for TokenBuilder {
     }
 }
 
-/// Seconds since the Unix epoch.
+/// Seconds since the Unix epoch by the system clock (ALB tokens; Cognito-shaped tokens use the
+/// issuer's [`TestClock`](crate::TestClock)).
 pub(crate) fn now() -> i64 {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     i64::try_from(secs).unwrap_or(i64::MAX)
@@ -97,7 +98,7 @@ impl TokenBuilder {
     }
 
     pub(crate) fn access(shared: Arc<Shared>) -> TokenBuilder {
-        let now = now();
+        let now = shared.clock.now();
         let claims = json!({
             "sub": shared.default_sub,
             "iss": shared.issuer_url,
@@ -117,7 +118,7 @@ impl TokenBuilder {
     }
 
     pub(crate) fn client_credentials(shared: Arc<Shared>, client_id: &str) -> TokenBuilder {
-        let now = now();
+        let now = shared.clock.now();
         let mut claims = json!({
             "sub": client_id,
             "iss": shared.issuer_url,
@@ -137,7 +138,7 @@ impl TokenBuilder {
     }
 
     pub(crate) fn id(shared: Arc<Shared>) -> TokenBuilder {
-        let now = now();
+        let now = shared.clock.now();
         let claims = json!({
             "sub": shared.default_sub,
             "aud": shared.default_client_id,
@@ -163,7 +164,7 @@ impl TokenBuilder {
     }
 
     fn iat(&self) -> i64 {
-        self.claims.get("iat").and_then(Value::as_i64).unwrap_or_else(now)
+        self.claims.get("iat").and_then(Value::as_i64).unwrap_or_else(|| self.shared.clock.now())
     }
 
     /// The app client: `client_id` of access tokens (and `sub` too for client-credentials

@@ -201,7 +201,7 @@ async fn other_pools_and_unknown_paths_are_not_found_and_not_counted() {
         "/local-1_TestPool1/.well-known/other.json",
         "/local-1_TestPool1/jwks.json",
         "/",
-        "/oauth2/authorize",
+        "/oauth2/unknown",
     ] {
         let response = http().get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(response.status(), 404, "{path}");

@@ -221,10 +221,18 @@ async fn client_not_allowed_client_credentials_is_unauthorized_client() {
 #[tokio::test]
 async fn other_grant_types_are_unsupported_grant_type() {
     let issuer = issuer().await;
-    for grant in ["authorization_code", "password", ""] {
+    for grant in ["password", "implicit", ""] {
         let (status, body) = post_basic(&issuer, ID, SECRET, &[("grant_type", grant)]).await;
         assert_eq!((status, body["error"].as_str()), (400, Some("unsupported_grant_type")), "{grant:?}");
     }
+}
+
+#[tokio::test]
+async fn authorization_code_for_a_client_without_callback_urls_is_unauthorized_client() {
+    let issuer = issuer().await;
+    let form = [("grant_type", "authorization_code"), ("code", "x"), ("redirect_uri", "http://127.0.0.1:9/")];
+    let (status, body) = post_basic(&issuer, ID, SECRET, &form).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("unauthorized_client")));
 }
 
 #[tokio::test]
