@@ -1,5 +1,6 @@
 //! The middleware for services behind an Application Load Balancer that authenticates users:
-//! verify the `x-amzn-oidc-data` header, put the [`AlbClaims`] in the request, call the service.
+//! verify the `x-amzn-oidc-data` header, put the `Arc<`[`AlbClaims`]`>` in the request, call the
+//! service.
 //!
 //! It is a layer of its own rather than a [`TokenSource`] of
 //! [`CognitoLayer`](crate::CognitoLayer) because the token is of another kind, verified by
@@ -11,11 +12,13 @@
 //! # Example
 //!
 //! ```
+//! use std::sync::Arc;
+//!
 //! use axum::{Extension, Router, routing::get};
 //! use cognito_tower::AlbLayer;
 //! use cognito_verify::{AlbClaims, AlbVerifier};
 //!
-//! async fn hello(Extension(claims): Extension<AlbClaims>) -> String {
+//! async fn hello(Extension(claims): Extension<Arc<AlbClaims>>) -> String {
 //!     format!("hello {}", claims.email.as_deref().unwrap_or(&claims.sub))
 //! }
 //!
@@ -60,7 +63,7 @@ pub const ALB_DATA_HEADER: HeaderName = HeaderName::from_static("x-amzn-oidc-dat
 ///
 /// Required mode (the default) answers requests without a valid header itself; in
 /// [`optional`](Self::optional) mode requests without the header pass through without claims.
-/// Verified [`AlbClaims`] go into the request extensions.
+/// Verified `Arc<`[`AlbClaims`]`>` go into the request extensions.
 #[derive(Clone)]
 pub struct AlbLayer {
     verifier: AlbVerifier,
@@ -230,7 +233,7 @@ struct Failure {
     kid: Option<String>,
 }
 
-type VerifyFuture = Pin<Box<dyn Future<Output = Result<AlbClaims, Failure>> + Send>>;
+type VerifyFuture = Pin<Box<dyn Future<Output = Result<Arc<AlbClaims>, Failure>> + Send>>;
 
 /// What the service call needs once the token has verified.
 struct Pending<S, ReqBody> {

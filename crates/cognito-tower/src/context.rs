@@ -81,7 +81,7 @@ impl AuthContext {
         self.inner.realm.as_deref()
     }
 
-    /// Whether the layer's verifier produces `cognito_verify::Claims<C>` (the custom-claims type
+    /// Whether the layer's verifier produces `Arc<cognito_verify::CognitoClaims<C>>` (the custom-claims type
     /// an extractor asks for must be the layer's).
     pub fn verifies<C: 'static>(&self) -> bool {
         self.inner.claims_type == TypeId::of::<C>()

@@ -88,8 +88,7 @@ pub enum AuthError {
         /// Whether membership of one or all of them is needed.
         mode: Match,
     },
-    /// The token is valid but the verifier refused the caller for another reason (see
-    /// [`VerifyError::is_forbidden`]).
+    /// The token is valid but the verifier refused the caller for another reason.
     #[error("forbidden: {0}")]
     Forbidden(VerifyError),
     /// The signing keys could not be obtained, so no token can be verified right now.
@@ -112,7 +111,6 @@ impl From<VerifyError> for AuthError {
             VerifyError::KeysUnavailable { reason, retry_after } => {
                 AuthError::KeysUnavailable { reason, retry_after }
             }
-            other if other.is_forbidden() => AuthError::Forbidden(other),
             other => AuthError::InvalidToken(other),
         }
     }

@@ -3,11 +3,13 @@
 //! # Example
 //!
 //! ```
+//! use std::sync::Arc;
+//!
 //! use axum::{Extension, Router, routing::get};
 //! use cognito_tower::CognitoLayer;
-//! use cognito_verify::{Claims, CognitoVerifier, TokenUse};
+//! use cognito_verify::{CognitoClaims, CognitoVerifier, TokenUse};
 //!
-//! async fn hello(Extension(claims): Extension<Claims>) -> String {
+//! async fn hello(Extension(claims): Extension<Arc<CognitoClaims>>) -> String {
 //!     format!("hello {}", claims.sub)
 //! }
 //!
@@ -31,7 +33,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
-use cognito_verify::{Claims, CognitoVerifier, NoCustomClaims};
+use cognito_verify::{CognitoClaims, CognitoVerifier, NoCustomClaims};
 use http::{Request, Response};
 use pin_project_lite::pin_project;
 use serde::de::DeserializeOwned;
@@ -47,7 +49,7 @@ use crate::token_source::{TokenSource, find_token};
 ///
 /// Required mode (the default) answers requests without a valid token itself and never calls
 /// the service for them; [`optional`](Self::optional) mode lets requests without a token
-/// through. Verified [`Claims<C>`] go into the request extensions.
+/// through. Verified `Arc<`[`CognitoClaims<C>`]`>` go into the request extensions.
 pub struct CognitoLayer<C = NoCustomClaims> {
     verifier: CognitoVerifier<C>,
     sources: Arc<[TokenSource]>,
@@ -245,7 +247,7 @@ struct Failure {
     kid: Option<String>,
 }
 
-type VerifyFuture<C> = Pin<Box<dyn Future<Output = Result<Claims<C>, Failure>> + Send>>;
+type VerifyFuture<C> = Pin<Box<dyn Future<Output = Result<Arc<CognitoClaims<C>>, Failure>> + Send>>;
 
 /// What the service call needs once the token has verified.
 struct Pending<S, ReqBody> {

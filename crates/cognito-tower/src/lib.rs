@@ -2,17 +2,19 @@
 //!
 //! [`CognitoLayer`] takes the token from the request ([`TokenSource`]: `Authorization: Bearer`
 //! by default, or a cookie, or a header), verifies it with a
-//! [`cognito_verify::CognitoVerifier`], puts the verified [`Claims`](cognito_verify::Claims) in
-//! the request extensions and only then calls the service. Refused requests get RFC 6750
+//! [`cognito_verify::CognitoVerifier`], puts the verified `Arc<`[`CognitoClaims`](cognito_verify::CognitoClaims)`>`
+//! in the request extensions and only then calls the service. Refused requests get RFC 6750
 //! answers (401 `invalid_token`, 400 `invalid_request`, 403 `insufficient_scope`, 503 with
 //! `Retry-After` when the signing keys cannot be fetched), or the same outcomes as gRPC statuses
 //! for gRPC calls; see [`AuthError`]. The layer works with `axum::Router::layer` and
 //! `route_layer` and with `tonic::transport::Server::builder().layer(..)`.
 //!
 //! ```no_run
+//! use std::sync::Arc;
+//!
 //! use axum::{Extension, Router, routing::get};
 //! use cognito_tower::{CognitoLayer, TokenSource};
-//! use cognito_verify::{Claims, CognitoVerifier, TokenUse};
+//! use cognito_verify::{CognitoClaims, CognitoVerifier, TokenUse};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let verifier = CognitoVerifier::builder()
@@ -22,7 +24,7 @@
 //!     .build()?; // no network here: keys are fetched on first use
 //!
 //! let app = Router::new()
-//!     .route("/me", get(|Extension(claims): Extension<Claims>| async move { claims.sub.clone() }))
+//!     .route("/me", get(|Extension(claims): Extension<Arc<CognitoClaims>>| async move { claims.sub.clone() }))
 //!     .layer(
 //!         CognitoLayer::new(verifier)
 //!             .token_sources([TokenSource::Bearer, TokenSource::cookie("access_token")]),
@@ -34,7 +36,7 @@
 //!
 //! Behind an Application Load Balancer that authenticates users, [`AlbLayer`] verifies the
 //! load balancer's signed `x-amzn-oidc-data` header with a [`cognito_verify::AlbVerifier`]
-//! instead, and puts [`AlbClaims`](cognito_verify::AlbClaims) in the extensions; see [`alb`].
+//! instead, and puts `Arc<`[`AlbClaims`](cognito_verify::AlbClaims)`>` in the extensions; see [`alb`].
 //!
 //! The request path, in module order: [`token_source`] → verifier → [`layer`] (claims into the
 //! extensions, [`AuthContext`] for extractors further in) → on failure [`error`] (what the
