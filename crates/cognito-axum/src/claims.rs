@@ -103,7 +103,7 @@ pub(crate) fn verified<C: Send + Sync + 'static>(
         return Ok(Some(Arc::clone(claims)));
     }
     match extensions.get::<AuthContext>() {
-        Some(context) if context.verifies::<C>() => Ok(None),
+        Some(context) if context.provides::<CognitoClaims<C>>() => Ok(None),
         Some(context) => Err(ClaimsTypeMismatch {
             layer: context.claims_type_name(),
             extractor: std::any::type_name::<C>(),
