@@ -25,10 +25,11 @@
 //! ```
 
 use std::ops::Deref;
+use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use cognito_tower::{AuthContext, AuthError};
-use cognito_verify::NoCustomClaims;
+use cognito_verify::{CognitoClaims, NoCustomClaims};
 use http::Extensions;
 use http::request::Parts;
 
@@ -36,31 +37,30 @@ use crate::rejection::{AuthFailed, ClaimsRejection, ClaimsTypeMismatch, MissingC
 
 /// The claims the [`CognitoLayer`](cognito_tower::CognitoLayer) verified for this request.
 ///
-/// Dereferences to [`cognito_verify::Claims`], and through it to
-/// [`CognitoClaims`](cognito_verify::CognitoClaims): `claims.sub`, `claims.scopes`,
-/// `claims.in_group("admin")`, `claims.custom`, ...
+/// Dereferences to [`CognitoClaims`]: `claims.sub`, `claims.scopes`, `claims.in_group("admin")`,
+/// `claims.custom`, ...
 ///
 /// Rejections ([`ClaimsRejection`]): 500 when no layer ran (a misconfigured router, not the
 /// client's fault), 401 when the layer is in optional mode and the request had no token (use
 /// `Option<Claims>` to accept those).
 #[derive(Debug)]
-pub struct Claims<C = NoCustomClaims>(pub cognito_verify::Claims<C>);
+pub struct Claims<C = NoCustomClaims>(pub Arc<CognitoClaims<C>>);
 
 impl<C> Clone for Claims<C> {
     fn clone(&self) -> Self {
-        Claims(self.0.clone())
+        Claims(Arc::clone(&self.0))
     }
 }
 
 impl<C> Claims<C> {
     /// The shared claims handle.
-    pub fn into_inner(self) -> cognito_verify::Claims<C> {
+    pub fn into_inner(self) -> Arc<CognitoClaims<C>> {
         self.0
     }
 }
 
 impl<C> Deref for Claims<C> {
-    type Target = cognito_verify::Claims<C>;
+    type Target = CognitoClaims<C>;
 
     fn deref(&self) -> &Self::Target {
         &self.0
@@ -98,12 +98,12 @@ where
 /// found no token.
 pub(crate) fn verified<C: Send + Sync + 'static>(
     extensions: &Extensions,
-) -> Result<Option<cognito_verify::Claims<C>>, ClaimsRejection> {
-    if let Some(claims) = extensions.get::<cognito_verify::Claims<C>>() {
-        return Ok(Some(claims.clone()));
+) -> Result<Option<Arc<CognitoClaims<C>>>, ClaimsRejection> {
+    if let Some(claims) = extensions.get::<Arc<CognitoClaims<C>>>() {
+        return Ok(Some(Arc::clone(claims)));
     }
     match extensions.get::<AuthContext>() {
-        Some(context) if context.verifies::<C>() => Ok(None),
+        Some(context) if context.provides::<CognitoClaims<C>>() => Ok(None),
         Some(context) => Err(ClaimsTypeMismatch {
             layer: context.claims_type_name(),
             extractor: std::any::type_name::<C>(),

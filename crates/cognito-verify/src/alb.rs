@@ -56,7 +56,7 @@ use serde::Deserialize;
 pub use self::builder::{
     AlbVerifierBuilder, DEFAULT_ALB_KEY_CACHE_CAPACITY, DEFAULT_ALB_MAX_TOKEN_BYTES, MAX_KID_LEN,
 };
-pub use self::claims::{AlbClaims, AlbUserClaims};
+pub use self::claims::AlbClaims;
 
 use self::builder::AlbConfig;
 use self::keys::{AlbKey, AlbKeys};
@@ -114,7 +114,7 @@ struct Checked<'t> {
 
 /// The outcome of running the checks with the keys at hand.
 enum Attempt<'t> {
-    Done(Result<AlbClaims, VerifyError>),
+    Done(Result<Arc<AlbClaims>, VerifyError>),
     /// The key for this token is not cached: fetch it, then finish.
     NeedKey(Checked<'t>),
 }
@@ -135,7 +135,7 @@ impl AlbVerifier {
     /// Fetches the load balancer's public key for the token's `kid` on first need (once per
     /// `kid`, shared by concurrent callers); fails with the [`VerifyError`] of the first check
     /// that fails.
-    pub async fn verify(&self, token: &str) -> Result<AlbClaims, VerifyError> {
+    pub async fn verify(&self, token: &str) -> Result<Arc<AlbClaims>, VerifyError> {
         match self.attempt(token) {
             Attempt::Done(result) => result,
             Attempt::NeedKey(checked) => {
@@ -148,7 +148,7 @@ impl AlbVerifier {
     /// [`verify`](Self::verify) with the keys at hand: `None` when the token's key has not been
     /// fetched yet, so verification would have to wait for the key endpoint; call `verify` then.
     /// The tower layer uses it to skip creating a future on the hot path.
-    pub fn verify_now(&self, token: &str) -> Option<Result<AlbClaims, VerifyError>> {
+    pub fn verify_now(&self, token: &str) -> Option<Result<Arc<AlbClaims>, VerifyError>> {
         match self.attempt(token) {
             Attempt::Done(result) => Some(result),
             Attempt::NeedKey(_) => None,
@@ -246,7 +246,7 @@ impl AlbVerifier {
     }
 
     /// The checks from the signature on.
-    fn finish(&self, checked: Checked<'_>, key: &AlbKey) -> Result<AlbClaims, VerifyError> {
+    fn finish(&self, checked: Checked<'_>, key: &AlbKey) -> Result<Arc<AlbClaims>, VerifyError> {
         key.verify(checked.signing_input, &checked.signature)?;
         let claims =
             claims::parse(&checked.payload, checked.kid, checked.signer, checked.client, checked.header_exp)?;
@@ -254,7 +254,7 @@ impl AlbVerifier {
         if now >= claims.exp.saturating_add(self.inner.config.leeway_secs) {
             return Err(VerifyError::Expired { exp: claims.exp, now });
         }
-        Ok(claims)
+        Ok(Arc::new(claims))
     }
 }
 

@@ -1,14 +1,12 @@
 //! The verified claims of a Cognito token.
 //!
-//! [`Claims`] is what verification hands out: a cheap-to-clone shared handle (`Arc`) to a
-//! [`CognitoClaims`], which holds the standard Cognito claims with their types checked, plus
-//! user-defined claims of type `C`.
+//! Verification hands out an `Arc<`[`CognitoClaims`]`>`: the standard Cognito claims with their
+//! types checked, plus user-defined claims of type `C`, shared cheaply between the request and
+//! the verified-token cache.
 
 use std::any::TypeId;
 use std::cell::Cell;
 use std::fmt;
-use std::ops::Deref;
-use std::sync::Arc;
 
 use serde::de::value::UnitDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
@@ -17,47 +15,19 @@ use serde::{Deserialize, Deserializer};
 use crate::error::VerifyError;
 use crate::json::Str;
 
-/// Verified claims: a shared handle, cheap to clone, that dereferences to [`CognitoClaims`].
-///
-/// ```
-/// # fn show(claims: cognito_verify::Claims) {
-/// println!("{} from client {:?}", claims.sub, claims.client_id);
-/// if claims.scopes.contains("transactions/post") { /* ... */ }
-/// if claims.in_group("admin") { /* ... */ }
-/// # }
-/// ```
-pub struct Claims<C = NoCustomClaims>(Arc<CognitoClaims<C>>);
-
-impl<C> Claims<C> {
-    pub(crate) fn new(claims: CognitoClaims<C>) -> Self {
-        Claims(Arc::new(claims))
-    }
-}
-
-impl<C> Clone for Claims<C> {
-    fn clone(&self) -> Self {
-        Claims(Arc::clone(&self.0))
-    }
-}
-
-impl<C> Deref for Claims<C> {
-    type Target = CognitoClaims<C>;
-    fn deref(&self) -> &CognitoClaims<C> {
-        &self.0
-    }
-}
-
-impl<C: fmt::Debug> fmt::Debug for Claims<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
 /// The claims of a verified Cognito access or ID token.
 ///
 /// Fields Cognito always sets for the accepted token kinds are plain values; the others are
 /// `Option`. `iss`, `token_use`, the client and `exp` have been checked by the time you see
 /// them.
+///
+/// ```
+/// # fn show(claims: std::sync::Arc<cognito_verify::CognitoClaims>) {
+/// println!("{} from client {:?}", claims.sub, claims.client_id);
+/// if claims.scopes.contains("transactions/post") { /* ... */ }
+/// if claims.in_group("admin") { /* ... */ }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CognitoClaims<C = NoCustomClaims> {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use crate::claims::{Claims, NoCustomClaims};
+use crate::claims::{CognitoClaims, NoCustomClaims};
 use crate::error::ConfigError;
 use crate::jwks::JwksOptions;
 use crate::verifier::CognitoVerifier;
@@ -20,7 +20,7 @@ pub const MAX_LEEWAY: Duration = Duration::from_secs(300);
 /// Default largest token accepted, in bytes. Cognito tokens are 1-4 KiB; ID tokens with many
 /// groups or custom attributes stay well under this.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
-/// Default number of verified tokens remembered (see [`VerifierBuilder::token_cache_capacity`]).
+/// Default number of verified tokens remembered (see [`CognitoVerifierBuilder::token_cache_capacity`]).
 pub const DEFAULT_TOKEN_CACHE_CAPACITY: usize = 4096;
 
 /// Which kind of Cognito token a verifier accepts, checked against the `token_use` claim.
@@ -57,7 +57,7 @@ impl fmt::Display for TokenUse {
 }
 
 /// A check on verified claims, run last. Return `Err(reason)` to refuse the token.
-pub type CustomCheck<C> = Arc<dyn Fn(&Claims<C>) -> Result<(), String> + Send + Sync>;
+pub type CustomCheck<C> = Arc<dyn Fn(&CognitoClaims<C>) -> Result<(), String> + Send + Sync>;
 
 /// One trusted issuer and where its keys are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +99,7 @@ pub(crate) struct Config<C> {
 ///     .build()?;
 /// # Ok::<(), cognito_verify::ConfigError>(())
 /// ```
-pub struct VerifierBuilder<C = NoCustomClaims> {
+pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     pools: Vec<String>,
     issuers: Vec<(String, Option<String>)>,
     allow_insecure_http: bool,
@@ -114,9 +114,9 @@ pub struct VerifierBuilder<C = NoCustomClaims> {
     custom_check: Option<CustomCheck<C>>,
 }
 
-impl<C> fmt::Debug for VerifierBuilder<C> {
+impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VerifierBuilder")
+        f.debug_struct("CognitoVerifierBuilder")
             .field("pools", &self.pools)
             .field("issuers", &self.issuers)
             .field("allow_insecure_http", &self.allow_insecure_http)
@@ -133,9 +133,9 @@ impl<C> fmt::Debug for VerifierBuilder<C> {
     }
 }
 
-impl Default for VerifierBuilder<NoCustomClaims> {
+impl Default for CognitoVerifierBuilder<NoCustomClaims> {
     fn default() -> Self {
-        VerifierBuilder {
+        CognitoVerifierBuilder {
             pools: Vec::new(),
             issuers: Vec::new(),
             allow_insecure_http: false,
@@ -152,7 +152,7 @@ impl Default for VerifierBuilder<NoCustomClaims> {
     }
 }
 
-impl<C> VerifierBuilder<C> {
+impl<C> CognitoVerifierBuilder<C> {
     /// Trust the Cognito user pool `pool_id` (`{region}_{id}`, e.g. `eu-west-1_AbCdEf123`): its
     /// issuer is `https://cognito-idp.{region}.amazonaws.com/{pool_id}` and its keys are at
     /// `{issuer}/.well-known/jwks.json`. Call it once per pool; the token's `iss` picks the pool.
@@ -276,7 +276,7 @@ impl<C> VerifierBuilder<C> {
     /// ```
     pub fn custom_check<F>(mut self, check: F) -> Self
     where
-        F: Fn(&Claims<C>) -> Result<(), String> + Send + Sync + 'static,
+        F: Fn(&CognitoClaims<C>) -> Result<(), String> + Send + Sync + 'static,
     {
         self.custom_check = Some(Arc::new(check));
         self
@@ -304,8 +304,8 @@ impl<C> VerifierBuilder<C> {
     ///     .build()?;
     /// # Ok::<(), cognito_verify::ConfigError>(())
     /// ```
-    pub fn custom_claims<T>(self) -> VerifierBuilder<T> {
-        VerifierBuilder {
+    pub fn custom_claims<T>(self) -> CognitoVerifierBuilder<T> {
+        CognitoVerifierBuilder {
             pools: self.pools,
             issuers: self.issuers,
             allow_insecure_http: self.allow_insecure_http,

@@ -10,7 +10,7 @@ use crate::token::Algorithm;
 
 /// A verifier could not be built: the configuration is incomplete or malformed.
 ///
-/// Returned by [`VerifierBuilder::build`](crate::VerifierBuilder::build) and
+/// Returned by [`VerifierBuilder::build`](crate::CognitoVerifierBuilder::build) and
 /// [`CognitoVerifier::from_env`](crate::CognitoVerifier::from_env). No network is involved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -29,7 +29,7 @@ pub enum ConfigError {
         reason: &'static str,
     },
     /// A plain-`http` URL for a host other than loopback, without
-    /// [`allow_insecure_http`](crate::VerifierBuilder::allow_insecure_http).
+    /// [`allow_insecure_http`](crate::CognitoVerifierBuilder::allow_insecure_http).
     #[error(
         "{0:?} uses plain http on a non-loopback host; use https, or call allow_insecure_http(true) if you really mean it"
     )]
@@ -252,7 +252,7 @@ pub enum VerifyError {
         required: Vec<String>,
     },
     /// The custom check configured with
-    /// [`custom_check`](crate::VerifierBuilder::custom_check) refused the claims.
+    /// [`custom_check`](crate::CognitoVerifierBuilder::custom_check) refused the claims.
     #[error("rejected by custom check: {0}")]
     Rejected(String),
 }
@@ -271,12 +271,6 @@ impl VerifyError {
     /// [`KeysUnavailable`](VerifyError::KeysUnavailable) (the IdP is unreachable).
     pub fn is_retryable(&self) -> bool {
         matches!(self, VerifyError::KeysUnavailable { .. })
-    }
-
-    /// Whether the token is valid but lacks a required scope or group: the
-    /// layer answers 403 for these, 401 for the others.
-    pub fn is_forbidden(&self) -> bool {
-        matches!(self, VerifyError::InsufficientScope { .. } | VerifyError::MissingGroup { .. })
     }
 
     /// The `kid` involved, when the failure is about a key; for logging.

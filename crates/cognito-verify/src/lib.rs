@@ -47,10 +47,11 @@ pub mod token;
 mod token_cache;
 mod verifier;
 
-pub use alb::{AlbClaims, AlbUserClaims, AlbVerifier, AlbVerifierBuilder};
-pub use claims::{Claims, CognitoClaims, NoCustomClaims, ScopeSet};
+pub use alb::{AlbClaims, AlbVerifier, AlbVerifierBuilder};
+pub use claims::{CognitoClaims, NoCustomClaims, ScopeSet};
 pub use config::{
-    CustomCheck, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_TOKEN_CACHE_CAPACITY, MAX_LEEWAY, TokenUse, VerifierBuilder,
+    CognitoVerifierBuilder, CustomCheck, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_TOKEN_CACHE_CAPACITY, MAX_LEEWAY,
+    TokenUse,
 };
 pub use error::{ConfigError, VerifyError};
 pub use jwks::JwksOptions;

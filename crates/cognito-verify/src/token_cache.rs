@@ -15,12 +15,12 @@ use std::sync::Arc;
 
 use aws_lc_rs::digest;
 
-use crate::claims::Claims;
+use crate::claims::CognitoClaims;
 use crate::keys::VerifyingKey;
 
 /// What a hit hands back: the claims, and what is needed to re-check the key.
 pub(crate) struct CachedToken<C> {
-    pub(crate) claims: Claims<C>,
+    pub(crate) claims: Arc<CognitoClaims<C>>,
     /// Index of the issuer (and its JWKS cache) in the verifier's configuration.
     pub(crate) issuer: usize,
     pub(crate) kid: String,

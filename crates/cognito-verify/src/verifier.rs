@@ -13,8 +13,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::claims::{self, Claims, CognitoClaims, NoCustomClaims};
-use crate::config::{Config, TokenUse, VerifierBuilder};
+use crate::claims::{self, CognitoClaims, NoCustomClaims};
+use crate::config::{CognitoVerifierBuilder, Config, TokenUse};
 use crate::error::{ConfigError, VerifyError};
 use crate::jwks::JwksCache;
 use crate::keys::VerifyingKey;
@@ -72,8 +72,8 @@ impl<C> fmt::Debug for CognitoVerifier<C> {
 
 impl CognitoVerifier<NoCustomClaims> {
     /// Start configuring a verifier.
-    pub fn builder() -> VerifierBuilder<NoCustomClaims> {
-        VerifierBuilder::default()
+    pub fn builder() -> CognitoVerifierBuilder<NoCustomClaims> {
+        CognitoVerifierBuilder::default()
     }
 
     /// Build a verifier from the environment:
@@ -171,7 +171,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     ///
     /// Never calls Cognito per token: keys come from the cached JWKS, fetched on first need.
     /// Fails with the [`VerifyError`] of the first check that fails.
-    pub async fn verify(&self, token: &str) -> Result<Claims<C>, VerifyError> {
+    pub async fn verify(&self, token: &str) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
         match self.attempt(token) {
             Attempt::Done(result) => result,
             Attempt::NeedKeys { issuer, kid } => {
@@ -193,7 +193,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     ///
     /// Lets a caller skip creating a future on the hot path, which is how the tower layer uses
     /// it.
-    pub fn verify_now(&self, token: &str) -> Option<Result<Claims<C>, VerifyError>> {
+    pub fn verify_now(&self, token: &str) -> Option<Result<Arc<CognitoClaims<C>>, VerifyError>> {
         match self.attempt(token) {
             Attempt::Done(result) => Some(result),
             Attempt::NeedKeys { .. } => None,
@@ -216,7 +216,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             let current = self.inner.jwks.get(hit.issuer).and_then(|jwks| jwks.current(&hit.kid));
             if current.is_some_and(|current| Arc::ptr_eq(&current, &hit.key)) {
                 let checked = self.check_times(&hit.claims).and_then(|()| self.check_custom(&hit.claims));
-                return Attempt::Done(checked.map(|()| hit.claims.clone()));
+                return Attempt::Done(checked.map(|()| Arc::clone(&hit.claims)));
             }
             // The key that verified this token is gone from the key set: so is the entry.
             cache.remove(key);
@@ -238,7 +238,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         let result = self.check_signed(&decoded, issuer, &key);
         if let (Ok(claims), Some((cache, cache_key))) = (&result, cached) {
             let entry = CachedToken {
-                claims: claims.clone(),
+                claims: Arc::clone(claims),
                 issuer,
                 kid: decoded.kid,
                 key,
@@ -255,7 +255,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         decoded: &token::DecodedToken<'_>,
         issuer: usize,
         key: &VerifyingKey,
-    ) -> Result<Claims<C>, VerifyError> {
+    ) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
         let config = &self.inner.config;
         key.verify(&decoded.kid, decoded.alg, decoded.signing_input, &decoded.signature)?;
         let claims: CognitoClaims<C> = claims::parse(&decoded.payload)?;
@@ -270,7 +270,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             });
         }
         self.check_client(&claims)?;
-        let claims = Claims::new(claims);
+        let claims = Arc::new(claims);
         self.check_times(&claims)?;
         self.check_requirements(&claims)?;
         self.check_custom(&claims)?;
@@ -381,7 +381,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         Ok(())
     }
 
-    fn check_custom(&self, claims: &Claims<C>) -> Result<(), VerifyError> {
+    fn check_custom(&self, claims: &CognitoClaims<C>) -> Result<(), VerifyError> {
         match &self.inner.config.custom_check {
             Some(check) => check(claims).map_err(VerifyError::Rejected),
             None => Ok(()),
@@ -391,7 +391,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
 
 /// The outcome of running the checks with the keys at hand.
 enum Attempt<C> {
-    Done(Result<Claims<C>, VerifyError>),
+    Done(Result<Arc<CognitoClaims<C>>, VerifyError>),
     /// The token's key is not in the cached set: fetch, then try again.
     NeedKeys {
         issuer: usize,

@@ -1,38 +1,9 @@
 //! The verified claims of an ALB `x-amzn-oidc-data` token.
 
-use std::fmt;
-use std::ops::Deref;
-use std::sync::Arc;
-
 use serde_json::{Map, Value};
 
 use super::numeric_date;
 use crate::error::VerifyError;
-
-/// Verified ALB claims: a shared handle, cheap to clone, that dereferences to
-/// [`AlbUserClaims`]. The tower layer puts it in the request extensions.
-///
-/// ```
-/// # fn show(claims: cognito_verify::AlbClaims) {
-/// println!("{} <{:?}> via {}", claims.sub, claims.email, claims.signer);
-/// let verified = claims.get("email_verified"); // any claim the identity provider sent
-/// # }
-/// ```
-#[derive(Clone)]
-pub struct AlbClaims(Arc<AlbUserClaims>);
-
-impl Deref for AlbClaims {
-    type Target = AlbUserClaims;
-    fn deref(&self) -> &AlbUserClaims {
-        &self.0
-    }
-}
-
-impl fmt::Debug for AlbClaims {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
 
 /// The user claims the load balancer forwards (the identity provider's user info, plus `exp`
 /// and `iss`), with the token header's `signer`, `client` and `kid`.
@@ -40,9 +11,19 @@ impl fmt::Debug for AlbClaims {
 /// The typed fields have been checked by the time you see them; [`claims`](Self::claims) holds
 /// every payload claim as sent, typed ones included (e.g. `email_verified`, which Cognito sends
 /// as the string `"true"`).
+///
+/// Verification hands them out as `Arc<AlbClaims>`, cheap to clone; the tower layer puts that
+/// in the request extensions.
+///
+/// ```
+/// # fn show(claims: std::sync::Arc<cognito_verify::AlbClaims>) {
+/// println!("{} <{:?}> via {}", claims.sub, claims.email, claims.signer);
+/// let verified = claims.get("email_verified"); // any claim the identity provider sent
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct AlbUserClaims {
+pub struct AlbClaims {
     /// The user's id at the identity provider.
     pub sub: String,
     /// `email`, when the identity provider sent it.
@@ -65,7 +46,7 @@ pub struct AlbUserClaims {
     pub claims: Map<String, Value>,
 }
 
-impl AlbUserClaims {
+impl AlbClaims {
     /// The payload claim `name`, if present.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.claims.get(name)
@@ -104,7 +85,7 @@ pub(crate) fn parse(
         (Some(exp), None) | (None, Some(exp)) => exp,
         (None, None) => return Err(VerifyError::MissingClaim("exp")),
     };
-    Ok(AlbClaims(Arc::new(AlbUserClaims { sub, email, username, exp, iss, signer, client, kid, claims })))
+    Ok(AlbClaims { sub, email, username, exp, iss, signer, client, kid, claims })
 }
 
 #[cfg(test)]
