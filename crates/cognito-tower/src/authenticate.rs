@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use cognito_verify::VerifyError;
-use http::{Extensions, HeaderMap};
+use http::{Extensions, HeaderMap, Method, Uri};
 
 use crate::error::AuthError;
 use crate::token_source::{Token, TokenSource};
@@ -102,18 +102,27 @@ pub trait Authenticate: Send + Sync + 'static {
 }
 
 /// What an authenticator is shown of a request: the token the layer's [`TokenSource`]s found,
-/// if any, and the request's headers and extensions (for authenticators that read something
-/// else, such as a session or a gateway's context).
+/// if any, and the request's method, URI, headers and extensions (for authenticators that read
+/// something else, such as a session or a gateway's context, or that treat state-changing
+/// methods differently, as a cookie session must against cross-site requests).
 #[derive(Clone, Copy)]
 pub struct Credentials<'a> {
     token: Option<&'a Token>,
+    method: &'a Method,
+    uri: &'a Uri,
     headers: &'a HeaderMap,
     extensions: &'a Extensions,
 }
 
 impl<'a> Credentials<'a> {
-    pub(crate) fn new(token: Option<&'a Token>, headers: &'a HeaderMap, extensions: &'a Extensions) -> Self {
-        Credentials { token, headers, extensions }
+    pub(crate) fn new<B>(token: Option<&'a Token>, request: &'a http::Request<B>) -> Self {
+        Credentials {
+            token,
+            method: request.method(),
+            uri: request.uri(),
+            headers: request.headers(),
+            extensions: request.extensions(),
+        }
     }
 
     /// The token the layer's token sources found.
@@ -124,6 +133,16 @@ impl<'a> Credentials<'a> {
     /// The token, or [`AuthError::MissingToken`] when the request carries none.
     pub fn require_token(&self) -> Result<&'a Token, AuthError> {
         self.token.ok_or(AuthError::MissingToken)
+    }
+
+    /// The request method.
+    pub fn method(&self) -> &'a Method {
+        self.method
+    }
+
+    /// The request URI.
+    pub fn uri(&self) -> &'a Uri {
+        self.uri
     }
 
     /// The request headers.

@@ -176,7 +176,7 @@ where
                 return ResponseFuture { state: pending.settle::<A::Claims, _>(Err(malformed)) };
             }
         };
-        let credentials = Credentials::new(token.as_ref(), request.headers(), request.extensions());
+        let credentials = Credentials::new(token.as_ref(), &request);
         let authenticator = &self.layer.authenticator;
         // The usual case: the authenticator answers from its caches, and no future is created.
         match authenticator.authenticate_now(&credentials) {
