@@ -16,6 +16,9 @@
 //! Cognito's do for [`ClientRegistration`]s with callback URLs. Tokens are minted by the
 //! issuer's [`TestClock`], which a test can freeze and move.
 //!
+//! [`TestBrowser`] drives such an app the way a browser does: cookies, redirects, the login
+//! form.
+//!
 //! For tests that call an app over real HTTP, [`serve_router`] serves an axum `Router` on a
 //! loopback port, and [`eventually`] waits on a condition instead of sleeping.
 //!
@@ -58,6 +61,7 @@
 
 mod alb;
 mod authorize;
+mod browser;
 mod builder;
 mod client;
 mod client_auth;
@@ -83,6 +87,7 @@ mod user_info;
 mod wait;
 
 pub use alb::{AlbTokenBuilder, DEFAULT_ALB_ARN};
+pub use browser::{Page, TestBrowser};
 pub use builder::TestIssuerBuilder;
 pub use client::{ClientRegistration, DEFAULT_REFRESH_TOKEN_LIFETIME};
 pub use clock::TestClock;
