@@ -1,0 +1,105 @@
+//! [`SessionAuthenticator`]: the browser session as an [`Authenticate`] implementation, so the
+//! one auth middleware of cognito-tower serves signed-in browsers as it serves bearer tokens.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cognito_tower::{AuthError, Authenticate, BoxAuthFuture, Credentials, TokenSource};
+use cognito_verify::CognitoClaims;
+use serde::de::DeserializeOwned;
+use tower_sessions::Session;
+
+use crate::core::LoginCore;
+use crate::error::LoginError;
+use crate::same_origin;
+
+/// Authenticates a request by its tower-sessions [`Session`]: the signed-in user's verified ID
+/// token claims, refreshed before they expire. From
+/// [`CognitoLogin::authenticator`](crate::CognitoLogin::authenticator);
+/// [`CognitoLogin::layer`](crate::CognitoLogin::layer)
+/// wraps it in cognito-tower's `AuthLayer`.
+///
+/// Outcomes, which the layer (and its rejection hook) turn into responses:
+/// - a signed-in session: `Arc<CognitoClaims<C>>` of the ID token (with `cognito:groups`);
+/// - no session, or one that ended (refresh refused, token no longer valid):
+///   [`AuthError::MissingToken`];
+/// - a state-changing request from another origin: [`AuthError::InvalidRequest`] with
+///   [`CROSS_SITE_REQUEST`] (see the crate documentation on cross-site requests);
+/// - the session store or the identity provider unavailable:
+///   [`AuthError::KeysUnavailable`] (503, retry).
+pub struct SessionAuthenticator<C> {
+    core: Arc<LoginCore<C>>,
+}
+
+/// The reason an unsafe request from another origin is refused.
+pub const CROSS_SITE_REQUEST: &str = "cross-site request refused: Origin is not this site";
+/// The reason a request is refused when no `SessionManagerLayer` runs outside the login layer.
+const NO_SESSION_LAYER: &str = "no session: SessionManagerLayer must wrap the login layer";
+
+impl<C> SessionAuthenticator<C> {
+    pub(crate) fn new(core: Arc<LoginCore<C>>) -> Self {
+        SessionAuthenticator { core }
+    }
+}
+
+impl<C> Clone for SessionAuthenticator<C> {
+    fn clone(&self) -> Self {
+        SessionAuthenticator { core: Arc::clone(&self.core) }
+    }
+}
+
+impl<C> fmt::Debug for SessionAuthenticator<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionAuthenticator").field("client_id", &self.core.config.client_id).finish()
+    }
+}
+
+fn unavailable(reason: impl Into<String>) -> AuthError {
+    AuthError::KeysUnavailable { reason: reason.into(), retry_after: Duration::from_secs(1) }
+}
+
+impl<C> Authenticate for SessionAuthenticator<C>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    type Claims = CognitoClaims<C>;
+    type Future = BoxAuthFuture<CognitoClaims<C>>;
+
+    /// A session reads no token: the session cookie is tower-sessions' business.
+    fn token_sources(&self) -> Vec<TokenSource> {
+        Vec::new()
+    }
+
+    fn authenticate_now(
+        &self,
+        credentials: &Credentials<'_>,
+    ) -> Option<Result<Arc<CognitoClaims<C>>, AuthError>> {
+        if credentials.extensions().get::<Session>().is_none() {
+            tracing::error!("{NO_SESSION_LAYER}");
+            return Some(Err(unavailable(NO_SESSION_LAYER)));
+        }
+        if !same_origin::is_allowed(credentials.method(), credentials.headers(), &self.core.config.origin) {
+            return Some(Err(AuthError::InvalidRequest(CROSS_SITE_REQUEST)));
+        }
+        // Loading the session is a store round trip: always the slow path.
+        None
+    }
+
+    fn authenticate(&self, credentials: &Credentials<'_>) -> Self::Future {
+        let core = Arc::clone(&self.core);
+        let session = credentials.extensions().get::<Session>().cloned();
+        Box::pin(async move {
+            let session = session.ok_or_else(|| unavailable(NO_SESSION_LAYER))?;
+            match core.current_claims(&session).await {
+                Ok(Some(claims)) => Ok(claims),
+                Ok(None) => Err(AuthError::MissingToken),
+                Err(LoginError::Verify { error, .. }) => Err(AuthError::from(error)),
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot authenticate the session");
+                    Err(unavailable(err.to_string()))
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,120 @@
+//! Errors: [`LoginConfigError`] from the builder, [`LoginError`] from a sign-in, a refresh or a
+//! sign-out.
+
+use cognito_verify::VerifyError;
+use http::StatusCode;
+
+/// Why [`CognitoLoginBuilder::build`](crate::CognitoLoginBuilder::build) refused the
+/// configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoginConfigError {
+    /// A required setting was not given.
+    #[error("{0} is required")]
+    Missing(&'static str),
+    /// A URL does not parse, or is not `https` (plain `http` is allowed on loopback only).
+    #[error("{what} {url:?}: {reason}")]
+    BadUrl {
+        /// Which setting.
+        what: &'static str,
+        /// The value given.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The domain prefix or region is not a valid host label.
+    #[error("invalid Cognito domain prefix or region {0:?}")]
+    BadDomain(String),
+    /// The requested scopes do not include `openid`, so Cognito would issue no ID token.
+    #[error("scopes must include \"openid\": the session is built on the ID token")]
+    NoOpenidScope,
+    /// The verifier does not accept both kinds of token (`TokenUse::Any`); the ID and the
+    /// access token are both verified.
+    #[error("the verifier must accept ID and access tokens (TokenUse::Any), not {0}")]
+    VerifierTokenUse(String),
+    /// The HTTP client for the token endpoint could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(String),
+}
+
+/// Why a sign-in, refresh or sign-out did not complete.
+///
+/// The callback answers these with [`status`](Self::status) and a short page; the session
+/// authenticator ends the session on the ones that mean "sign in again".
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoginError {
+    /// The callback's `state` matches no sign-in this session started: forged, replayed, from
+    /// another browser, or expired.
+    #[error("unknown or already used sign-in request (state)")]
+    UnknownState,
+    /// The callback has no `code`.
+    #[error("the callback has no authorization code")]
+    MissingCode,
+    /// The hosted login redirected back with `?error=...`.
+    #[error("the identity provider refused the sign-in: {0}")]
+    Refused(String),
+    /// The token endpoint answered with an OAuth error (`invalid_grant`, ...).
+    #[error("the token endpoint refused the request: {error} (HTTP {status})")]
+    TokenEndpoint {
+        /// The HTTP status.
+        status: u16,
+        /// The OAuth `error` code, or a description of the body when it had none.
+        error: String,
+    },
+    /// The token endpoint could not be reached, timed out, or answered something unreadable.
+    #[error("the token endpoint is unavailable: {0}")]
+    Unavailable(String),
+    /// A token did not verify.
+    #[error("the {which} token did not verify: {error}")]
+    Verify {
+        /// `ID` or `access`.
+        which: &'static str,
+        /// Why.
+        error: VerifyError,
+    },
+    /// The ID token's `nonce` is missing or is not the one this sign-in sent.
+    #[error("the ID token's nonce does not match the sign-in request")]
+    NonceMismatch,
+    /// The ID token's `at_hash` does not match the access token.
+    #[error("the ID token's at_hash does not match the access token")]
+    AtHashMismatch,
+    /// A token was issued to another app client, or the ID and access tokens name different
+    /// users, or the token endpoint swapped the kinds.
+    #[error("the tokens do not belong together: {0}")]
+    Mismatch(&'static str),
+    /// The session expired or was ended and holds no tokens to refresh.
+    #[error("no refresh token in the session")]
+    NoRefreshToken,
+    /// The session store failed.
+    #[error("session store: {0}")]
+    Session(String),
+    /// The operating system gave no randomness for the sign-in's secrets.
+    #[error("no randomness available")]
+    Randomness,
+}
+
+impl LoginError {
+    /// The HTTP status of a callback that failed with this error: 400 for a request that cannot
+    /// be honoured (forged or replayed `state`, a refused or invalid sign-in), 502 when the
+    /// identity provider is unavailable, 500 for the session store and randomness.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            LoginError::Unavailable(_) => StatusCode::BAD_GATEWAY,
+            LoginError::Verify { error, .. } if error.is_retryable() => StatusCode::SERVICE_UNAVAILABLE,
+            LoginError::Session(_) | LoginError::Randomness => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// Whether the condition may clear by itself (the identity provider or the keys were
+    /// unavailable): a session is kept, not ended, on such a failed refresh.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            LoginError::Unavailable(_) | LoginError::Session(_) => true,
+            LoginError::Verify { error, .. } => error.is_retryable(),
+            LoginError::TokenEndpoint { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Calls to the user pool domain: the `authorization_code` and `refresh_token` grants on
+//! `/oauth2/token`, and `/oauth2/revoke`.
+//!
+//! A client with a secret authenticates with HTTP Basic (`client_secret_basic`, id and secret
+//! form-urlencoded first, RFC 6749 §2.3.1); a public client sends its `client_id` in the form.
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::config::LoginConfig;
+use crate::error::LoginError;
+
+/// The largest token response read (Cognito's are a few KiB).
+const MAX_BODY: usize = 64 * 1024;
+
+/// A successful token response.
+#[derive(Deserialize)]
+pub(crate) struct TokenResponse {
+    pub(crate) id_token: Option<String>,
+    pub(crate) access_token: String,
+    pub(crate) refresh_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OAuthError {
+    error: String,
+}
+
+/// Exchanges an authorization code, proving possession of the PKCE verifier.
+pub(crate) async fn exchange_code(
+    http: &reqwest::Client,
+    config: &LoginConfig,
+    code: &str,
+    verifier: &str,
+) -> Result<TokenResponse, LoginError> {
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", config.redirect_uri.as_str()),
+        ("code_verifier", verifier),
+    ];
+    let body = post(http, config, config.endpoints.token(), &form).await?;
+    serde_json::from_slice(&body)
+        .map_err(|_| LoginError::Unavailable("token response is not the expected JSON".into()))
+}
+
+/// Refreshes the session's tokens.
+pub(crate) async fn refresh(
+    http: &reqwest::Client,
+    config: &LoginConfig,
+    refresh_token: &str,
+) -> Result<TokenResponse, LoginError> {
+    let form = [("grant_type", "refresh_token"), ("refresh_token", refresh_token)];
+    let body = post(http, config, config.endpoints.token(), &form).await?;
+    serde_json::from_slice(&body)
+        .map_err(|_| LoginError::Unavailable("token response is not the expected JSON".into()))
+}
+
+/// Revokes a refresh token (and the access tokens issued from it).
+pub(crate) async fn revoke(
+    http: &reqwest::Client,
+    config: &LoginConfig,
+    refresh_token: &str,
+) -> Result<(), LoginError> {
+    post(http, config, config.endpoints.revoke(), &[("token", refresh_token)]).await.map(drop)
+}
+
+async fn post(
+    http: &reqwest::Client,
+    config: &LoginConfig,
+    url: &Url,
+    form: &[(&str, &str)],
+) -> Result<Vec<u8>, LoginError> {
+    let mut request = http.post(url.clone()).header(http::header::ACCEPT, "application/json");
+    let mut form: Vec<(&str, &str)> = form.to_vec();
+    match &config.client_secret {
+        Some(secret) => {
+            let id = encode(&config.client_id);
+            let secret = encode(&secret.0);
+            request = request.basic_auth(id, Some(secret));
+        }
+        None => form.push(("client_id", &config.client_id)),
+    }
+    let mut response = request.form(&form).send().await.map_err(describe)?;
+    let status = response.status();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(describe)? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(LoginError::Unavailable(format!("response over {MAX_BODY} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if status.is_success() {
+        return Ok(body);
+    }
+    let error = serde_json::from_slice::<OAuthError>(&body)
+        .map(|e| e.error)
+        .unwrap_or_else(|_| "no OAuth error in the body".to_owned());
+    Err(LoginError::TokenEndpoint { status: status.as_u16(), error })
+}
+
+/// `application/x-www-form-urlencoded` encoding, as RFC 6749 §2.3.1 asks for Basic credentials.
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+fn describe(err: reqwest::Error) -> LoginError {
+    let what = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "cannot connect"
+    } else {
+        "request failed"
+    };
+    LoginError::Unavailable(what.to_owned())
+}
