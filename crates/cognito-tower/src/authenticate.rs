@@ -31,7 +31,21 @@ use crate::token_source::{Token, TokenSource};
 /// answered by the layer (RFC 6750 or gRPC status, or the `OnRejection` hook).
 ///
 /// Closures `Fn(&Credentials<'_>) -> Result<Arc<T>, AuthError>` are authenticators that always
-/// complete at once, reading `Authorization: Bearer`.
+/// complete at once, reading `Authorization: Bearer`:
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use cognito_tower::{AuthError, AuthLayer, Credentials};
+///
+/// let layer = AuthLayer::new(|credentials: &Credentials<'_>| {
+///     let token = credentials.require_token()?;
+///     match token.as_str() {
+///         "let-me-in" => Ok(Arc::new("a caller".to_owned())),
+///         _ => Err(AuthError::InvalidRequest("unknown token")),
+///     }
+/// });
+/// ```
 ///
 /// # Example
 ///
