@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
-use cognito_axum::{Claims, RequireGroups, group_set};
+use cognito_axum::{Claims, require_groups};
 use cognito_login::CognitoLogin;
 use cognito_login::tower_sessions::MemoryStore;
 use cognito_testkit::{ClientRegistration, TestBrowser, TestIssuer, TestUser};
@@ -17,7 +17,7 @@ pub const CLIENT_ID: &str = "browserappclient000000000a";
 pub const ALICE: (&str, &str) = ("alice", "alice-password");
 pub const BOB: (&str, &str) = ("bob", "bob-password");
 
-group_set!(pub Admins = any_of["admin"]);
+require_groups!(pub Admins: "admin");
 
 /// The app and the issuer it signs in with.
 pub struct App {
@@ -92,7 +92,7 @@ async fn home(claims: Claims) -> String {
     format!("hello {} groups={}", claims.user_name().unwrap_or("?"), claims.groups.join(","))
 }
 
-async fn admin(admin: RequireGroups<Admins>) -> String {
+async fn admin(admin: Admins) -> String {
     format!("admin page for {}", admin.user_name().unwrap_or("?"))
 }
 
