@@ -1,19 +1,27 @@
-//! Runs the group-gated admin example.
+//! Runs the admin console.
 //!
-//! - `LISTEN_ADDR`: where to listen (default `127.0.0.1:3001`).
-//! - With `COGNITO_USER_POOL_ID` set, verifies tokens of that user pool:
-//!   `COGNITO_CLIENT_ID` (comma list), optional `COGNITO_TOKEN_USE` (default `any`: ID and
-//!   access tokens), `COGNITO_ISSUER`, `COGNITO_JWKS_URI`.
-//! - Without it, starts a local test issuer and prints curl commands with fresh tokens.
-//! - `RUST_LOG` filters the logs (default `info,cognito_tower=debug`: every rejection is logged).
+//! - `LISTEN_ADDR`: where to listen (default `127.0.0.1:3001`); `APP_URL`: the URL browsers use
+//!   (default `http://{LISTEN_ADDR}`), whose `/auth/callback` and `/signed-out` must be the app
+//!   client's callback and sign-out URLs.
+//! - Without `COGNITO_USER_POOL_ID`: a local test issuer plays Cognito, hosted login included;
+//!   the users and their passwords are printed, with tokens for the API.
+//! - With it, a real pool: `COGNITO_CLIENT_ID`, `COGNITO_DOMAIN` (prefix or custom-domain URL),
+//!   optional `COGNITO_CLIENT_SECRET`, `COGNITO_ISSUER`, `COGNITO_JWKS_URI`,
+//!   `COGNITO_TOKEN_USE` (see `admin::Setup::from_env` and `docs/browser-login.md`).
+//! - `REDIS_URL` (e.g. `redis://127.0.0.1:6379`): keep sessions in Redis, shared by every
+//!   replica; without it, in memory.
+//! - `RUST_LOG` filters the logs (default `info,cognito_tower=debug`).
 
 use std::error::Error;
 use std::process::ExitCode;
 
-use admin::{ADMIN_GROUP, DEFAULT_ADDR};
+use admin::{ADMIN_GROUP, DEFAULT_ADDR, LOCAL_USERS, Setup};
+use cognito_login::tower_sessions::MemoryStore;
 use cognito_testkit::TestIssuer;
-use example_support::{init_logs, local_issuer_unless_configured, shutdown_signal, warm_keys};
+use example_support::{init_logs, shutdown_signal, warm_keys};
 use tokio::net::TcpListener;
+use tower_sessions_redis_store::RedisStore;
+use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, Pool};
 
 const BOB_SUB: &str = "8d1f0c4e-5b7a-4e8b-9a51-2f3c6d7e8b90";
 
@@ -31,33 +39,49 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn Error>> {
     let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_owned());
-    let issuer = local_issuer_unless_configured().await;
-    let verifier =
-        admin::verifier_from_env_or(issuer.as_ref()).map_err(|err| format!("configuration: {err}"))?;
     let listener = TcpListener::bind(&listen)
         .await
         .map_err(|err| format!("cannot listen on {listen:?} (LISTEN_ADDR): {err}"))?;
-    let base = format!("http://{}", listener.local_addr()?);
-
-    warm_keys(&verifier);
-
-    println!("admin example: routes for the `{ADMIN_GROUP}` group on {base}");
-    match &issuer {
-        Some(issuer) => print_walkthrough(&base, issuer),
-        None => println!("verifying tokens of the user pool in COGNITO_USER_POOL_ID\n"),
+    let app_url = match std::env::var("APP_URL") {
+        Ok(url) => url.trim_end_matches('/').to_owned(),
+        Err(_) => format!("http://{}", listener.local_addr()?),
+    };
+    let setup = match std::env::var_os("COGNITO_USER_POOL_ID") {
+        Some(_) => Setup::from_env(&app_url, |name| std::env::var(name).ok()),
+        None => Setup::local(&app_url).await,
     }
-    println!("Ctrl-C to stop.");
+    .map_err(|err| format!("configuration: {err}"))?;
+    warm_keys(&setup.verifier);
 
-    axum::serve(listener, admin::router(verifier)).with_graceful_shutdown(shutdown_signal()).await?;
+    println!("admin console for the `{ADMIN_GROUP}` group: open {app_url}/");
+    match &setup.issuer {
+        Some(issuer) => print_walkthrough(&app_url, issuer),
+        None => println!("signing in with the user pool in COGNITO_USER_POOL_ID\n"),
+    }
+    let app = match std::env::var("REDIS_URL") {
+        Ok(url) => {
+            let pool = Pool::new(Config::from_url(&url)?, None, None, None, 2)?;
+            pool.init().await.map_err(|err| format!("cannot connect to REDIS_URL {url:?}: {err}"))?;
+            println!("sessions in Redis at {url}");
+            admin::app(&setup.login, setup.verifier, RedisStore::new(pool))
+        }
+        Err(_) => admin::app(&setup.login, setup.verifier, MemoryStore::default()),
+    };
+    println!("Ctrl-C to stop.");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }
 
 fn print_walkthrough(base: &str, issuer: &TestIssuer) {
     println!(
-        "tokens from a local test issuer at {} (set COGNITO_USER_POOL_ID for a real pool)",
-        issuer.issuer_url()
+        "Cognito played by a local test issuer at {} (set COGNITO_USER_POOL_ID for a real pool)",
+        issuer.base_url()
     );
-    println!("\nTokens for the commands below (valid for one hour):");
+    println!("\nSign in at {base}/ as:");
+    for user in LOCAL_USERS {
+        println!("  user {} password {} (groups: {})", user.username, user.password, user.groups.join(", "));
+    }
+    println!("\nThe API takes bearer tokens. Tokens for the commands below (valid for one hour):");
     println!("  # alice, in the {ADMIN_GROUP} group: an access token and an ID token");
     let alice_access = issuer.access_token().username("alice").groups([ADMIN_GROUP]);
     let alice_id = issuer.id_token().username("alice").email("alice@example.com").groups([ADMIN_GROUP]);
@@ -69,19 +93,22 @@ fn print_walkthrough(base: &str, issuer: &TestIssuer) {
     println!("  export STAFF_TOKEN={}", bob.sign());
     let bearer = |name: &str| format!("-H \"Authorization: Bearer ${name}\"");
     let steps = [
-        ("401 + WWW-Authenticate: Bearer: no token", format!("curl -i {base}/me")),
-        ("200: bob's claims", format!("curl -i {base}/me {}", bearer("STAFF_TOKEN"))),
-        ("200: alice's claims, from her ID token", format!("curl -i {base}/me {}", bearer("ADMIN_ID_TOKEN"))),
+        ("401 + WWW-Authenticate: Bearer: no token", format!("curl -i {base}/api/me")),
+        ("200: bob's claims", format!("curl -i {base}/api/me {}", bearer("STAFF_TOKEN"))),
+        (
+            "200: alice's claims, from her ID token",
+            format!("curl -i {base}/api/me {}", bearer("ADMIN_ID_TOKEN")),
+        ),
         (
             "403 insufficient_scope: bob is not an admin",
-            format!("curl -i {base}/admin/users {}", bearer("STAFF_TOKEN")),
+            format!("curl -i {base}/api/admin/users {}", bearer("STAFF_TOKEN")),
         ),
-        ("200: the users", format!("curl -i {base}/admin/users {}", bearer("ADMIN_TOKEN"))),
+        ("200: the users", format!("curl -i {base}/api/admin/users {}", bearer("ADMIN_TOKEN"))),
         (
             "200: the same with an ID token",
-            format!("curl -i {base}/admin/users {}", bearer("ADMIN_ID_TOKEN")),
+            format!("curl -i {base}/api/admin/users {}", bearer("ADMIN_ID_TOKEN")),
         ),
-        ("200: who listed the users", format!("curl -i {base}/admin/audit {}", bearer("ADMIN_TOKEN"))),
+        ("200: who listed the users", format!("curl -i {base}/api/admin/audit {}", bearer("ADMIN_TOKEN"))),
     ];
     println!("\nTry:");
     for (outcome, command) in steps {

@@ -1,46 +1,34 @@
 //! The `admin` binary as a person runs it: with no Cognito configuration it starts a local
-//! issuer and prints tokens that work as the walkthrough says.
+//! issuer and prints users who can sign in, and tokens for the API.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
 
-/// The running binary; killed when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use cognito_testkit::TestBrowser;
+use support::Running;
 
 #[tokio::test]
-async fn binary_prints_tokens_that_open_the_admin_routes_to_admins_only() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_admin"))
-        .env_remove("COGNITO_USER_POOL_ID")
-        .env("LISTEN_ADDR", "127.0.0.1:0")
-        .env("RUST_LOG", "off")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let _running = Running(child);
-    let (mut base, mut tokens) = (String::new(), Vec::new());
-    for line in stdout.lines().map(Result::unwrap).take_while(|line| !line.starts_with("Ctrl-C")) {
-        if let Some((_, url)) = line.split_once(" group on ") {
-            base = url.to_owned();
-        }
-        if let Some((name, token)) = line.trim().strip_prefix("export ").and_then(|l| l.split_once('=')) {
-            tokens.push((name.to_owned(), token.to_owned()));
-        }
-    }
+async fn binary_prints_tokens_that_open_the_api_to_admins_only() {
+    let running = Running::start(&[]);
     let http = reqwest::Client::new();
     let users = |name: &str| {
-        let (_, token) = tokens.iter().find(|(n, _)| n == name).unwrap();
-        http.get(format!("{base}/admin/users")).bearer_auth(token).send()
+        http.get(format!("{}/api/admin/users", running.url)).bearer_auth(running.export(name)).send()
     };
     assert_eq!(users("ADMIN_TOKEN").await.unwrap().status(), 200);
     assert_eq!(users("ADMIN_ID_TOKEN").await.unwrap().status(), 200);
     assert_eq!(users("STAFF_TOKEN").await.unwrap().status(), 403);
-    assert_eq!(http.get(format!("{base}/me")).send().await.unwrap().status(), 401);
+    assert_eq!(http.get(format!("{}/api/me", running.url)).send().await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn binary_prints_users_who_sign_in_with_a_browser() {
+    let running = Running::start(&[]);
+    let browser = TestBrowser::new();
+    let form = browser.get(&format!("{}/", running.url)).await;
+    let page = browser.sign_in(&form, "alice", &running.password("alice")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<strong id=\"user-name\">alice</strong>"), "{}", page.body);
+
+    let bob = TestBrowser::new();
+    let form = bob.get(&format!("{}/", running.url)).await;
+    assert_eq!(bob.sign_in(&form, "bob", &running.password("bob")).await.status, 403);
 }

@@ -20,7 +20,7 @@ pub(crate) async fn show<W: Write>(
 ) -> io::Result<()> {
     checks.section(
         "Group-gated admin (admin example)",
-        "GET /admin/users needs cognito:groups to contain admin; alice is in admin, bob in staff.",
+        "GET /api/admin/users needs cognito:groups to contain admin; alice is in admin, bob in staff.",
     )?;
     let issuer = &stack.issuer;
     let id_token = |sub: &str, name: &str, group: &str| {
@@ -29,7 +29,7 @@ pub(crate) async fn show<W: Write>(
     let access_token = |sub: &str, name: &str, group: &str| {
         issuer.access_token().sub(sub).username(name).groups([group]).sign()
     };
-    let users_url = format!("{}/admin/users", stack.admin_url);
+    let users_url = format!("{}/api/admin/users", stack.admin_url);
 
     let cases = [
         ("alice's ID token (admin)", id_token(ALICE_SUB, "alice", admin::ADMIN_GROUP), true),
@@ -41,14 +41,14 @@ pub(crate) async fn show<W: Write>(
         let answer = get(http, &users_url, Some(token)).await;
         if *admin {
             checks.step(
-                &format!("GET /admin/users with {who}"),
+                &format!("GET /api/admin/users with {who}"),
                 "200 OK",
                 &describe(&answer, |a| format!("{} {}", a.status, a.body.trim())),
                 passes(&answer, |a| a.status == StatusCode::OK),
             )?;
         } else {
             checks.step(
-                &format!("GET /admin/users with {who}"),
+                &format!("GET /api/admin/users with {who}"),
                 "403 Forbidden",
                 &describe(&answer, Answer::summary),
                 passes(&answer, |a| a.status == StatusCode::FORBIDDEN),
@@ -57,13 +57,13 @@ pub(crate) async fn show<W: Write>(
     }
 
     let token = id_token(ALICE_SUB, "alice", admin::ADMIN_GROUP);
-    let answer = get(http, &format!("{}/me", stack.admin_url), Some(&token)).await;
+    let answer = get(http, &format!("{}/api/me", stack.admin_url), Some(&token)).await;
     let me = answer.as_ref().ok().and_then(|a| serde_json::from_str::<Value>(&a.body).ok());
     let is_alice = me.as_ref().is_some_and(|me| {
         me["sub"] == ALICE_SUB && me["token_use"] == "id" && me["groups"] == serde_json::json!(["admin"])
     });
     checks.step(
-        "GET /me with alice's ID token shows the verified claims",
+        "GET /api/me with alice's ID token shows the verified claims",
         "200 OK with sub, token_use id, groups [admin]",
         &describe(&answer, |a| format!("{} {}", a.status, a.body.trim())),
         passes(&answer, |a| a.status == StatusCode::OK) && is_alice,

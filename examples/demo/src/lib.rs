@@ -51,7 +51,11 @@ pub async fn run(out: &mut impl Write) -> Result<Outcome, Error> {
         stack.issuer.issuer_url()
     )?;
     writeln!(out, "  api     {}  GET|POST /transactions need transactions/get|post", stack.api_url)?;
-    writeln!(out, "  admin   {}  /admin/users needs group admin, /me any valid token", stack.admin_url)?;
+    writeln!(
+        out,
+        "  admin   {}  /api/admin/users needs group admin, /api/me any valid token",
+        stack.admin_url
+    )?;
     writeln!(out, "  grpc    {}  Health/Check needs {}", stack.grpc_addr, grpc::REQUIRED_SCOPE)?;
 
     let mut checks = checks::Checks::new(out);

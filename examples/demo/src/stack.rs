@@ -41,7 +41,7 @@ impl Stack {
         let mut tasks = Vec::new();
         let (api_addr, task) = serve_http(api::router(api_verifier.clone())).await?;
         tasks.push(task);
-        let (admin_addr, task) = serve_http(admin::router(admin_verifier)).await?;
+        let (admin_addr, task) = serve_http(admin::api_router(admin_verifier)).await?;
         tasks.push(task);
         let listener = bind().await?;
         let grpc_addr = local_addr(&listener)?;

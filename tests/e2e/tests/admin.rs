@@ -1,5 +1,5 @@
 //! The `admin` example over real HTTP: routes open only to the `admin` group, from ID or access
-//! tokens, and `/me`.
+//! tokens, and `/api/me`.
 
 use admin::{AuditEntry, Me, User};
 use cognito_testkit::{TestIssuer, USER_ADMIN_SCOPE, unix_now};
@@ -23,7 +23,7 @@ impl Admin {
             .client_ids([issuer.default_client_id()])
             .build()
             .unwrap();
-        let addr = cognito_testkit::serve_router(admin::router(verifier)).await;
+        let addr = cognito_testkit::serve_router(admin::api_router(verifier)).await;
         Admin { issuer, base: format!("http://{addr}"), http: reqwest::Client::new() }
     }
 
@@ -52,7 +52,7 @@ fn header<'a>(response: &'a Response, name: &str) -> &'a str {
 #[tokio::test]
 async fn me_without_a_token_is_401_with_a_bearer_challenge() {
     let admin = Admin::start().await;
-    let response = admin.get("/me", None).await;
+    let response = admin.get("/api/me", None).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(header(&response, "www-authenticate"), r#"Bearer realm="admin""#);
 }
@@ -62,7 +62,7 @@ async fn me_shows_the_claims_of_an_access_token() {
     let admin = Admin::start().await;
     let token = admin.issuer.access_token().username("bob").groups(["staff"]).expires_at(unix_now() + 600);
     let exp = token.claims_json()["exp"].as_i64().unwrap();
-    let response = admin.get("/me", Some(&token.sign())).await;
+    let response = admin.get("/api/me", Some(&token.sign())).await;
     assert_eq!(response.status(), StatusCode::OK);
     let me: Me = response.json().await.unwrap();
     assert_eq!(
@@ -84,7 +84,7 @@ async fn me_shows_the_claims_of_an_access_token() {
 async fn me_shows_the_claims_of_an_id_token() {
     let admin = Admin::start().await;
     let token = admin.issuer.id_token().username("alice").groups(["admin"]).email("alice@example.com").sign();
-    let response = admin.get("/me", Some(&token)).await;
+    let response = admin.get("/api/me", Some(&token)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let me: Me = response.json().await.unwrap();
     assert_eq!(me.username.as_deref(), Some("alice"));
@@ -98,7 +98,7 @@ async fn me_shows_the_claims_of_an_id_token() {
 #[tokio::test]
 async fn admin_access_token_lists_the_users() {
     let admin = Admin::start().await;
-    let response = admin.get("/admin/users", Some(&admin.access_token("alice", &["admin"]))).await;
+    let response = admin.get("/api/admin/users", Some(&admin.access_token("alice", &["admin"]))).await;
     assert_eq!(response.status(), StatusCode::OK);
     let users: Vec<User> = response.json().await.unwrap();
     let names: Vec<&str> = users.iter().map(|user| user.username.as_str()).collect();
@@ -108,14 +108,15 @@ async fn admin_access_token_lists_the_users() {
 #[tokio::test]
 async fn admin_id_token_lists_the_users() {
     let admin = Admin::start().await;
-    let response = admin.get("/admin/users", Some(&admin.id_token("alice", &["admin"]))).await;
+    let response = admin.get("/api/admin/users", Some(&admin.id_token("alice", &["admin"]))).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn admin_among_several_groups_is_let_in() {
     let admin = Admin::start().await;
-    let response = admin.get("/admin/users", Some(&admin.access_token("alice", &["staff", "admin"]))).await;
+    let response =
+        admin.get("/api/admin/users", Some(&admin.access_token("alice", &["staff", "admin"]))).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -123,7 +124,7 @@ async fn admin_among_several_groups_is_let_in() {
 async fn caller_outside_the_admin_group_is_403_without_disclosing_the_group() {
     let admin = Admin::start().await;
     for token in [admin.access_token("bob", &["staff"]), admin.id_token("bob", &["staff"])] {
-        let response = admin.get("/admin/users", Some(&token)).await;
+        let response = admin.get("/api/admin/users", Some(&token)).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         let challenge = header(&response, "www-authenticate").to_owned();
         assert!(challenge.starts_with(r#"Bearer realm="admin", error="insufficient_scope""#), "{challenge}");
@@ -138,28 +139,28 @@ async fn caller_outside_the_admin_group_is_403_without_disclosing_the_group() {
 async fn caller_in_no_group_is_403() {
     let admin = Admin::start().await;
     let token = admin.issuer.access_token().username("carol").sign();
-    assert_eq!(admin.get("/admin/users", Some(&token)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(admin.get("/api/admin/users", Some(&token)).await.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
 async fn group_names_must_match_exactly() {
     let admin = Admin::start().await;
     let token = admin.access_token("mallory", &["Admin", "admins", "admin "]);
-    assert_eq!(admin.get("/admin/users", Some(&token)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(admin.get("/api/admin/users", Some(&token)).await.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
 async fn admin_route_without_a_token_is_401_not_403() {
     let admin = Admin::start().await;
-    assert_eq!(admin.get("/admin/users", None).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(admin.get("/admin/audit", None).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(admin.get("/api/admin/users", None).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(admin.get("/api/admin/audit", None).await.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn route_guard_lets_admins_read_who_listed_the_users() {
     let admin = Admin::start().await;
-    admin.get("/admin/users", Some(&admin.id_token("alice", &["admin"]))).await;
-    let response = admin.get("/admin/audit", Some(&admin.access_token("dave", &["admin"]))).await;
+    admin.get("/api/admin/users", Some(&admin.id_token("alice", &["admin"]))).await;
+    let response = admin.get("/api/admin/audit", Some(&admin.access_token("dave", &["admin"]))).await;
     assert_eq!(response.status(), StatusCode::OK);
     let audit: Vec<AuditEntry> = response.json().await.unwrap();
     assert_eq!(audit, [AuditEntry { caller: "alice".to_owned(), action: "listed users".to_owned() }]);
@@ -168,7 +169,7 @@ async fn route_guard_lets_admins_read_who_listed_the_users() {
 #[tokio::test]
 async fn route_guard_refuses_non_admins() {
     let admin = Admin::start().await;
-    let response = admin.get("/admin/audit", Some(&admin.access_token("bob", &["staff"]))).await;
+    let response = admin.get("/api/admin/audit", Some(&admin.access_token("bob", &["staff"]))).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(header(&response, "www-authenticate").contains(r#"error="insufficient_scope""#));
 }
@@ -177,7 +178,7 @@ async fn route_guard_refuses_non_admins() {
 async fn id_token_of_another_app_client_is_401_invalid_token() {
     let admin = Admin::start().await;
     let token = admin.issuer.id_token().client_id("someotherclient").groups(["admin"]).sign();
-    let response = admin.get("/admin/users", Some(&token)).await;
+    let response = admin.get("/api/admin/users", Some(&token)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
 }
@@ -186,7 +187,7 @@ async fn id_token_of_another_app_client_is_401_invalid_token() {
 async fn expired_id_token_of_an_admin_is_401_invalid_token() {
     let admin = Admin::start().await;
     let token = admin.issuer.id_token().groups(["admin"]).issued_at(unix_now() - 7200).sign();
-    let response = admin.get("/admin/users", Some(&token)).await;
+    let response = admin.get("/api/admin/users", Some(&token)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
 }

@@ -1,0 +1,131 @@
+//! Where the example's configuration comes from: a real user pool (environment variables) or
+//! the testkit's local issuer with its hosted login and two users.
+
+use cognito_axum::{CognitoVerifier, TokenUse};
+use cognito_login::{CognitoLogin, LoginConfigError};
+use cognito_testkit::{ClientRegistration, TestIssuer, TestUser};
+use cognito_verify::ConfigError;
+
+/// A user of the local issuer's hosted login.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalUser {
+    /// The user name.
+    pub username: &'static str,
+    /// The password.
+    pub password: &'static str,
+    /// The groups.
+    pub groups: &'static [&'static str],
+}
+
+/// The users `cargo run -p admin` can sign in as: an admin and someone who is not.
+pub const LOCAL_USERS: [LocalUser; 2] = [
+    LocalUser { username: "alice", password: "alice-password", groups: &["admin"] },
+    LocalUser { username: "bob", password: "bob-password", groups: &["staff"] },
+];
+
+/// Why the configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// A verifier setting.
+    #[error(transparent)]
+    Verifier(#[from] ConfigError),
+    /// A login setting.
+    #[error(transparent)]
+    Login(#[from] LoginConfigError),
+    /// A missing or malformed environment variable.
+    #[error("{0}")]
+    Env(String),
+}
+
+/// What the app runs with.
+#[derive(Debug)]
+pub struct Setup {
+    /// The browser sign-in.
+    pub login: CognitoLogin,
+    /// The verifier of the API's bearer tokens.
+    pub verifier: CognitoVerifier,
+    /// The local issuer, when no real pool is configured.
+    pub issuer: Option<TestIssuer>,
+}
+
+/// The API verifier: from the environment when `COGNITO_USER_POOL_ID` is set (with
+/// `COGNITO_TOKEN_USE` defaulting to `any`), otherwise one that accepts ID and access tokens of
+/// `issuer`'s default app client.
+pub fn verifier_from_env_or(issuer: Option<&TestIssuer>) -> Result<CognitoVerifier, ConfigError> {
+    example_support::verifier_from_env_or(issuer, TokenUse::Any)
+}
+
+impl Setup {
+    /// A local issuer with [`LOCAL_USERS`], whose default app client is registered as a public
+    /// client with `{app_url}/auth/callback` and `{app_url}/signed-out`.
+    pub async fn local(app_url: &str) -> Result<Setup, SetupError> {
+        let mut builder = TestIssuer::builder();
+        for user in LOCAL_USERS {
+            builder =
+                builder.user(TestUser::new(user.username, user.password).groups(user.groups.iter().copied()));
+        }
+        let issuer = builder.start().await;
+        let client = issuer.default_client_id().to_owned();
+        issuer.register_client(
+            ClientRegistration::public(client.clone())
+                .callback_urls([format!("{app_url}/auth/callback")])
+                .logout_urls([format!("{app_url}/signed-out")]),
+        );
+        let verifier = verifier_from_env_or(Some(&issuer))?;
+        let login = CognitoLogin::builder()
+            .base_url(&issuer.base_url())
+            .client_id(client)
+            .redirect_uri(format!("{app_url}/auth/callback"))
+            .logout_uri(format!("{app_url}/signed-out"))
+            .realm(crate::REALM)
+            .verifier(verifier.clone())
+            .build()?;
+        Ok(Setup { login, verifier, issuer: Some(issuer) })
+    }
+
+    /// A real user pool, from `lookup` (the process environment in `main`):
+    ///
+    /// - `COGNITO_USER_POOL_ID`, `COGNITO_CLIENT_ID` (the app client of the hosted login first;
+    ///   the API accepts every one listed), optional `COGNITO_ISSUER`, `COGNITO_JWKS_URI`,
+    ///   `COGNITO_TOKEN_USE` (API only; default `any`);
+    /// - `COGNITO_DOMAIN`: the domain prefix (`my-prefix`, in the pool's region) or the URL of
+    ///   a custom domain (`https://auth.example.com`);
+    /// - optional `COGNITO_CLIENT_SECRET` for a confidential app client.
+    pub fn from_env(app_url: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<Setup, SetupError> {
+        let required = |name: &str| {
+            lookup(name)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| SetupError::Env(format!("{name} is not set")))
+        };
+        let pool = required("COGNITO_USER_POOL_ID")?;
+        let domain = required("COGNITO_DOMAIN")?;
+        let client = required("COGNITO_CLIENT_ID")?.split(',').next().unwrap_or_default().trim().to_owned();
+        let verifier = CognitoVerifier::from_lookup(|name| match name {
+            "COGNITO_TOKEN_USE" => lookup(name).or_else(|| Some("any".to_owned())),
+            _ => lookup(name),
+        })?;
+        let session_verifier = CognitoVerifier::from_lookup(|name| match name {
+            "COGNITO_TOKEN_USE" => Some("any".to_owned()),
+            "COGNITO_CLIENT_ID" => Some(client.clone()),
+            _ => lookup(name),
+        })?;
+        let mut login = CognitoLogin::builder();
+        login = if domain.contains("://") {
+            login.base_url(&domain)
+        } else {
+            let region = pool.split_once('_').map(|(region, _)| region).unwrap_or_default();
+            login.domain(&domain, region)
+        };
+        if let Some(secret) = lookup("COGNITO_CLIENT_SECRET").filter(|s| !s.is_empty()) {
+            login = login.client_secret(secret);
+        }
+        let login = login
+            .client_id(client)
+            .redirect_uri(format!("{app_url}/auth/callback"))
+            .logout_uri(format!("{app_url}/signed-out"))
+            .realm(crate::REALM)
+            .verifier(session_verifier)
+            .build()?;
+        Ok(Setup { login, verifier, issuer: None })
+    }
+}

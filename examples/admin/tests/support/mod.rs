@@ -1,0 +1,82 @@
+//! Running the `admin` binary as a person does, and reading what it prints.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// The running binary, killed when dropped, and what it printed before "Ctrl-C to stop.".
+pub struct Running {
+    child: Child,
+    /// The app's URL, without the trailing `/`.
+    pub url: String,
+    /// The printed lines.
+    pub lines: Vec<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    /// Starts the binary on a free loopback port with `env` (and no real pool unless `env` sets
+    /// one), and waits until it serves.
+    pub fn start(env: &[(&str, &str)]) -> Running {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_admin"));
+        command
+            .env_remove("COGNITO_USER_POOL_ID")
+            .env_remove("REDIS_URL")
+            .env_remove("APP_URL")
+            .env("LISTEN_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "off")
+            .stdout(Stdio::piped());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
+        for line in stdout.lines().map(Result::unwrap) {
+            if line.starts_with("Ctrl-C") {
+                break;
+            }
+            lines.push(line);
+        }
+        let url = lines
+            .iter()
+            .find_map(|line| line.split_once(": open ").map(|(_, url)| url.trim_end_matches('/').to_owned()))
+            .unwrap_or_else(|| panic!("no URL in the output: {lines:#?}"));
+        Running { child, url, lines }
+    }
+
+    /// The value of `export NAME=value` in the output.
+    pub fn export(&self, name: &str) -> String {
+        self.lines
+            .iter()
+            .find_map(|line| line.trim().strip_prefix(&format!("export {name}=")).map(str::to_owned))
+            .unwrap_or_else(|| panic!("no export {name} in the output"))
+    }
+
+    /// The password printed for `user`.
+    pub fn password(&self, user: &str) -> String {
+        self.lines
+            .iter()
+            .find_map(|line| line.trim().strip_prefix(&format!("user {user} password ")))
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no password for {user} in the output"))
+    }
+}
+
+/// The app served in this process on a free loopback port, with the local issuer and in-memory
+/// sessions; returns its URL and the issuer.
+pub async fn serve_local() -> (String, cognito_testkit::TestIssuer) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let setup = admin::Setup::local(&url).await.unwrap();
+    let app = admin::app(&setup.login, setup.verifier, cognito_login::tower_sessions::MemoryStore::default());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, setup.issuer.unwrap())
+}
