@@ -80,3 +80,45 @@ pub async fn serve_local() -> (String, cognito_testkit::TestIssuer) {
     tokio::spawn(async move { axum::serve(listener, app).await });
     (url, setup.issuer.unwrap())
 }
+
+/// Set to `1` to make a test whose system program (redis-server, chromium) is missing fail
+/// instead of skipping (CI sets it once it installs them).
+pub const REQUIRE_ENV: &str = "COGNITO_RS_REQUIRE_SYSTEM_TESTS";
+
+/// Says why a test is skipped, on the terminal even when the test harness captures output, or
+/// fails the test when [`REQUIRE_ENV`] is set.
+pub fn skip(reason: &str) {
+    use std::io::Write as _;
+    assert!(std::env::var(REQUIRE_ENV).as_deref() != Ok("1"), "{reason} ({REQUIRE_ENV}=1)");
+    // Straight to stderr: the harness captures `eprintln!`, not the stream itself.
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {reason}");
+}
+
+/// The path of `program` on `PATH`, if it is installed.
+pub fn installed(program: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
+}
+
+/// A free loopback port (bound, then released for the program that will listen on it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Waits until something accepts connections on `127.0.0.1:port`.
+pub async fn wait_for_port(port: u16) {
+    cognito_testkit::eventually(std::time::Duration::from_secs(20), || async move {
+        tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok()
+    })
+    .await;
+}
+
+/// A child process killed when dropped.
+pub struct Killed(pub Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
