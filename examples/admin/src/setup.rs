@@ -23,6 +23,9 @@ pub const LOCAL_USERS: [LocalUser; 2] = [
     LocalUser { username: "bob", password: "bob-password", groups: &["staff"] },
 ];
 
+/// What the console asks the hosted login for: the user's identity and e-mail address.
+pub const SCOPES: [&str; 2] = ["openid", "email"];
+
 /// Why the configuration was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
@@ -77,6 +80,7 @@ impl Setup {
             .client_id(client)
             .redirect_uri(format!("{app_url}/auth/callback"))
             .logout_uri(format!("{app_url}/signed-out"))
+            .scopes(SCOPES)
             .realm(crate::REALM)
             .verifier(verifier.clone())
             .build()?;
@@ -123,6 +127,7 @@ impl Setup {
             .client_id(client)
             .redirect_uri(format!("{app_url}/auth/callback"))
             .logout_uri(format!("{app_url}/signed-out"))
+            .scopes(SCOPES)
             .realm(crate::REALM)
             .verifier(session_verifier)
             .build()?;
