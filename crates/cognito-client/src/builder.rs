@@ -173,25 +173,13 @@ impl ClientCredentialsBuilder {
         self
     }
 
-    /// Connect timeout of one token request (default 2 s). Ignored with
-    /// [`http_client`](Self::http_client), which brings its own.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.limits.connect_timeout = timeout;
-        self
-    }
-
-    /// Total timeout of one token request, body included (default 5 s). Each retry gets a new
-    /// one.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.limits.timeout = timeout;
-        self
-    }
-
-    /// The largest token endpoint response accepted (default 64 KiB, at least 1 KiB).
-    pub fn max_response_bytes(mut self, max: usize) -> Self {
-        self.limits.max_response_bytes = max;
-        self
-    }
+    cognito_http::request_limit_setters!(
+        request: "one token request",
+        response: "token endpoint response",
+        default_max: "64 KiB",
+        connect_note: "Ignored with [`http_client`](Self::http_client), which brings its own.",
+        timeout_note: "Each retry gets a new one.",
+    );
 
     /// Make token requests with this client (proxies, custom TLS roots...). The
     /// [`timeout`](Self::timeout) still applies to each request. By default a client without

@@ -5,7 +5,8 @@
 //! - [`check_url`]: which URLs may be fetched (`https`; plain `http` only for loopback or on
 //!   explicit opt-in; no credentials), and [`is_region`] for AWS regions put into host names.
 //! - [`RequestLimits`]: timeouts and response size cap; [`RequestLimits::client`] builds the
-//!   `reqwest` client (no redirects), [`read_capped`] reads a body within the cap.
+//!   `reqwest` client (no redirects), [`read_capped`] reads a body within the cap, and
+//!   [`request_limit_setters!`] gives an options type the builder methods that set them.
 //! - [`describe`]: one line, safe to log, for a failed request.
 //! - [`Backoff`]: exponential backoff with jitter, from one source of randomness.
 #![forbid(unsafe_code)]

@@ -57,6 +57,43 @@ impl RequestLimits {
     }
 }
 
+/// Defines the builder methods `connect_timeout`, `timeout` and `max_response_bytes` in an
+/// `impl` block of an options type with a `limits: RequestLimits` field, so that every options
+/// type of cognito-rs sets its request limits alike.
+///
+/// `request` names one request in the docs (`"a JWKS fetch"`), `response` what comes back
+/// (`"JWKS document"`), `default_max` the default size cap (`"128 KiB"`); `connect_note` and
+/// `timeout_note` add a sentence to those methods' docs.
+#[macro_export]
+macro_rules! request_limit_setters {
+    (
+        request: $request:literal,
+        response: $response:literal,
+        default_max: $default_max:literal
+        $(, connect_note: $connect_note:literal)?
+        $(, timeout_note: $timeout_note:literal)?
+        $(,)?
+    ) => {
+        #[doc = concat!("Connect timeout of ", $request, " (default 2 s)." $(, " ", $connect_note)?)]
+        pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.limits.connect_timeout = timeout;
+            self
+        }
+
+        #[doc = concat!("Total timeout of ", $request, ", body included (default 5 s)." $(, " ", $timeout_note)?)]
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.limits.timeout = timeout;
+            self
+        }
+
+        #[doc = concat!("Largest ", $response, " accepted (default ", $default_max, ", at least 1 KiB).")]
+        pub fn max_response_bytes(mut self, max: usize) -> Self {
+            self.limits.max_response_bytes = max;
+            self
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,23 +57,11 @@ impl AlbKeyOptions {
         self
     }
 
-    /// Connect timeout of a key fetch (default 2 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.limits.connect_timeout = timeout;
-        self
-    }
-
-    /// Total timeout of a key fetch, body included (default 5 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.limits.timeout = timeout;
-        self
-    }
-
-    /// Largest key document accepted (default 8 KiB, at least 1 KiB).
-    pub fn max_response_bytes(mut self, max: usize) -> Self {
-        self.limits.max_response_bytes = max;
-        self
-    }
+    cognito_http::request_limit_setters!(
+        request: "a key fetch",
+        response: "key document",
+        default_max: "8 KiB",
+    );
 
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         OutOfRange::check(self.cache_capacity >= 1, "cache_capacity", "must be at least 1")?;

@@ -66,23 +66,11 @@ impl JwksOptions {
         self
     }
 
-    /// Connect timeout of a fetch (default 2 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.limits.connect_timeout = timeout;
-        self
-    }
-
-    /// Total timeout of a fetch, body included (default 5 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.limits.timeout = timeout;
-        self
-    }
-
-    /// Largest JWKS document accepted (default 128 KiB, at least 1 KiB).
-    pub fn max_response_bytes(mut self, max: usize) -> Self {
-        self.limits.max_response_bytes = max;
-        self
-    }
+    cognito_http::request_limit_setters!(
+        request: "a JWKS fetch",
+        response: "JWKS document",
+        default_max: "128 KiB",
+    );
 
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         OutOfRange::check(!self.refresh_interval.is_zero(), "refresh_interval", "must be above zero")?;
