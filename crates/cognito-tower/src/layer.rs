@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
+use cognito_verify::jws::peek_kid;
 use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
@@ -225,7 +226,7 @@ where
             }
             Err(error) => {
                 let (parts, _body) = request.into_parts();
-                let kid = token.as_ref().and_then(Token::peek_kid);
+                let kid = token.as_ref().and_then(|token| peek_kid(token.as_str()));
                 State::Rejected { response: Some(context.reject_with_kid(&error, kid.as_deref(), &parts)) }
             }
         }

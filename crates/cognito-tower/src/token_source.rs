@@ -101,22 +101,6 @@ impl Token {
         let bytes = self.value.as_bytes().get(self.start..self.end).unwrap_or_default();
         std::str::from_utf8(bytes).unwrap_or_default()
     }
-
-    /// The `kid` in the (unverified) header of a token that failed verification, for the log
-    /// line; cut to 64 characters since the token may be hostile.
-    pub(crate) fn peek_kid(&self) -> Option<String> {
-        use base64::Engine as _;
-        #[derive(serde::Deserialize)]
-        struct Header {
-            kid: Option<String>,
-        }
-        let header = self.as_str().split('.').next().filter(|segment| segment.len() <= 2048)?;
-        // ALB tokens pad their segments.
-        let header = header.trim_end_matches('=');
-        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).ok()?;
-        let kid = serde_json::from_slice::<Header>(&json).ok()?.kid?;
-        Some(kid.chars().take(64).collect())
-    }
 }
 
 impl fmt::Debug for Token {

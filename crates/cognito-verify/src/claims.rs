@@ -14,6 +14,8 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::VerifyError;
 use crate::json::Str;
+use crate::jws::NumericDate;
+use crate::scope_set::ScopeSet;
 
 /// The claims of a verified Cognito access or ID token.
 ///
@@ -88,73 +90,6 @@ impl<C> CognitoClaims<C> {
     }
 }
 
-/// A token's OAuth scopes, from the space-separated `scope` claim.
-///
-/// Kept as the claim's string and searched in place: tokens carry a handful of scopes, and this
-/// saves an allocation per scope on every verification.
-#[derive(Debug, Clone, Default)]
-pub struct ScopeSet(String);
-
-impl ScopeSet {
-    /// Whether the set contains `scope`.
-    pub fn contains(&self, scope: &str) -> bool {
-        self.iter().any(|s| s == scope)
-    }
-
-    /// Whether the set contains at least one of `scopes`.
-    pub fn contains_any<S: AsRef<str>>(&self, scopes: &[S]) -> bool {
-        scopes.iter().any(|s| self.contains(s.as_ref()))
-    }
-
-    /// Whether the set contains every one of `scopes`.
-    pub fn contains_all<S: AsRef<str>>(&self, scopes: &[S]) -> bool {
-        scopes.iter().all(|s| self.contains(s.as_ref()))
-    }
-
-    /// The scopes, in the token's order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.split_ascii_whitespace()
-    }
-
-    /// The number of scopes.
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    /// Whether there are no scopes.
-    pub fn is_empty(&self) -> bool {
-        self.iter().next().is_none()
-    }
-
-    /// The scopes as the token gave them: space separated.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Two sets are equal when they hold the same scopes, whatever their order.
-impl PartialEq for ScopeSet {
-    fn eq(&self, other: &Self) -> bool {
-        self.contains_all(&other.iter().collect::<Vec<_>>())
-            && other.contains_all(&self.iter().collect::<Vec<_>>())
-    }
-}
-
-impl Eq for ScopeSet {}
-
-impl<S: AsRef<str>> FromIterator<S> for ScopeSet {
-    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
-        let mut joined = String::new();
-        for scope in iter {
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            joined.push_str(scope.as_ref());
-        }
-        ScopeSet(joined)
-    }
-}
-
 /// The default for the custom-claims parameter: no user-defined claims.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoCustomClaims;
@@ -223,7 +158,7 @@ impl Standard {
             token_use: self.token_use.ok_or(VerifyError::MissingClaim("token_use"))?,
             client_id: self.client_id,
             aud: self.aud,
-            scopes: ScopeSet(self.scope.unwrap_or_default()),
+            scopes: ScopeSet::from_claim(self.scope.unwrap_or_default()),
             groups: self.groups.unwrap_or_default(),
             username: self.username,
             cognito_username: self.cognito_username,
@@ -303,43 +238,6 @@ impl<'de> Visitor<'de> for StandardSeed<'_> {
             }
         }
         Ok(out)
-    }
-}
-
-/// A JSON number of seconds since the Unix epoch. Fractions are truncated; values beyond the
-/// `i64` range are refused.
-struct NumericDate(i64);
-
-impl From<NumericDate> for i64 {
-    fn from(date: NumericDate) -> i64 {
-        date.0
-    }
-}
-
-impl<'de> Deserialize<'de> for NumericDate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct NumberVisitor;
-        impl Visitor<'_> for NumberVisitor {
-            type Value = NumericDate;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number of seconds")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumericDate, E> {
-                Ok(NumericDate(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumericDate, E> {
-                i64::try_from(v).map(NumericDate).map_err(|_| E::custom("date out of range"))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumericDate, E> {
-                // `as` saturates; refuse what does not fit instead of silently clamping.
-                if v.is_finite() && v.abs() < 9.0e15 {
-                    Ok(NumericDate(v.trunc() as i64))
-                } else {
-                    Err(E::custom("date out of range"))
-                }
-            }
-        }
-        deserializer.deserialize_any(NumberVisitor)
     }
 }
 

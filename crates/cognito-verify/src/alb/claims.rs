@@ -1,9 +1,10 @@
 //! The verified claims of an ALB `x-amzn-oidc-data` token.
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::numeric_date;
 use crate::error::VerifyError;
+use crate::jws::NumericDate;
 
 /// The user claims the load balancer forwards (the identity provider's user info, plus `exp`
 /// and `iss`), with the token header's `signer`, `client` and `kid`.
@@ -76,9 +77,11 @@ pub(crate) fn parse(
     let iss = string("iss")?;
     let payload_exp = match claims.get("exp") {
         None => None,
-        Some(exp) => {
-            Some(numeric_date(exp).ok_or(VerifyError::InvalidClaim { claim: "exp", expected: "a number" })?)
-        }
+        Some(exp) => Some(
+            NumericDate::deserialize(exp)
+                .map_err(|_| VerifyError::InvalidClaim { claim: "exp", expected: "a number" })?
+                .into(),
+        ),
     };
     let exp = match (header_exp, payload_exp) {
         (Some(a), Some(b)) => a.min(b),
