@@ -8,9 +8,12 @@ use serde::de::DeserializeOwned;
 
 use crate::config::{DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, LoginConfig, Secret};
 use crate::core::LoginCore;
-use crate::endpoints::{Endpoints, checked_url, is_loopback_http};
+use cognito_http::RequestLimits;
+
+use crate::endpoints::{Endpoints, checked_url};
 use crate::error::LoginConfigError;
 use crate::login::CognitoLogin;
+use crate::token_client::MAX_RESPONSE_BYTES;
 
 /// Configures a [`CognitoLogin`]. From [`CognitoLogin::builder`]; finish with
 /// [`build`](Self::build), which checks everything and makes no network call.
@@ -30,6 +33,7 @@ pub struct CognitoLoginBuilder<C = NoCustomClaims> {
     refresh_before: Duration,
     session_inactivity: Duration,
     http: Option<reqwest::Client>,
+    limits: RequestLimits,
     login_path: String,
     logout_path: String,
     realm: String,
@@ -50,6 +54,7 @@ impl CognitoLogin<NoCustomClaims> {
             refresh_before: DEFAULT_REFRESH_BEFORE,
             session_inactivity: DEFAULT_SESSION_INACTIVITY,
             http: None,
+            limits: RequestLimits::new(MAX_RESPONSE_BYTES),
             login_path: "/auth/login".to_owned(),
             logout_path: "/auth/logout".to_owned(),
             realm: "app".to_owned(),
@@ -129,6 +134,7 @@ impl<C> CognitoLoginBuilder<C> {
             refresh_before: self.refresh_before,
             session_inactivity: self.session_inactivity,
             http: self.http,
+            limits: self.limits,
             login_path: self.login_path,
             logout_path: self.logout_path,
             realm: self.realm,
@@ -147,12 +153,20 @@ impl<C> CognitoLoginBuilder<C> {
         self
     }
 
-    /// The HTTP client for the token and revocation endpoints (default: a rustls client with
-    /// 5 s connect and 10 s total timeouts, no redirects).
+    /// The HTTP client for the token and revocation endpoints, instead of the one built from
+    /// the request limits below (which follows no redirects; a client given here should not
+    /// either).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
+
+    cognito_http::request_limit_setters!(
+        request: "a token or revocation request",
+        response: "token response",
+        default_max: "64 KiB",
+        timeout_note: "A page view that refreshes the session waits at most this long.",
+    );
 
     /// The path of the route that starts a sign-in (default `/auth/login`).
     pub fn login_path(mut self, path: impl Into<String>) -> Self {
@@ -210,18 +224,16 @@ impl<C> CognitoLoginBuilder<C> {
                 });
             }
         }
+        self.limits.validate().map_err(|err| LoginConfigError::HttpClient(err.to_string()))?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .timeout(Duration::from_secs(10))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|err| LoginConfigError::HttpClient(err.to_string()))?,
+            None => self.limits.client().map_err(|err| LoginConfigError::HttpClient(err.to_string()))?,
         };
         let config = LoginConfig {
-            secure_cookie: !is_loopback_http(&redirect_uri),
+            // `checked_url` allows plain http on loopback only.
+            secure_cookie: redirect_uri.scheme() == "https",
             endpoints,
+            max_response_bytes: self.limits.max_response_bytes,
             client_id,
             client_secret: self.client_secret,
             redirect_uri,

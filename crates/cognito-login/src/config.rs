@@ -28,6 +28,7 @@ impl fmt::Debug for Secret {
 #[derive(Debug, Clone)]
 pub(crate) struct LoginConfig {
     pub(crate) endpoints: Endpoints,
+    pub(crate) max_response_bytes: usize,
     pub(crate) client_id: String,
     pub(crate) client_secret: Option<Secret>,
     pub(crate) redirect_uri: Url,

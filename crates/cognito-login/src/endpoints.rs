@@ -1,13 +1,13 @@
 //! [`Endpoints`]: where the hosted login lives (`/oauth2/authorize`, `/oauth2/token`,
 //! `/oauth2/revoke`, `/logout`), and the rule for URLs this crate talks to or redirects to.
 
-use std::net::IpAddr;
-
+use cognito_http::{UrlRules, check_url, is_region};
 use url::Url;
 
 use crate::error::LoginConfigError;
 
-/// The user pool domain's OAuth endpoints.
+/// The user pool domain's OAuth endpoints. URLs follow the project's one outbound policy:
+/// `https`, plain `http` only on loopback (tests, local development).
 ///
 /// ```
 /// use cognito_login::Endpoints;
@@ -29,10 +29,9 @@ pub struct Endpoints {
 impl Endpoints {
     /// The Cognito domain `https://{prefix}.auth.{region}.amazoncognito.com`.
     pub fn domain(prefix: &str, region: &str) -> Result<Endpoints, LoginConfigError> {
-        let label = |s: &str| {
-            !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        };
-        if !label(prefix) || !label(region) {
+        let label = !prefix.is_empty()
+            && prefix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !label || !is_region(region) {
             return Err(LoginConfigError::BadDomain(format!("{prefix}.auth.{region}")));
         }
         Endpoints::base_url(&format!("https://{prefix}.auth.{region}.amazoncognito.com"))
@@ -78,35 +77,14 @@ impl Endpoints {
     }
 }
 
-/// Whether `url` is `http` to a loopback host (where tests and local development run without
-/// TLS).
-pub(crate) fn is_loopback_http(url: &Url) -> bool {
-    url.scheme() == "http"
-        && match url.host() {
-            Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-            Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-            None => false,
-        }
-}
-
-/// `raw` parsed, `https` (or `http` on loopback), with a host, no credentials and no fragment.
+/// `raw` parsed and checked by the project's one URL policy (`cognito-http`): `https`, or
+/// `http` on loopback only; a host; no credentials, query or fragment.
 pub(crate) fn checked_url(what: &'static str, raw: &str) -> Result<Url, LoginConfigError> {
-    let bad = |reason| LoginConfigError::BadUrl { what, url: raw.to_owned(), reason };
-    let url = Url::parse(raw).map_err(|_| bad("not a URL"))?;
-    if url.host().is_none() {
-        return Err(bad("has no host"));
-    }
-    if url.scheme() != "https" && !is_loopback_http(&url) {
-        return Err(bad("must be https (plain http only on loopback)"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("must not carry credentials"));
-    }
-    if url.fragment().is_some() {
-        return Err(bad("must not have a fragment"));
-    }
-    Ok(url)
+    check_url(raw, UrlRules::default()).map_err(|err| LoginConfigError::BadUrl {
+        what,
+        url: raw.to_owned(),
+        reason: err.reason(),
+    })
 }
 
 #[cfg(test)]

@@ -32,8 +32,9 @@ pub enum LoginConfigError {
     /// access token are both verified.
     #[error("the verifier must accept ID and access tokens (TokenUse::Any), not {0}")]
     VerifierTokenUse(String),
-    /// The HTTP client for the token endpoint could not be built.
-    #[error("cannot build the HTTP client: {0}")]
+    /// The request limits are out of range, or the HTTP client for the token endpoint could not
+    /// be built.
+    #[error("HTTP client: {0}")]
     HttpClient(String),
 }
 

@@ -4,14 +4,15 @@
 //! A client with a secret authenticates with HTTP Basic (`client_secret_basic`, id and secret
 //! form-urlencoded first, RFC 6749 §2.3.1); a public client sends its `client_id` in the form.
 
+use cognito_http::{BodyError, describe, read_capped};
 use serde::Deserialize;
 use url::Url;
 
 use crate::config::LoginConfig;
 use crate::error::LoginError;
 
-/// The largest token response read (Cognito's are a few KiB).
-const MAX_BODY: usize = 64 * 1024;
+/// Default largest token response read (Cognito's are a few KiB).
+pub(crate) const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
 /// A successful token response.
 #[derive(Deserialize)]
@@ -81,15 +82,19 @@ async fn post(
         }
         None => form.push(("client_id", &config.client_id)),
     }
-    let mut response = request.form(&form).send().await.map_err(describe)?;
+    let unavailable = |err: &reqwest::Error| LoginError::Unavailable(describe(err, "token endpoint"));
+    let mut response = request.form(&form).send().await.map_err(|err| unavailable(&err))?;
     let status = response.status();
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(describe)? {
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(LoginError::Unavailable(format!("response over {MAX_BODY} bytes")));
+    let body = match read_capped(&mut response, config.max_response_bytes).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => {
+            return Err(LoginError::Unavailable(format!(
+                "response over {} bytes",
+                config.max_response_bytes
+            )));
         }
-        body.extend_from_slice(&chunk);
-    }
+        Err(BodyError::Transport(err)) => return Err(unavailable(&err)),
+    };
     if status.is_success() {
         return Ok(body);
     }
@@ -102,15 +107,4 @@ async fn post(
 /// `application/x-www-form-urlencoded` encoding, as RFC 6749 §2.3.1 asks for Basic credentials.
 fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-fn describe(err: reqwest::Error) -> LoginError {
-    let what = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "cannot connect"
-    } else {
-        "request failed"
-    };
-    LoginError::Unavailable(what.to_owned())
 }
