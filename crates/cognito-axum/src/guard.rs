@@ -1,113 +1,85 @@
-//! Requirements in handler signatures: `RequireScopes<S>` and `RequireGroups<G>`.
-//!
-//! Each guard extracts the claims (so it also gives access to them) and checks its requirement;
-//! a handler may take several. A failed requirement is answered like the layer answers it
-//! (403 `insufficient_scope`, with `scope="..."` for scopes; gRPC 7).
-//!
-//! ```
-//! use axum::{Router, routing::{get, post}};
-//! use cognito_axum::{CognitoLayer, RequireGroups, RequireScopes, group_set, scope_set};
-//!
-//! scope_set!(PostTransactions = any_of["transactions/post"]);
-//! group_set!(Auditors = any_of["auditors"]);
-//!
-//! async fn create(guard: RequireScopes<PostTransactions>) -> String {
-//!     format!("created for {}", guard.sub)
-//! }
-//!
-//! // Both requirements must hold.
-//! async fn audit(_: RequireScopes<PostTransactions>, _: RequireGroups<Auditors>) -> &'static str {
-//!     "audited"
-//! }
-//!
-//! # fn app(verifier: cognito_axum::CognitoVerifier) -> Router {
-//! Router::new()
-//!     .route("/transactions", post(create))
-//!     .route("/audit", get(audit))
-//!     .layer(CognitoLayer::new(verifier))
-//! # }
-//! ```
+//! What a guard is: [`Guard`], and the checks the declared guards make.
 
-use std::fmt;
-use std::marker::PhantomData;
-use std::ops::Deref;
+use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
-use cognito_verify::NoCustomClaims;
-use http::request::Parts;
+use cognito_tower::{AuthError, Match};
+use http::Extensions;
 
-use crate::claims::Claims;
+use crate::claims::{Claims, verified};
 use crate::rejection::{AuthFailed, ClaimsRejection};
-use crate::requirement::{RequiredGroups, RequiredScopes, check_groups, check_scopes};
+use crate::scopes_and_groups::ScopesAndGroups;
 
-/// Extracts the [`Claims`] of a token that has the scopes of `S`; see the
-/// [module docs](self). Dereferences to the claims.
-pub struct RequireScopes<S, C = NoCustomClaims> {
-    claims: Claims<C>,
-    _scopes: PhantomData<fn() -> S>,
+/// A requirement on the verified claims, as a type: an extractor that yields the claims only
+/// when they meet it, and a route layer ([`GuardLayer`](crate::GuardLayer)) for the same check.
+///
+/// Declare guards with [`require_scopes!`](crate::require_scopes) and
+/// [`require_groups!`](crate::require_groups), which implement this trait.
+pub trait Guard: Sized + Send + Sync + 'static {
+    /// The claims type checked (the auth layer's: `CognitoClaims`, `AlbClaims`, ...).
+    type Claims: Send + Sync + 'static;
+
+    /// `Ok` when `claims` meet the requirement; the refusal otherwise (403 for scopes and
+    /// groups).
+    fn check(claims: &Self::Claims) -> Result<(), AuthError>;
+
+    /// The guard that passed, holding the claims it checked.
+    fn from_claims(claims: Claims<Self::Claims>) -> Self;
 }
 
-/// Extracts the [`Claims`] of a caller in the groups of `G`; see the [module docs](self).
-/// Dereferences to the claims.
-pub struct RequireGroups<G, C = NoCustomClaims> {
-    claims: Claims<C>,
-    _groups: PhantomData<fn() -> G>,
+/// The claims of a request, checked by `G`: `Err` for a misconfigured route, `Ok(Err(..))` for
+/// a refusal the layer's context must render (no credentials, requirement not met).
+pub(crate) fn checked<G: Guard>(
+    extensions: &Extensions,
+) -> Result<Result<Arc<G::Claims>, AuthError>, ClaimsRejection> {
+    Ok(match verified::<G::Claims>(extensions)? {
+        Some(claims) => G::check(&claims).map(|()| claims),
+        None => Err(AuthError::MissingToken),
+    })
 }
 
-macro_rules! guard_impls {
-    ($guard:ident, $marker:ident, $field:ident, $trait:ident, $list:ident, $check:ident) => {
-        impl<$marker, C> $guard<$marker, C> {
-            /// The verified claims.
-            pub fn claims(&self) -> &Claims<C> {
-                &self.claims
-            }
+/// Support for the code `require_scopes!` and `require_groups!` generate; not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use axum::extract::FromRequestParts;
+    pub use http::request::Parts;
 
-            /// The verified claims, by value.
-            pub fn into_claims(self) -> Claims<C> {
-                self.claims
-            }
+    use super::*;
+
+    /// `G` extracted from `parts`.
+    pub fn extract<G: Guard>(parts: &Parts) -> Result<G, ClaimsRejection> {
+        match checked::<G>(&parts.extensions)? {
+            Ok(claims) => Ok(G::from_claims(Claims(claims))),
+            Err(error) => Err(AuthFailed::new(error, parts).into()),
         }
+    }
 
-        impl<$marker, C> Deref for $guard<$marker, C> {
-            type Target = Claims<C>;
-
-            fn deref(&self) -> &Claims<C> {
-                &self.claims
-            }
+    /// `Err(InsufficientScope)` unless `claims` grant the `required` scopes as `mode` says.
+    pub fn check_scopes<T: ScopesAndGroups>(
+        claims: &T,
+        mode: Match,
+        required: &'static [&'static str],
+    ) -> Result<(), AuthError> {
+        if mode.matches(required.iter().copied(), |scope| claims.has_scope(scope)) {
+            Ok(())
+        } else {
+            Err(AuthError::InsufficientScope { required: owned(required), mode })
         }
+    }
 
-        impl<$marker, C> Clone for $guard<$marker, C> {
-            fn clone(&self) -> Self {
-                $guard { claims: self.claims.clone(), $field: PhantomData }
-            }
+    /// `Err(MissingGroup)` unless the caller is in the `required` groups as `mode` says.
+    pub fn check_groups<T: ScopesAndGroups>(
+        claims: &T,
+        mode: Match,
+        required: &'static [&'static str],
+    ) -> Result<(), AuthError> {
+        if mode.matches(required.iter().copied(), |group| claims.in_group(group)) {
+            Ok(())
+        } else {
+            Err(AuthError::MissingGroup { required: owned(required), mode })
         }
+    }
 
-        impl<$marker: $trait, C: fmt::Debug> fmt::Debug for $guard<$marker, C> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($guard))
-                    .field("required", &$marker::$list)
-                    .field("mode", &$marker::MODE)
-                    .field("claims", &self.claims)
-                    .finish()
-            }
-        }
-
-        impl<St, $marker, C> FromRequestParts<St> for $guard<$marker, C>
-        where
-            St: Send + Sync,
-            $marker: $trait,
-            C: Send + Sync + 'static,
-        {
-            type Rejection = ClaimsRejection;
-
-            async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, Self::Rejection> {
-                let claims = Claims::<C>::from_request_parts(parts, state).await?;
-                $check::<$marker, C>(&claims).map_err(|error| AuthFailed::new(error, parts))?;
-                Ok($guard { claims, $field: PhantomData })
-            }
-        }
-    };
+    fn owned(values: &[&str]) -> Vec<String> {
+        values.iter().map(|value| (*value).to_owned()).collect()
+    }
 }
-
-guard_impls!(RequireScopes, S, _scopes, RequiredScopes, SCOPES, check_scopes);
-guard_impls!(RequireGroups, G, _groups, RequiredGroups, GROUPS, check_groups);

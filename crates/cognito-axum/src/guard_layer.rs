@@ -1,143 +1,121 @@
-//! Requirements as route layers: the same checks as the extractors, for routes whose handlers
+//! Guards as route layers: the same checks as the guard extractors, for routes whose handlers
 //! do not need the claims.
-//!
-//! ```
-//! use axum::{Router, routing::get};
-//! use cognito_axum::{CognitoLayer, group_set, require_groups, require_scopes, scope_set};
-//!
-//! scope_set!(GetTransactions = any_of["transactions/get"]);
-//! group_set!(Admins = any_of["admin"]);
-//!
-//! # fn app(verifier: cognito_axum::CognitoVerifier) -> Router {
-//! let transactions = Router::new()
-//!     .route("/transactions", get(|| async { "[]" }))
-//!     .route_layer(require_scopes::<GetTransactions>());
-//! let admin = Router::new()
-//!     .route("/admin/users", get(|| async { "[]" }))
-//!     .route_layer(require_groups::<Admins>());
-//! transactions.merge(admin).layer(CognitoLayer::new(verifier))
-//! # }
-//! ```
-//!
-//! The guard runs inside the [`CognitoLayer`](cognito_tower::CognitoLayer), so the layer must
-//! wrap it (`.layer(..)` after `.route_layer(..)`, as above). Without a layer the guard answers
-//! 500, naming the missing layer.
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use cognito_tower::{AuthError, ResponseBody};
-use cognito_verify::{CognitoClaims, NoCustomClaims};
+use cognito_tower::{ResponseBody, define_inner_service_accessors};
 use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
-use crate::claims::verified;
+use crate::guard::{Guard, checked};
 use crate::rejection::{AuthFailed, ClaimsRejection};
-use crate::requirement::{RequiredGroups, RequiredScopes, check_groups, check_scopes};
 
-type Check<C> = fn(&CognitoClaims<C>) -> Result<(), AuthError>;
-
-/// A route layer that lets through only requests whose claims meet a requirement.
+/// A route layer that lets through only requests whose claims pass the guard `G`.
 ///
-/// Build with [`require_scopes`] / [`require_groups`], or, for custom claims types,
-/// `GuardLayer::<MyClaims>::scopes::<S>()`.
-pub struct GuardLayer<C = NoCustomClaims> {
-    check: Check<C>,
-    requirement: &'static str,
+/// Build it with the guard's `layer()` (`.route_layer(PostTransactions::layer())`, for Cognito
+/// claims) or, for any claims type, `GuardLayer::<PostTransactions<AlbClaims>>::new()`.
+///
+/// The guard runs inside the auth layer, so that layer must wrap it (`.layer(..)` after
+/// `.route_layer(..)`). Without an auth layer the guard answers 500, naming the missing layer.
+///
+/// ```
+/// use axum::{Router, routing::get};
+/// use cognito_axum::{AlbClaims, AlbLayer, CognitoLayer, GuardLayer, require_groups};
+///
+/// require_groups!(Admins: "admin");
+///
+/// # fn apps(verifier: cognito_axum::CognitoVerifier, alb: cognito_axum::AlbVerifier) -> (Router, Router) {
+/// let api = Router::new()
+///     .route("/admin/users", get(|| async { "[]" }))
+///     .route_layer(Admins::layer())
+///     .layer(CognitoLayer::new(verifier));
+/// let behind_alb = Router::new()
+///     .route("/admin/users", get(|| async { "[]" }))
+///     .route_layer(GuardLayer::<Admins<AlbClaims>>::new())
+///     .layer(AlbLayer::new(alb));
+/// # (api, behind_alb) }
+/// ```
+pub struct GuardLayer<G> {
+    _guard: PhantomData<fn() -> G>,
 }
 
-/// A guard for the scopes of `S`: `.route_layer(require_scopes::<S>())`.
-pub fn require_scopes<S: RequiredScopes>() -> GuardLayer {
-    GuardLayer::scopes::<S>()
-}
-
-/// A guard for the groups of `G`: `.route_layer(require_groups::<G>())`.
-pub fn require_groups<G: RequiredGroups>() -> GuardLayer {
-    GuardLayer::groups::<G>()
-}
-
-impl<C: Send + Sync + 'static> GuardLayer<C> {
-    /// A guard for the scopes of `S`.
-    pub fn scopes<S: RequiredScopes>() -> Self {
-        GuardLayer { check: check_scopes::<S, C>, requirement: std::any::type_name::<S>() }
+impl<G: Guard> GuardLayer<G> {
+    /// The route layer of the guard `G`.
+    pub fn new() -> Self {
+        GuardLayer { _guard: PhantomData }
     }
+}
 
-    /// A guard for the groups of `G`.
-    pub fn groups<G: RequiredGroups>() -> Self {
-        GuardLayer { check: check_groups::<G, C>, requirement: std::any::type_name::<G>() }
+impl<G: Guard> Default for GuardLayer<G> {
+    fn default() -> Self {
+        GuardLayer::new()
     }
 }
 
-impl<C> Clone for GuardLayer<C> {
+impl<G> Clone for GuardLayer<G> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<C> Copy for GuardLayer<C> {}
+impl<G> Copy for GuardLayer<G> {}
 
-impl<C> fmt::Debug for GuardLayer<C> {
+impl<G> fmt::Debug for GuardLayer<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GuardLayer").field("requirement", &self.requirement).finish()
+        f.debug_struct("GuardLayer").field("guard", &std::any::type_name::<G>()).finish()
     }
 }
 
-impl<S, C> Layer<S> for GuardLayer<C> {
-    type Service = Guard<S, C>;
+impl<S, G> Layer<S> for GuardLayer<G> {
+    type Service = GuardService<S, G>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        Guard { inner, layer: *self }
+        GuardService { inner, _guard: PhantomData }
     }
 }
 
-/// Middleware that checks a requirement on the verified claims; see [`GuardLayer`].
-pub struct Guard<S, C = NoCustomClaims> {
+/// Middleware that checks the guard `G` on the verified claims; see [`GuardLayer`].
+pub struct GuardService<S, G> {
     inner: S,
-    layer: GuardLayer<C>,
+    _guard: PhantomData<fn() -> G>,
 }
 
-impl<S, C> Guard<S, C> {
-    /// Wrap `inner` with the requirement of `layer`.
-    pub fn new(inner: S, layer: GuardLayer<C>) -> Self {
-        Guard { inner, layer }
-    }
-
-    /// Gets a reference to the underlying service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// Gets a mutable reference to the underlying service.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Consumes `self`, returning the underlying service.
-    pub fn into_inner(self) -> S {
-        self.inner
+impl<S, G: Guard> GuardService<S, G> {
+    /// Wrap `inner` with the guard `G`.
+    pub fn new(inner: S) -> Self {
+        GuardService { inner, _guard: PhantomData }
     }
 }
 
-impl<S: Clone, C> Clone for Guard<S, C> {
+impl<S, G> GuardService<S, G> {
+    define_inner_service_accessors!();
+}
+
+impl<S: Clone, G> Clone for GuardService<S, G> {
     fn clone(&self) -> Self {
-        Guard { inner: self.inner.clone(), layer: self.layer }
+        GuardService { inner: self.inner.clone(), _guard: PhantomData }
     }
 }
 
-impl<S: fmt::Debug, C> fmt::Debug for Guard<S, C> {
+impl<S: fmt::Debug, G> fmt::Debug for GuardService<S, G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Guard").field("inner", &self.inner).field("layer", &self.layer).finish()
+        f.debug_struct("GuardService")
+            .field("inner", &self.inner)
+            .field("guard", &std::any::type_name::<G>())
+            .finish()
     }
 }
 
-impl<S, C, ReqBody, ResBody> Service<Request<ReqBody>> for Guard<S, C>
+impl<S, G, ReqBody, ResBody> Service<Request<ReqBody>> for GuardService<S, G>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    C: Send + Sync + 'static,
+    G: Guard,
 {
     type Response = Response<ResponseBody<ResBody>>;
     type Error = S::Error;
@@ -148,21 +126,20 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let error = match verified::<C>(request.extensions()) {
-            Ok(Some(claims)) => match (self.layer.check)(&claims) {
-                Ok(()) => return GuardFuture { state: State::Calling { fut: self.inner.call(request) } },
-                Err(error) => error,
-            },
-            Ok(None) => AuthError::MissingToken,
-            Err(rejection) => return GuardFuture::rejected(rejection.into_bytes_response()),
+        let error = match checked::<G>(request.extensions()) {
+            Ok(Ok(_claims)) => {
+                return GuardFuture { state: State::Calling { future: self.inner.call(request) } };
+            }
+            Ok(Err(error)) => error,
+            Err(misconfigured) => return GuardFuture::rejected(misconfigured),
         };
         let (parts, _body) = request.into_parts();
-        GuardFuture::rejected(ClaimsRejection::from(AuthFailed::new(error, &parts)).into_bytes_response())
+        GuardFuture::rejected(AuthFailed::new(error, &parts).into())
     }
 }
 
 pin_project! {
-    /// Response future of [`Guard`].
+    /// Response future of [`GuardService`].
     pub struct GuardFuture<F> {
         #[pin]
         state: State<F>,
@@ -174,7 +151,7 @@ pin_project! {
     enum State<F> {
         Calling {
             #[pin]
-            fut: F,
+            future: F,
         },
         Rejected {
             response: Option<Response<Bytes>>,
@@ -183,8 +160,8 @@ pin_project! {
 }
 
 impl<F> GuardFuture<F> {
-    fn rejected(response: Response<Bytes>) -> Self {
-        GuardFuture { state: State::Rejected { response: Some(response) } }
+    fn rejected(rejection: ClaimsRejection) -> Self {
+        GuardFuture { state: State::Rejected { response: Some(rejection.into_bytes_response()) } }
     }
 }
 
@@ -198,7 +175,9 @@ where
     #[allow(clippy::expect_used)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProj::Calling { fut } => fut.poll(cx).map_ok(|response| response.map(ResponseBody::new)),
+            StateProj::Calling { future } => {
+                future.poll(cx).map_ok(|response| response.map(ResponseBody::new))
+            }
             StateProj::Rejected { response } => {
                 let response = response.take().expect("GuardFuture polled after completion");
                 Poll::Ready(Ok(response.map(ResponseBody::rejection)))

@@ -1,14 +1,15 @@
 //! axum extractors for Amazon Cognito: verified claims, scope and group guards, rejections.
 //!
-//! Put a [`CognitoLayer`] on the router; handlers then say what they need in their signature.
+//! Put a [`CognitoLayer`] (or an [`AlbLayer`], or any `cognito_tower::AuthLayer`) on the
+//! router; handlers then say what they need in their signature.
 //!
 //! ```no_run
 //! use axum::{Router, routing::post};
-//! use cognito_axum::{Claims, CognitoLayer, CognitoVerifier, RequireScopes, TokenUse, scope_set};
+//! use cognito_axum::{Claims, CognitoLayer, CognitoVerifier, TokenUse, require_scopes};
 //!
-//! scope_set!(PostTransactions = any_of["transactions/post"]);
+//! require_scopes!(PostTransactions: "transactions/post");
 //!
-//! async fn create(_: RequireScopes<PostTransactions>, claims: Claims) -> String {
+//! async fn create(_: PostTransactions, claims: Claims) -> String {
 //!     format!("created for {}", claims.sub)
 //! }
 //!
@@ -23,14 +24,14 @@
 //! # Ok(()) }
 //! ```
 //!
-//! - [`Claims`] and `Option<Claims>` ([`claims`]): the verified claims.
-//! - [`RequireScopes`] / [`RequireGroups`] ([`guard`]): requirements declared once with
-//!   [`scope_set!`] / [`group_set!`] ([`requirement`]); several can be used in one handler.
-//! - [`require_scopes`] / [`require_groups`] ([`guard_layer`]): the same requirements as route
-//!   layers.
-//! - [`rejection`]: what the extractors answer. Client failures look exactly like the layer's
-//!   (status, `WWW-Authenticate`, gRPC status, custom hook); a route without the layer is a 500
-//!   that names the missing layer.
+//! - [`Claims<T>`](Claims) and `Option<Claims<T>>`: the verified claims, [`CognitoClaims`] by
+//!   default, [`AlbClaims`] behind an `AlbLayer`.
+//! - [`require_scopes!`] / [`require_groups!`]: declare a guard type, used in handler
+//!   signatures (several per handler) and as a route layer ([`GuardLayer`]). Guards check any
+//!   claims type that implements [`ScopesAndGroups`].
+//! - [`ClaimsRejection`]: what the extractors answer. Client failures look exactly like the
+//!   layer's (status, `WWW-Authenticate`, gRPC status, custom hook); a route without the layer
+//!   is a 500 that names the missing layer.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -38,17 +39,23 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-pub mod claims;
-pub mod guard;
-pub mod guard_layer;
-pub mod rejection;
-pub mod requirement;
+#[macro_use]
+mod macros;
+
+mod claims;
+mod guard;
+mod guard_layer;
+mod rejection;
+mod require;
+mod scopes_and_groups;
 
 pub use claims::Claims;
-pub use guard::{RequireGroups, RequireScopes};
-pub use guard_layer::{Guard, GuardFuture, GuardLayer, require_groups, require_scopes};
-pub use rejection::{AuthFailed, ClaimsRejection, ClaimsTypeMismatch, MissingCognitoLayer};
-pub use requirement::{RequiredGroups, RequiredScopes};
+#[doc(hidden)]
+pub use guard::__private;
+pub use guard::Guard;
+pub use guard_layer::{GuardFuture, GuardLayer, GuardService};
+pub use rejection::{AuthFailed, ClaimsRejection, ClaimsTypeMismatch, MissingAuthLayer};
+pub use scopes_and_groups::ScopesAndGroups;
 
-pub use cognito_tower::{AuthError, CognitoLayer, Match, TokenSource};
-pub use cognito_verify::{CognitoVerifier, NoCustomClaims, TokenUse};
+pub use cognito_tower::{AlbLayer, AuthError, CognitoLayer, Match, TokenSource};
+pub use cognito_verify::{AlbClaims, AlbVerifier, CognitoClaims, CognitoVerifier, NoCustomClaims, TokenUse};

@@ -4,17 +4,17 @@
 use axum::Router;
 use axum::routing::get;
 use cognito_axum::{
-    Claims, ClaimsRejection, CognitoLayer, CognitoVerifier, RequireGroups, RequireScopes, TokenUse,
-    group_set, require_groups, require_scopes, scope_set,
+    Claims, ClaimsRejection, CognitoClaims, CognitoLayer, CognitoVerifier, TokenUse, require_groups,
+    require_scopes,
 };
 use cognito_testkit::{TestIssuer, unix_now};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-scope_set!(PostTransactions = any_of["transactions/post", "transactions/admin"]);
-scope_set!(ReadWrite = all_of["transactions/get", "transactions/post"]);
-group_set!(Admins = any_of["admin"]);
-group_set!(Auditors = any_of["auditors"]);
+require_scopes!(PostTransactions: "transactions/post", "transactions/admin");
+require_scopes!(ReadWrite: all["transactions/get", "transactions/post"]);
+require_groups!(Admins: "admin");
+require_groups!(Auditors: "auditors");
 
 async fn me(claims: Claims) -> String {
     claims.sub.clone()
@@ -24,19 +24,19 @@ async fn maybe(claims: Option<Claims>) -> String {
     claims.map_or_else(|| "anonymous".to_owned(), |claims| claims.sub.clone())
 }
 
-async fn post(guard: RequireScopes<PostTransactions>) -> String {
+async fn post(guard: PostTransactions) -> String {
     format!("posted by {}", guard.sub)
 }
 
-async fn read_write(_: RequireScopes<ReadWrite>) -> &'static str {
+async fn read_write(_: ReadWrite) -> &'static str {
     "read-write"
 }
 
-async fn admin(guard: RequireGroups<Admins>) -> String {
+async fn admin(guard: Admins) -> String {
     format!("admin {}", guard.claims().sub)
 }
 
-async fn audit(_: RequireScopes<PostTransactions>, _: RequireGroups<Auditors>, claims: Claims) -> String {
+async fn audit(_: PostTransactions, _: Auditors, claims: Claims) -> String {
     format!("audit by {}", claims.sub)
 }
 
@@ -44,10 +44,9 @@ async fn audit(_: RequireScopes<PostTransactions>, _: RequireGroups<Auditors>, c
 fn routes() -> Router {
     let guarded = Router::new()
         .route("/guarded/scope", get(|| async { "scoped" }))
-        .route_layer(require_scopes::<PostTransactions>());
-    let admin_area = Router::new()
-        .route("/guarded/group", get(|| async { "grouped" }))
-        .route_layer(require_groups::<Admins>());
+        .route_layer(PostTransactions::layer());
+    let admin_area =
+        Router::new().route("/guarded/group", get(|| async { "grouped" })).route_layer(Admins::layer());
     Router::new()
         .route("/me", get(me))
         .route("/maybe", get(maybe))
@@ -246,7 +245,7 @@ async fn extractors_without_the_layer_are_500_naming_the_layer() {
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
         assert!(response.headers().get("www-authenticate").is_none(), "{path}");
         let body = response.text().await.unwrap();
-        assert!(body.starts_with("Missing CognitoLayer"), "{path}: {body}");
+        assert!(body.starts_with("Missing auth layer"), "{path}: {body}");
     }
 }
 
@@ -304,7 +303,10 @@ async fn custom_claims_are_extracted_with_their_type() {
         .build()
         .unwrap();
     let app = Router::new()
-        .route("/tenant", get(|claims: Claims<Tenant>| async move { claims.custom.tenant.clone() }))
+        .route(
+            "/tenant",
+            get(|claims: Claims<CognitoClaims<Tenant>>| async move { claims.custom.tenant.clone() }),
+        )
         .route("/plain", get(me))
         .layer(CognitoLayer::new(verifier));
     let base = serve(app).await;
@@ -322,9 +324,8 @@ async fn custom_claims_are_extracted_with_their_type() {
 async fn rejections_report_status_and_body_text() {
     use axum::extract::FromRequestParts;
     let (mut parts, ()) = http::Request::new(()).into_parts();
-    let rejection =
-        Claims::<cognito_axum::NoCustomClaims>::from_request_parts(&mut parts, &()).await.unwrap_err();
-    assert!(matches!(rejection, ClaimsRejection::MissingCognitoLayer(_)));
+    let rejection = Claims::<CognitoClaims>::from_request_parts(&mut parts, &()).await.unwrap_err();
+    assert!(matches!(rejection, ClaimsRejection::MissingAuthLayer(_)));
     assert_eq!(rejection.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(rejection.body_text().contains("CognitoLayer::new(verifier)"));
 }

@@ -180,7 +180,7 @@ impl TokenCache {
                     flight.background_not_before = None;
                 }
                 Err(_) => {
-                    let pause = cache.requester.config().retry.max_backoff;
+                    let pause = cache.requester.config().retry.backoff.max;
                     flight.background_not_before = Some(Instant::now() + pause);
                 }
             }

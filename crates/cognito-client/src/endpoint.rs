@@ -1,5 +1,6 @@
 //! Where tokens come from: a Cognito domain prefix and region, a custom domain, or a full URL.
 
+use cognito_http::{UrlError, UrlRules};
 use url::{Host, Url};
 
 use crate::error::ConfigError;
@@ -43,35 +44,18 @@ impl Endpoint {
     }
 }
 
-/// Accept `https` URLs, and `http` only for loopback hosts or when explicitly allowed.
+/// Accept `https` URLs, and `http` only for loopback hosts or when explicitly allowed; no
+/// credentials or fragment. The URL is used as is, so a query is allowed.
 fn parse(url: &str, allow_insecure_http: bool) -> Result<Url, ConfigError> {
-    let invalid = |reason| ConfigError::InvalidUrl { url: url.to_owned(), reason };
-    let parsed = Url::parse(url).map_err(|_| invalid("not an absolute URL"))?;
-    match parsed.scheme() {
-        "https" => {}
-        "http" => {
-            let loopback = match parsed.host() {
-                Some(Host::Domain(host)) => host.eq_ignore_ascii_case("localhost"),
-                Some(Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(Host::Ipv6(ip)) => ip.is_loopback(),
-                None => false,
-            };
-            if !loopback && !allow_insecure_http {
-                return Err(ConfigError::InsecureUrl(url.to_owned()));
-            }
-        }
-        _ => return Err(invalid("scheme must be https (or http for loopback)")),
-    }
-    if parsed.host().is_none() {
-        return Err(invalid("no host"));
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(invalid("must not carry credentials; use client_id and client_secret"));
-    }
-    if parsed.fragment().is_some() {
-        return Err(invalid("must not carry a fragment"));
-    }
-    Ok(parsed)
+    cognito_http::check_url(url, UrlRules { allow_insecure_http, allow_query: true }).map_err(|err| match err
+    {
+        UrlError::Insecure => ConfigError::InsecureUrl(url.to_owned()),
+        UrlError::Credentials => ConfigError::InvalidUrl {
+            url: url.to_owned(),
+            reason: "must not carry credentials; use client_id and client_secret",
+        },
+        other => ConfigError::InvalidUrl { url: url.to_owned(), reason: other.reason() },
+    })
 }
 
 /// Cognito domain prefixes: lowercase letters, digits and inner hyphens, at most 63 characters.
@@ -93,12 +77,7 @@ fn check_prefix(prefix: &str) -> Result<(), ConfigError> {
 
 /// AWS regions: lowercase words and digits separated by hyphens, ending in a digit.
 fn check_region(region: &str) -> Result<(), ConfigError> {
-    let ok = region.contains('-')
-        && region.split('-').all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-        && region.ends_with(|c: char| c.is_ascii_digit());
-    if ok {
+    if cognito_http::is_region(region) {
         Ok(())
     } else {
         Err(ConfigError::InvalidDomain {

@@ -61,6 +61,12 @@ pub enum ConfigError {
     HttpClient(String),
 }
 
+impl From<cognito_http::OutOfRange> for ConfigError {
+    fn from(err: cognito_http::OutOfRange) -> Self {
+        ConfigError::OutOfRange { option: err.option, reason: err.reason }
+    }
+}
+
 /// An OAuth 2.0 `error` code from the token endpoint (RFC 6749 §5.2).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

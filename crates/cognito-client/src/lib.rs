@@ -27,9 +27,10 @@
 //!
 //! For hyper or tonic clients, wrap the client service in a [`ClientCredentialsLayer`].
 //!
-//! The path of a token, in module order: `config` (builder, validation) → `endpoint` →
-//! `provider` → `cache` (per-scope slots, single flight, refresh ahead) → `request` (the HTTP
-//! request, `retry`, response parsing) → [`AccessToken`] → `reqwest_ext` / [`layer`].
+//! The path of a token, in module order: `builder` (validation, `endpoint`) → `provider` →
+//! `cache` (per-scope slots, single flight, refresh ahead) → `request` (the HTTP request with the
+//! validated `config`, `retry`, response parsing) → [`AccessToken`] → `reqwest_ext` / `layer`.
+//! Outbound HTTP follows one policy, from the internal `cognito-http` crate.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -37,13 +38,14 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
+mod builder;
 mod cache;
 mod config;
 mod endpoint;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
-pub mod layer;
+mod layer;
 mod provider;
 mod request;
 mod reqwest_ext;
@@ -52,12 +54,13 @@ mod scope;
 mod secret;
 mod token;
 
-pub use config::{
-    ClientAuth, ClientCredentialsBuilder, DEFAULT_EXPIRY_MARGIN, DEFAULT_MAX_ATTEMPTS,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_AHEAD,
+pub use builder::{
+    ClientCredentialsBuilder, DEFAULT_EXPIRY_MARGIN, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_AHEAD,
 };
+pub use config::ClientAuth;
 pub use error::{ConfigError, OAuthErrorCode, TokenError};
-pub use layer::{ClientCredentialsLayer, ClientCredentialsService};
+pub use layer::{ClientCredentialsLayer, ClientCredentialsService, ResponseFuture};
 pub use provider::ClientCredentials;
 pub use reqwest_ext::RequestBuilderExt;
+pub use retry::DEFAULT_MAX_ATTEMPTS;
 pub use token::AccessToken;

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::cache::{Timing, TokenCache};
-use crate::config::{ClientAuth, ClientCredentialsBuilder, Config};
+use crate::config::{ClientAuth, Config};
 use crate::error::{ConfigError, TokenError};
 use crate::request::TokenRequester;
 use crate::scope::ScopeSet;
@@ -44,17 +44,12 @@ pub struct ClientCredentials {
 }
 
 impl ClientCredentials {
-    /// A builder: set the endpoint, the client id and secret, and optionally scopes.
-    pub fn builder() -> ClientCredentialsBuilder {
-        ClientCredentialsBuilder::default()
-    }
-
     pub(crate) fn new(config: Config, http: reqwest::Client, timing: Timing, scopes: ScopeSet) -> Self {
         let cache = Arc::new(TokenCache::new(TokenRequester::new(config, http), timing));
         ClientCredentials { cache, scopes }
     }
 
-    /// A token for the configured [scopes](ClientCredentialsBuilder::scopes).
+    /// A token for the configured [scopes](crate::ClientCredentialsBuilder::scopes).
     pub async fn access_token(&self) -> Result<AccessToken, TokenError> {
         self.cache.get(&self.scopes).await
     }

@@ -1,11 +1,11 @@
 //! One token fetch: the `client_credentials` request, retried when the failure is transient,
 //! and the parsing of the answer.
 
-use std::error::Error as _;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use cognito_http::{BodyError, describe, read_capped};
 use http::StatusCode;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::Value;
@@ -150,7 +150,7 @@ impl TokenRequester {
             .post(config.endpoint.clone())
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(ACCEPT, "application/json")
-            .timeout(config.timeout);
+            .timeout(config.limits.timeout);
         if let Some(authorization) = &config.basic_authorization {
             request = request.header(AUTHORIZATION, authorization.clone());
         }
@@ -166,13 +166,13 @@ impl TokenRequester {
         }
         if !status.is_success() {
             let retry_after = retry::retry_after(response.headers());
-            let body = read_body(&mut response, config.max_response_bytes).await.unwrap_or_default();
+            let body = read_body(&mut response, config.limits.max_response_bytes).await.unwrap_or_default();
             return Err(Failure::Fatal(match oauth_error(&body) {
                 Some((error, description)) => TokenError::OAuth { error, description, status },
                 None => TokenError::Status { status, attempts: 0, retry_after },
             }));
         }
-        let body = read_body(&mut response, config.max_response_bytes).await?;
+        let body = read_body(&mut response, config.limits.max_response_bytes).await?;
         parse_token(&body, sent_at).map_err(Failure::Fatal)
     }
 }
@@ -193,33 +193,17 @@ fn form_body(config: &Config, scopes: &ScopeSet) -> String {
 
 /// The body, refused once it grows past `limit`.
 async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, Failure> {
-    let too_large = || Failure::Fatal(TokenError::ResponseTooLarge { limit });
-    if response.content_length().is_some_and(|len| len > limit as u64) {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    read_capped(response, limit).await.map_err(|err| match err {
+        BodyError::TooLarge => Failure::Fatal(TokenError::ResponseTooLarge { limit }),
+        BodyError::Transport(err) => transport(err),
+    })
 }
 
 fn transport(err: reqwest::Error) -> Failure {
     let kind = if err.is_timeout() {
         Transient::Timeout
     } else {
-        // reqwest's own message is generic ("error sending request"); the cause is in the chain.
-        let mut reason = err.to_string();
-        let mut source = err.source();
-        while let Some(cause) = source {
-            reason.push_str(": ");
-            reason.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        Transient::Unreachable(reason)
+        Transient::Unreachable(describe(&err, "token endpoint"))
     };
     Failure::Transient { kind, retry_after: None }
 }
@@ -333,8 +317,7 @@ mod tests {
             client_secret: crate::secret::Secret::new("s&cret=1".into()),
             auth,
             basic_authorization: None,
-            timeout: Duration::from_secs(1),
-            max_response_bytes: 1024,
+            limits: cognito_http::RequestLimits::new(1024),
             retry: crate::retry::RetryPolicy::default(),
         }
     }

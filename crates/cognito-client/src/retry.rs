@@ -1,27 +1,35 @@
 //! When to retry a token request and how long to wait first: exponential backoff with jitter,
 //! or the server's `Retry-After`.
 
-use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
+use cognito_http::{Backoff, OutOfRange};
 use http::HeaderMap;
 use http::header::RETRY_AFTER;
 
+/// Default [`max_attempts`](crate::ClientCredentialsBuilder::max_attempts): 3.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
 /// Bounded retries of one token fetch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RetryPolicy {
     pub(crate) max_attempts: u32,
-    pub(crate) initial_backoff: Duration,
-    pub(crate) max_backoff: Duration,
+    /// Jitter takes off up to half of each wait, so many clients failing together spread out
+    /// from their first retry on.
+    pub(crate) backoff: Backoff,
     pub(crate) max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_attempts: crate::config::DEFAULT_MAX_ATTEMPTS,
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(2),
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            backoff: Backoff {
+                initial: Duration::from_millis(100),
+                max: Duration::from_secs(2),
+                jitter: 0.5,
+                below_initial: true,
+            },
             max_retry_after: Duration::from_secs(10),
         }
     }
@@ -29,16 +37,20 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// The wait before the retry that follows failed attempt number `attempt` (1-based): the
-    /// server's `Retry-After` (capped) when it sent one, else `initial × 2^(attempt-1)` capped
-    /// at the maximum, scaled by a random factor in [0.5, 1] so that many clients failing
-    /// together don't retry together.
+    /// server's `Retry-After` (capped) when it sent one, else the backoff: `initial ×
+    /// 2^(attempt-1)` capped at the maximum, scaled by a random factor in [0.5, 1] so that many
+    /// clients failing together don't retry together.
     pub(crate) fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        if let Some(retry_after) = retry_after {
-            return retry_after.min(self.max_retry_after);
+        match retry_after {
+            Some(retry_after) => retry_after.min(self.max_retry_after),
+            None => self.backoff.delay(attempt),
         }
-        let exponent = attempt.saturating_sub(1).min(20);
-        let base = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
-        base.mul_f64(0.5 + 0.5 * random_fraction())
+    }
+
+    /// At least one attempt, and a valid backoff.
+    pub(crate) fn validate(&self) -> Result<(), OutOfRange> {
+        OutOfRange::check(self.max_attempts >= 1, "max_attempts", "must be at least 1")?;
+        self.backoff.validate()
     }
 }
 
@@ -48,25 +60,15 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     value.parse::<u64>().ok().map(Duration::from_secs)
 }
 
-/// A number in [0, 1), from the standard library's randomly keyed hasher: jitter needs no more.
-fn random_fraction() -> f64 {
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(0x9e37_79b9_7f4a_7c15);
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use http::HeaderValue;
 
     fn policy() -> RetryPolicy {
-        RetryPolicy {
-            max_attempts: 5,
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(1),
-            max_retry_after: Duration::from_secs(10),
-        }
+        let mut policy = RetryPolicy { max_attempts: 5, ..RetryPolicy::default() };
+        policy.backoff.max = Duration::from_secs(1);
+        policy
     }
 
     #[test]

@@ -187,7 +187,7 @@ impl TestIssuer {
     }
 
     /// A verifier builder that trusts this issuer (loopback `http` is allowed by the verifier).
-    pub fn verifier(&self) -> cognito_verify::VerifierBuilder {
+    pub fn verifier(&self) -> cognito_verify::CognitoVerifierBuilder {
         cognito_verify::CognitoVerifier::builder().issuer(self.issuer_url())
     }
 

@@ -13,7 +13,7 @@ use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 
 pin_project! {
-    /// Response body of [`CognitoService`](crate::CognitoService): the inner service's body `B`,
+    /// Response body of [`AuthService`](crate::AuthService): the inner service's body `B`,
     /// or a rejection's bytes.
     pub struct ResponseBody<B> {
         #[pin]

@@ -11,7 +11,8 @@ use http::request::Parts;
 use crate::error::AuthError;
 use crate::on_rejection::OnRejection;
 
-/// How the [`CognitoLayer`](crate::CognitoLayer) that handled a request answers auth failures.
+/// How the [`AuthLayer`](crate::AuthLayer) that handled a request answers auth failures, and
+/// which claims type it produces.
 ///
 /// The layer puts a clone in the extensions of every request it lets through, so that
 /// extractors and guards further in (e.g. `cognito-axum`'s) answer with the same statuses,
@@ -32,15 +33,15 @@ pub(crate) struct ContextInner {
 }
 
 impl AuthContext {
-    /// The default: required mode, no realm, no hook.
-    pub(crate) fn new<C: 'static>() -> Self {
+    /// The default for a layer whose claims are `Arc<T>`: required mode, no realm, no hook.
+    pub(crate) fn new<T: 'static>() -> Self {
         AuthContext {
             inner: Arc::new(ContextInner {
                 optional: false,
                 realm: None,
                 hook: None,
-                claims_type: TypeId::of::<C>(),
-                claims_type_name: std::any::type_name::<C>(),
+                claims_type: TypeId::of::<T>(),
+                claims_type_name: std::any::type_name::<T>(),
             }),
         }
     }
@@ -81,13 +82,13 @@ impl AuthContext {
         self.inner.realm.as_deref()
     }
 
-    /// Whether the layer's verifier produces `cognito_verify::Claims<C>` (the custom-claims type
-    /// an extractor asks for must be the layer's).
-    pub fn verifies<C: 'static>(&self) -> bool {
-        self.inner.claims_type == TypeId::of::<C>()
+    /// Whether the layer puts `Arc<T>` in the extensions of the requests it authenticates
+    /// (an extractor asking for other claims is a misconfigured route).
+    pub fn provides<T: 'static>(&self) -> bool {
+        self.inner.claims_type == TypeId::of::<T>()
     }
 
-    /// The name of the layer's custom-claims type, for error messages.
+    /// The name of the layer's claims type, for error messages.
     pub fn claims_type_name(&self) -> &'static str {
         self.inner.claims_type_name
     }

@@ -43,7 +43,7 @@ impl fmt::Display for Match {
     }
 }
 
-/// A request was refused by the [`CognitoLayer`](crate::CognitoLayer) or by a guard built on it.
+/// A request was refused by an [`AuthLayer`](crate::AuthLayer) or by a guard behind it.
 ///
 /// | variant | HTTP | `WWW-Authenticate: Bearer ...` | gRPC |
 /// |---|---|---|---|
@@ -51,7 +51,7 @@ impl fmt::Display for Match {
 /// | [`InvalidRequest`](Self::InvalidRequest) | 400 | `error="invalid_request"` | 16 `UNAUTHENTICATED` |
 /// | [`InvalidToken`](Self::InvalidToken) | 401 | `error="invalid_token"` | 16 `UNAUTHENTICATED` |
 /// | [`InsufficientScope`](Self::InsufficientScope) | 403 | `error="insufficient_scope", scope="..."` | 7 `PERMISSION_DENIED` |
-/// | [`MissingGroup`](Self::MissingGroup), [`Forbidden`](Self::Forbidden) | 403 | `error="insufficient_scope"` | 7 `PERMISSION_DENIED` |
+/// | [`MissingGroup`](Self::MissingGroup) | 403 | `error="insufficient_scope"` | 7 `PERMISSION_DENIED` |
 /// | [`KeysUnavailable`](Self::KeysUnavailable) | 503 + `Retry-After` | (none) | 14 `UNAVAILABLE` |
 ///
 /// A malformed `Authorization` header is 16 `UNAUTHENTICATED` for gRPC rather than
@@ -62,7 +62,9 @@ impl fmt::Display for Match {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
-    /// No token was found in any of the layer's token sources.
+    /// The request presents no credentials: no token in any of the layer's token sources (or,
+    /// for an authenticator that reads something else, nothing of that). An
+    /// [`optional`](crate::AuthLayer::optional) layer lets such requests through.
     #[error("no access token in the request")]
     MissingToken,
     /// Credentials are present but malformed: e.g. two `Authorization` headers, or `Bearer` with
@@ -88,10 +90,6 @@ pub enum AuthError {
         /// Whether membership of one or all of them is needed.
         mode: Match,
     },
-    /// The token is valid but the verifier refused the caller for another reason (see
-    /// [`VerifyError::is_forbidden`]).
-    #[error("forbidden: {0}")]
-    Forbidden(VerifyError),
     /// The signing keys could not be obtained, so no token can be verified right now.
     #[error("signing keys are unavailable: {reason}")]
     KeysUnavailable {
@@ -112,7 +110,6 @@ impl From<VerifyError> for AuthError {
             VerifyError::KeysUnavailable { reason, retry_after } => {
                 AuthError::KeysUnavailable { reason, retry_after }
             }
-            other if other.is_forbidden() => AuthError::Forbidden(other),
             other => AuthError::InvalidToken(other),
         }
     }
@@ -124,9 +121,7 @@ impl AuthError {
         match self {
             AuthError::MissingToken | AuthError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
             AuthError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            AuthError::InsufficientScope { .. }
-            | AuthError::MissingGroup { .. }
-            | AuthError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AuthError::InsufficientScope { .. } | AuthError::MissingGroup { .. } => StatusCode::FORBIDDEN,
             AuthError::KeysUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -138,9 +133,9 @@ impl AuthError {
             AuthError::MissingToken | AuthError::KeysUnavailable { .. } => None,
             AuthError::InvalidRequest(_) => Some("invalid_request"),
             AuthError::InvalidToken(_) => Some("invalid_token"),
-            AuthError::InsufficientScope { .. }
-            | AuthError::MissingGroup { .. }
-            | AuthError::Forbidden(_) => Some("insufficient_scope"),
+            AuthError::InsufficientScope { .. } | AuthError::MissingGroup { .. } => {
+                Some("insufficient_scope")
+            }
         }
     }
 
@@ -170,7 +165,7 @@ impl AuthError {
         match self {
             AuthError::MissingToken => Cow::Borrowed("no access token in the request"),
             AuthError::InvalidRequest(reason) => Cow::Borrowed(reason),
-            AuthError::InvalidToken(err) | AuthError::Forbidden(err) => Cow::Owned(err.to_string()),
+            AuthError::InvalidToken(err) => Cow::Owned(err.to_string()),
             AuthError::InsufficientScope { .. } => Cow::Owned(self.to_string()),
             AuthError::MissingGroup { .. } => Cow::Borrowed("caller is not in a required group"),
             AuthError::KeysUnavailable { .. } => {
@@ -202,7 +197,7 @@ impl AuthError {
     /// The verification error behind this outcome, if verification ran.
     pub fn verify_error(&self) -> Option<&VerifyError> {
         match self {
-            AuthError::InvalidToken(err) | AuthError::Forbidden(err) => Some(err),
+            AuthError::InvalidToken(err) => Some(err),
             _ => None,
         }
     }

@@ -1,27 +1,4 @@
-//! The middleware: find the token, verify it, put the claims in the request, call the service.
-//!
-//! # Example
-//!
-//! ```
-//! use axum::{Extension, Router, routing::get};
-//! use cognito_tower::CognitoLayer;
-//! use cognito_verify::{Claims, CognitoVerifier, TokenUse};
-//!
-//! async fn hello(Extension(claims): Extension<Claims>) -> String {
-//!     format!("hello {}", claims.sub)
-//! }
-//!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let verifier = CognitoVerifier::builder()
-//!     .user_pool("eu-west-1_AbCdEf123")
-//!     .token_use(TokenUse::Access)
-//!     .client_ids(["4a1bexampleclientid"])
-//!     .build()?;
-//! let app: Router = Router::new().route("/hello", get(hello)).layer(CognitoLayer::new(verifier));
-//! # Ok(()) }
-//! ```
-//!
-//! The same layer protects a tonic server: `Server::builder().layer(CognitoLayer::new(verifier))`.
+//! The middleware: find the token, authenticate, put the claims in the request, call the service.
 
 use std::fmt;
 use std::future::Future;
@@ -31,57 +8,70 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
-use cognito_verify::{Claims, CognitoVerifier, NoCustomClaims};
+use cognito_verify::jws::peek_kid;
 use http::{Request, Response};
 use pin_project_lite::pin_project;
-use serde::de::DeserializeOwned;
 use tower::{Layer, Service};
 
+use crate::authenticate::{Authenticate, Credentials};
 use crate::body::ResponseBody;
 use crate::context::AuthContext;
 use crate::error::AuthError;
 use crate::on_rejection::OnRejection;
-use crate::token_source::{TokenSource, find_token};
+use crate::token_source::{Token, TokenSource, find_token};
 
-/// Layer that verifies a Cognito token on every request; see the [module docs](self).
+/// Layer that authenticates every request with `A` before the service sees it.
 ///
-/// Required mode (the default) answers requests without a valid token itself and never calls
-/// the service for them; [`optional`](Self::optional) mode lets requests without a token
-/// through. Verified [`Claims<C>`] go into the request extensions.
-pub struct CognitoLayer<C = NoCustomClaims> {
-    verifier: CognitoVerifier<C>,
+/// [`CognitoLayer`](crate::CognitoLayer) and [`AlbLayer`](crate::AlbLayer) are this layer with a
+/// Cognito or ALB verifier; any [`Authenticate`] implementation plugs in the same way.
+///
+/// Required mode (the default) answers requests without valid credentials itself and never
+/// calls the service for them; [`optional`](Self::optional) mode lets requests without
+/// credentials through, without claims. Authenticated requests reach the service with
+/// `Arc<A::Claims>` and an [`AuthContext`] in their extensions.
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use axum::{Extension, Router, routing::get};
+/// use cognito_tower::{CognitoLayer, TokenSource};
+/// use cognito_verify::{CognitoClaims, CognitoVerifier, TokenUse};
+///
+/// async fn hello(Extension(claims): Extension<Arc<CognitoClaims>>) -> String {
+///     format!("hello {}", claims.sub)
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let verifier = CognitoVerifier::builder()
+///     .user_pool("eu-west-1_AbCdEf123")
+///     .token_use(TokenUse::Access)
+///     .client_ids(["4a1bexampleclientid"])
+///     .build()?;
+/// let layer = CognitoLayer::new(verifier)
+///     .token_sources([TokenSource::Bearer, TokenSource::cookie("access_token")])
+///     .realm("api");
+/// let app: Router = Router::new().route("/hello", get(hello)).layer(layer);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct AuthLayer<A> {
+    authenticator: A,
     sources: Arc<[TokenSource]>,
     context: AuthContext,
 }
 
-impl<C> Clone for CognitoLayer<C> {
-    fn clone(&self) -> Self {
-        CognitoLayer {
-            verifier: self.verifier.clone(),
-            sources: Arc::clone(&self.sources),
-            context: self.context.clone(),
-        }
+impl<A: Authenticate> AuthLayer<A> {
+    /// Authenticate with `authenticator`, taking the token from its default
+    /// [`token_sources`](Authenticate::token_sources), in required mode.
+    pub fn new(authenticator: A) -> Self {
+        let sources = authenticator.token_sources().into();
+        AuthLayer { authenticator, sources, context: AuthContext::new::<A::Claims>() }
     }
 }
 
-impl<C> fmt::Debug for CognitoLayer<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CognitoLayer")
-            .field("verifier", &self.verifier)
-            .field("sources", &self.sources)
-            .field("context", &self.context)
-            .finish()
-    }
-}
-
-impl<C: 'static> CognitoLayer<C> {
-    /// Verify tokens with `verifier`, taken from `Authorization: Bearer`, in required mode.
-    pub fn new(verifier: CognitoVerifier<C>) -> Self {
-        CognitoLayer { verifier, sources: Arc::new([TokenSource::Bearer]), context: AuthContext::new::<C>() }
-    }
-
-    /// Let requests that carry no token through, without claims. A token that is present but
-    /// invalid, or malformed credentials, are still refused.
+impl<A> AuthLayer<A> {
+    /// Let requests that carry no credentials through, without claims. Credentials that are
+    /// present but invalid or malformed are still refused.
     pub fn optional(mut self) -> Self {
         self.context = self.context.modified(|c| c.optional = true);
         self
@@ -115,170 +105,161 @@ impl<C: 'static> CognitoLayer<C> {
         self
     }
 
-    /// The verifier.
-    pub fn verifier(&self) -> &CognitoVerifier<C> {
-        &self.verifier
+    /// The authenticator (for the aliases: the verifier).
+    pub fn authenticator(&self) -> &A {
+        &self.authenticator
     }
 }
 
-impl<S, C> Layer<S> for CognitoLayer<C> {
-    type Service = CognitoService<S, C>;
+impl<A: fmt::Debug> fmt::Debug for AuthLayer<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthLayer")
+            .field("authenticator", &self.authenticator)
+            .field("sources", &self.sources)
+            .field("context", &self.context)
+            .finish()
+    }
+}
+
+impl<S, A: Clone> Layer<S> for AuthLayer<A> {
+    type Service = AuthService<S, A>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        CognitoService { inner, layer: self.clone() }
+        AuthService { inner, layer: self.clone() }
     }
 }
 
-/// Middleware that verifies a Cognito token on every request; see [`CognitoLayer`].
-pub struct CognitoService<S, C = NoCustomClaims> {
+/// Middleware that authenticates every request with `A`; see [`AuthLayer`].
+#[derive(Clone, Debug)]
+pub struct AuthService<S, A> {
     inner: S,
-    layer: CognitoLayer<C>,
+    layer: AuthLayer<A>,
 }
 
-impl<S: Clone, C> Clone for CognitoService<S, C> {
-    fn clone(&self) -> Self {
-        CognitoService { inner: self.inner.clone(), layer: self.layer.clone() }
-    }
-}
-
-impl<S: fmt::Debug, C> fmt::Debug for CognitoService<S, C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CognitoService").field("inner", &self.inner).field("layer", &self.layer).finish()
-    }
-}
-
-impl<S, C: 'static> CognitoService<S, C> {
-    /// Wrap `inner` with the default configuration of [`CognitoLayer::new`].
-    pub fn new(inner: S, verifier: CognitoVerifier<C>) -> Self {
-        CognitoLayer::new(verifier).layer(inner)
+impl<S, A: Authenticate> AuthService<S, A> {
+    /// Wrap `inner` with the default configuration of [`AuthLayer::new`].
+    pub fn new(inner: S, authenticator: A) -> Self {
+        AuthService { inner, layer: AuthLayer::new(authenticator) }
     }
 
-    /// A [`CognitoLayer`] that wraps services with this middleware.
-    pub fn layer(verifier: CognitoVerifier<C>) -> CognitoLayer<C> {
-        CognitoLayer::new(verifier)
+    /// An [`AuthLayer`] that wraps services with this middleware.
+    pub fn layer(authenticator: A) -> AuthLayer<A> {
+        AuthLayer::new(authenticator)
     }
 }
 
-impl<S, C> CognitoService<S, C> {
-    /// Gets a reference to the underlying service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// Gets a mutable reference to the underlying service.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Consumes `self`, returning the underlying service.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
+impl<S, A> AuthService<S, A> {
+    crate::define_inner_service_accessors!();
 }
 
-impl<S, C, ReqBody, ResBody> Service<Request<ReqBody>> for CognitoService<S, C>
+impl<S, A, ReqBody, ResBody> Service<Request<ReqBody>> for AuthService<S, A>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
-    C: DeserializeOwned + Send + Sync + 'static,
+    A: Authenticate,
 {
     type Response = Response<ResponseBody<ResBody>>;
     type Error = S::Error;
-    type Future = ResponseFuture<S, ReqBody, C>;
+    type Future = ResponseFuture<S, ReqBody, A>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // The clone goes back into `self`: the service that was polled ready handles this request.
         let clone = self.inner.clone();
-        let mut inner = mem::replace(&mut self.inner, clone);
+        let service = mem::replace(&mut self.inner, clone);
         let context = self.layer.context.clone();
-        let found = find_token(&self.layer.sources, request.headers());
-        // The usual case: the key is cached, so verification completes here, without a boxed
-        // future.
-        if let Ok(Some(token)) = &found
-            && let Some(outcome) = self.layer.verifier.verify_now(token.as_str())
-        {
-            let state = match outcome {
-                Ok(claims) => {
-                    request.extensions_mut().insert(claims);
-                    request.extensions_mut().insert(context);
-                    State::Calling { fut: inner.call(request) }
-                }
-                Err(err) => {
-                    let (parts, _body) = request.into_parts();
-                    let response = context.reject_with_kid(&err.into(), token.peek_kid().as_deref(), &parts);
-                    State::Rejected { response: Some(response) }
-                }
-            };
-            return ResponseFuture { state };
-        }
-        let error = match found {
-            Ok(Some(token)) => {
-                let verifier = self.layer.verifier.clone();
-                let verify = Box::pin(async move {
-                    verifier
-                        .verify(token.as_str())
-                        .await
-                        .map_err(|err| Failure { error: err.into(), kid: token.peek_kid() })
-                });
-                let pending = Some(Pending { request, service: inner, context });
-                return ResponseFuture { state: State::Verifying { verify, pending } };
+        let token = match find_token(&self.layer.sources, request.headers()) {
+            Ok(token) => token,
+            Err(malformed) => {
+                let pending = Pending { request, service, context, token: None };
+                return ResponseFuture { state: pending.settle::<A::Claims, _>(Err(malformed)) };
             }
-            Ok(None) if context.is_optional() => {
-                request.extensions_mut().insert(context);
-                return ResponseFuture { state: State::Calling { fut: inner.call(request) } };
-            }
-            Ok(None) => AuthError::MissingToken,
-            Err(error) => error,
         };
-        let (parts, _body) = request.into_parts();
-        let response = context.reject(&error, &parts);
-        ResponseFuture { state: State::Rejected { response: Some(response) } }
+        let credentials = Credentials::new(token.as_ref(), request.headers(), request.extensions());
+        let authenticator = &self.layer.authenticator;
+        // The usual case: the authenticator answers from its caches, and no future is created.
+        match authenticator.authenticate_now(&credentials) {
+            Some(outcome) => {
+                let pending = Pending { request, service, context, token };
+                ResponseFuture { state: pending.settle(outcome) }
+            }
+            None => {
+                let future = authenticator.authenticate(&credentials);
+                let pending = Some(Pending { request, service, context, token });
+                ResponseFuture { state: State::Authenticating { future, pending } }
+            }
+        }
     }
 }
 
-/// A failed verification, with the token's `kid` for the log (the token itself is gone).
-struct Failure {
-    error: AuthError,
-    kid: Option<String>,
-}
-
-type VerifyFuture<C> = Pin<Box<dyn Future<Output = Result<Claims<C>, Failure>> + Send>>;
-
-/// What the service call needs once the token has verified.
+/// What the service call needs once the request is authenticated.
 struct Pending<S, ReqBody> {
     request: Request<ReqBody>,
     service: S,
     context: AuthContext,
+    /// Kept for the rejection's log line (the token's `kid`).
+    token: Option<Token>,
+}
+
+impl<S, ReqBody> Pending<S, ReqBody>
+where
+    S: Service<Request<ReqBody>>,
+{
+    /// Calls the service with the claims (or without, for an optional layer and no
+    /// credentials), or renders the rejection: the state that follows authentication.
+    fn settle<T, F>(self, outcome: Result<Arc<T>, AuthError>) -> State<S, ReqBody, F>
+    where
+        T: Send + Sync + 'static,
+    {
+        let Pending { mut request, mut service, context, token } = self;
+        match outcome {
+            Ok(claims) => {
+                request.extensions_mut().insert(claims);
+                request.extensions_mut().insert(context);
+                State::Calling { future: service.call(request) }
+            }
+            Err(AuthError::MissingToken) if context.is_optional() => {
+                request.extensions_mut().insert(context);
+                State::Calling { future: service.call(request) }
+            }
+            Err(error) => {
+                let (parts, _body) = request.into_parts();
+                let kid = token.as_ref().and_then(|token| peek_kid(token.as_str()));
+                State::Rejected { response: Some(context.reject_with_kid(&error, kid.as_deref(), &parts)) }
+            }
+        }
+    }
 }
 
 pin_project! {
-    /// Response future of [`CognitoService`]: verifying, then calling the service, or answering
-    /// the rejection.
-    pub struct ResponseFuture<S, ReqBody, C = NoCustomClaims>
+    /// Response future of [`AuthService`]: authenticating (only when the authenticator had to
+    /// wait), then calling the service, or answering the rejection.
+    pub struct ResponseFuture<S, ReqBody, A>
     where
         S: Service<Request<ReqBody>>,
+        A: Authenticate,
     {
         #[pin]
-        state: State<S, ReqBody, C>,
+        state: State<S, ReqBody, A::Future>,
     }
 }
 
 pin_project! {
     #[project = StateProj]
-    enum State<S, ReqBody, C>
+    enum State<S, ReqBody, F>
     where
         S: Service<Request<ReqBody>>,
     {
-        Verifying {
-            verify: VerifyFuture<C>,
+        Authenticating {
+            #[pin]
+            future: F,
             pending: Option<Pending<S, ReqBody>>,
         },
         Calling {
             #[pin]
-            fut: S::Future,
+            future: S::Future,
         },
         Rejected {
             response: Option<Response<Bytes>>,
@@ -286,10 +267,10 @@ pin_project! {
     }
 }
 
-impl<S, ReqBody, C, ResBody> Future for ResponseFuture<S, ReqBody, C>
+impl<S, ReqBody, A, ResBody> Future for ResponseFuture<S, ReqBody, A>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    C: Send + Sync + 'static,
+    A: Authenticate,
 {
     type Output = Result<Response<ResponseBody<ResBody>>, S::Error>;
 
@@ -300,26 +281,13 @@ where
         let mut this = self.project();
         loop {
             match this.state.as_mut().project() {
-                StateProj::Verifying { verify, pending } => {
-                    let outcome = ready!(verify.as_mut().poll(cx));
-                    let Pending { mut request, mut service, context } =
-                        pending.take().expect("ResponseFuture polled after completion");
-                    match outcome {
-                        Ok(claims) => {
-                            request.extensions_mut().insert(claims);
-                            request.extensions_mut().insert(context);
-                            let fut = service.call(request);
-                            this.state.set(State::Calling { fut });
-                        }
-                        Err(Failure { error, kid }) => {
-                            let (parts, _body) = request.into_parts();
-                            let response = context.reject_with_kid(&error, kid.as_deref(), &parts);
-                            return Poll::Ready(Ok(response.map(ResponseBody::rejection)));
-                        }
-                    }
+                StateProj::Authenticating { future, pending } => {
+                    let outcome = ready!(future.poll(cx));
+                    let pending = pending.take().expect("ResponseFuture polled after completion");
+                    this.state.set(pending.settle(outcome));
                 }
-                StateProj::Calling { fut } => {
-                    return fut.poll(cx).map_ok(|response| response.map(ResponseBody::new));
+                StateProj::Calling { future } => {
+                    return future.poll(cx).map_ok(|response| response.map(ResponseBody::new));
                 }
                 StateProj::Rejected { response } => {
                     let response = response.take().expect("ResponseFuture polled after completion");
@@ -330,13 +298,14 @@ where
     }
 }
 
-impl<S, ReqBody, C> fmt::Debug for ResponseFuture<S, ReqBody, C>
+impl<S, ReqBody, A> fmt::Debug for ResponseFuture<S, ReqBody, A>
 where
     S: Service<Request<ReqBody>>,
+    A: Authenticate,
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match &self.state {
-            State::Verifying { .. } => "Verifying",
+            State::Authenticating { .. } => "Authenticating",
             State::Calling { .. } => "Calling",
             State::Rejected { .. } => "Rejected",
         };

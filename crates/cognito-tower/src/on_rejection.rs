@@ -1,23 +1,4 @@
 //! Customising the response to a refused request.
-//!
-//! By default a rejection is answered with [`AuthError::to_response`]: RFC 6750 for HTTP, a
-//! gRPC status for gRPC. An [`OnRejection`] hook replaces that, for the layer and for every
-//! extractor or guard that runs behind it.
-//!
-//! ```
-//! use bytes::Bytes;
-//! use cognito_tower::{AuthError, CognitoLayer};
-//! use http::{request::Parts, Response};
-//!
-//! # fn layer(verifier: cognito_verify::CognitoVerifier) -> CognitoLayer {
-//! CognitoLayer::new(verifier).on_rejection(|error: &AuthError, request: &Parts| {
-//!     // Keep the standard status and headers, add one of our own.
-//!     let mut response: Response<Bytes> = error.to_response(&request.headers, None);
-//!     response.headers_mut().insert("x-auth-failed", http::HeaderValue::from_static("1"));
-//!     response
-//! })
-//! # }
-//! ```
 
 use bytes::Bytes;
 use http::Response;
@@ -27,9 +8,28 @@ use crate::error::AuthError;
 
 /// Builds the response for a refused request.
 ///
+/// By default a rejection is answered with [`AuthError::to_response`]: RFC 6750 for HTTP, a
+/// gRPC status for gRPC. A hook set with [`AuthLayer::on_rejection`](crate::AuthLayer::on_rejection)
+/// replaces that, for the layer and for every extractor or guard that runs behind it.
+///
 /// Implemented for closures `Fn(&AuthError, &Parts) -> Response<B>` where `B: Into<Bytes>`
 /// (`String`, `&'static str`, `Vec<u8>`, [`Bytes`], ...). `request` is the refused request
 /// without its body.
+///
+/// ```
+/// use bytes::Bytes;
+/// use cognito_tower::{AuthError, CognitoLayer};
+/// use http::{request::Parts, Response};
+///
+/// # fn layer(verifier: cognito_verify::CognitoVerifier) -> CognitoLayer {
+/// CognitoLayer::new(verifier).on_rejection(|error: &AuthError, request: &Parts| {
+///     // Keep the standard status and headers, add one of our own.
+///     let mut response: Response<Bytes> = error.to_response(&request.headers, None);
+///     response.headers_mut().insert("x-auth-failed", http::HeaderValue::from_static("1"));
+///     response
+/// })
+/// # }
+/// ```
 pub trait OnRejection: Send + Sync + 'static {
     /// The response to send instead of calling the service.
     fn on_rejection(&self, error: &AuthError, request: &Parts) -> Response<Bytes>;

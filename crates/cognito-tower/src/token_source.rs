@@ -4,6 +4,8 @@
 //! they are malformed" (RFC 6750 `invalid_request`). The layer tries its sources in order and
 //! stops at the first that has a token or is malformed.
 
+use std::fmt;
+
 use http::header::{AUTHORIZATION, COOKIE};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
@@ -69,10 +71,13 @@ pub(crate) fn find_token(sources: &[TokenSource], headers: &HeaderMap) -> Result
     Ok(None)
 }
 
-/// A token found in a header: the header value (a cheap, reference-counted clone) and where in
-/// it the token is, so the token is never copied.
+/// A token a [`TokenSource`] found: the header value it came in (a cheap, reference-counted
+/// clone) and where in it the token is, so the token is never copied.
+///
+/// Authenticators read it from their [`Credentials`](crate::Credentials). Its `Debug` output
+/// shows the length only: a token must never reach a log.
 #[derive(Clone)]
-pub(crate) struct Token {
+pub struct Token {
     value: HeaderValue,
     start: usize,
     end: usize,
@@ -91,25 +96,16 @@ impl Token {
         Ok(Token { value: value.clone(), start, end })
     }
 
-    pub(crate) fn as_str(&self) -> &str {
+    /// The token: visible ASCII, no spaces, not empty.
+    pub fn as_str(&self) -> &str {
         let bytes = self.value.as_bytes().get(self.start..self.end).unwrap_or_default();
         std::str::from_utf8(bytes).unwrap_or_default()
     }
+}
 
-    /// The `kid` in the (unverified) header of a token that failed verification, for the log
-    /// line; cut to 64 characters since the token may be hostile.
-    pub(crate) fn peek_kid(&self) -> Option<String> {
-        use base64::Engine as _;
-        #[derive(serde::Deserialize)]
-        struct Header {
-            kid: Option<String>,
-        }
-        let header = self.as_str().split('.').next().filter(|segment| segment.len() <= 2048)?;
-        // ALB tokens pad their segments.
-        let header = header.trim_end_matches('=');
-        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).ok()?;
-        let kid = serde_json::from_slice::<Header>(&json).ok()?.kid?;
-        Some(kid.chars().take(64).collect())
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token").field("len", &self.as_str().len()).finish_non_exhaustive()
     }
 }
 

@@ -30,7 +30,7 @@ impl App {
             .unwrap();
         let calls = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&calls);
-        let whoami = move |claims: Option<Extension<AlbClaims>>| async move {
+        let whoami = move |claims: Option<Extension<Arc<AlbClaims>>>| async move {
             counter.fetch_add(1, Ordering::SeqCst);
             claims.map_or_else(|| "anonymous".to_owned(), |Extension(claims)| claims.sub.clone())
         };

@@ -9,7 +9,7 @@ use axum::{Extension, Router};
 use bytes::Bytes;
 use cognito_testkit::{Fault, TestIssuer, unix_now};
 use cognito_tower::{AuthError, CognitoLayer, TokenSource};
-use cognito_verify::{Claims, CognitoVerifier, TokenUse, VerifierBuilder};
+use cognito_verify::{CognitoClaims, CognitoVerifier, CognitoVerifierBuilder, TokenUse};
 use http::HeaderName;
 use http::request::Parts;
 use reqwest::StatusCode;
@@ -29,7 +29,7 @@ impl App {
     }
 
     async fn start_with(
-        verifier: impl FnOnce(VerifierBuilder) -> VerifierBuilder,
+        verifier: impl FnOnce(CognitoVerifierBuilder) -> CognitoVerifierBuilder,
         configure: impl FnOnce(CognitoLayer) -> CognitoLayer,
     ) -> App {
         let issuer = TestIssuer::start().await;
@@ -37,7 +37,7 @@ impl App {
         let verifier: CognitoVerifier = verifier(builder).build().unwrap();
         let calls = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&calls);
-        let whoami = move |claims: Option<Extension<Claims>>| async move {
+        let whoami = move |claims: Option<Extension<Arc<CognitoClaims>>>| async move {
             counter.fetch_add(1, Ordering::SeqCst);
             claims.map_or_else(|| "anonymous".to_owned(), |Extension(claims)| claims.sub.clone())
         };
@@ -356,7 +356,7 @@ async fn layer_is_generic_over_body_types() {
         .unwrap();
     let service =
         CognitoLayer::new(verifier).layer(service_fn(|request: http::Request<String>| async move {
-            let sub = request.extensions().get::<Claims>().map(|claims| claims.sub.clone());
+            let sub = request.extensions().get::<Arc<CognitoClaims>>().map(|claims| claims.sub.clone());
             Ok::<_, std::convert::Infallible>(http::Response::new(sub.unwrap_or_default()))
         }));
     let request = http::Request::builder()

@@ -1,14 +1,12 @@
 //! The verified claims of a Cognito token.
 //!
-//! [`Claims`] is what verification hands out: a cheap-to-clone shared handle (`Arc`) to a
-//! [`CognitoClaims`], which holds the standard Cognito claims with their types checked, plus
-//! user-defined claims of type `C`.
+//! Verification hands out an `Arc<`[`CognitoClaims`]`>`: the standard Cognito claims with their
+//! types checked, plus user-defined claims of type `C`, shared cheaply between the request and
+//! the verified-token cache.
 
 use std::any::TypeId;
 use std::cell::Cell;
 use std::fmt;
-use std::ops::Deref;
-use std::sync::Arc;
 
 use serde::de::value::UnitDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
@@ -16,48 +14,22 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::VerifyError;
 use crate::json::Str;
-
-/// Verified claims: a shared handle, cheap to clone, that dereferences to [`CognitoClaims`].
-///
-/// ```
-/// # fn show(claims: cognito_verify::Claims) {
-/// println!("{} from client {:?}", claims.sub, claims.client_id);
-/// if claims.scopes.contains("transactions/post") { /* ... */ }
-/// if claims.in_group("admin") { /* ... */ }
-/// # }
-/// ```
-pub struct Claims<C = NoCustomClaims>(Arc<CognitoClaims<C>>);
-
-impl<C> Claims<C> {
-    pub(crate) fn new(claims: CognitoClaims<C>) -> Self {
-        Claims(Arc::new(claims))
-    }
-}
-
-impl<C> Clone for Claims<C> {
-    fn clone(&self) -> Self {
-        Claims(Arc::clone(&self.0))
-    }
-}
-
-impl<C> Deref for Claims<C> {
-    type Target = CognitoClaims<C>;
-    fn deref(&self) -> &CognitoClaims<C> {
-        &self.0
-    }
-}
-
-impl<C: fmt::Debug> fmt::Debug for Claims<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+use crate::jws::NumericDate;
+use crate::scope_set::ScopeSet;
 
 /// The claims of a verified Cognito access or ID token.
 ///
 /// Fields Cognito always sets for the accepted token kinds are plain values; the others are
 /// `Option`. `iss`, `token_use`, the client and `exp` have been checked by the time you see
 /// them.
+///
+/// ```
+/// # fn show(claims: std::sync::Arc<cognito_verify::CognitoClaims>) {
+/// println!("{} from client {:?}", claims.sub, claims.client_id);
+/// if claims.scopes.contains("transactions/post") { /* ... */ }
+/// if claims.in_group("admin") { /* ... */ }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CognitoClaims<C = NoCustomClaims> {
@@ -115,73 +87,6 @@ impl<C> CognitoClaims<C> {
     /// Whether `cognito:groups` contains `group`.
     pub fn in_group(&self, group: &str) -> bool {
         self.groups.iter().any(|g| g == group)
-    }
-}
-
-/// A token's OAuth scopes, from the space-separated `scope` claim.
-///
-/// Kept as the claim's string and searched in place: tokens carry a handful of scopes, and this
-/// saves an allocation per scope on every verification.
-#[derive(Debug, Clone, Default)]
-pub struct ScopeSet(String);
-
-impl ScopeSet {
-    /// Whether the set contains `scope`.
-    pub fn contains(&self, scope: &str) -> bool {
-        self.iter().any(|s| s == scope)
-    }
-
-    /// Whether the set contains at least one of `scopes`.
-    pub fn contains_any<S: AsRef<str>>(&self, scopes: &[S]) -> bool {
-        scopes.iter().any(|s| self.contains(s.as_ref()))
-    }
-
-    /// Whether the set contains every one of `scopes`.
-    pub fn contains_all<S: AsRef<str>>(&self, scopes: &[S]) -> bool {
-        scopes.iter().all(|s| self.contains(s.as_ref()))
-    }
-
-    /// The scopes, in the token's order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.split_ascii_whitespace()
-    }
-
-    /// The number of scopes.
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    /// Whether there are no scopes.
-    pub fn is_empty(&self) -> bool {
-        self.iter().next().is_none()
-    }
-
-    /// The scopes as the token gave them: space separated.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Two sets are equal when they hold the same scopes, whatever their order.
-impl PartialEq for ScopeSet {
-    fn eq(&self, other: &Self) -> bool {
-        self.contains_all(&other.iter().collect::<Vec<_>>())
-            && other.contains_all(&self.iter().collect::<Vec<_>>())
-    }
-}
-
-impl Eq for ScopeSet {}
-
-impl<S: AsRef<str>> FromIterator<S> for ScopeSet {
-    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
-        let mut joined = String::new();
-        for scope in iter {
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            joined.push_str(scope.as_ref());
-        }
-        ScopeSet(joined)
     }
 }
 
@@ -253,7 +158,7 @@ impl Standard {
             token_use: self.token_use.ok_or(VerifyError::MissingClaim("token_use"))?,
             client_id: self.client_id,
             aud: self.aud,
-            scopes: ScopeSet(self.scope.unwrap_or_default()),
+            scopes: ScopeSet::from_claim(self.scope.unwrap_or_default()),
             groups: self.groups.unwrap_or_default(),
             username: self.username,
             cognito_username: self.cognito_username,
@@ -333,43 +238,6 @@ impl<'de> Visitor<'de> for StandardSeed<'_> {
             }
         }
         Ok(out)
-    }
-}
-
-/// A JSON number of seconds since the Unix epoch. Fractions are truncated; values beyond the
-/// `i64` range are refused.
-struct NumericDate(i64);
-
-impl From<NumericDate> for i64 {
-    fn from(date: NumericDate) -> i64 {
-        date.0
-    }
-}
-
-impl<'de> Deserialize<'de> for NumericDate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct NumberVisitor;
-        impl Visitor<'_> for NumberVisitor {
-            type Value = NumericDate;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number of seconds")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumericDate, E> {
-                Ok(NumericDate(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumericDate, E> {
-                i64::try_from(v).map(NumericDate).map_err(|_| E::custom("date out of range"))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumericDate, E> {
-                // `as` saturates; refuse what does not fit instead of silently clamping.
-                if v.is_finite() && v.abs() < 9.0e15 {
-                    Ok(NumericDate(v.trunc() as i64))
-                } else {
-                    Err(E::custom("date out of range"))
-                }
-            }
-        }
-        deserializer.deserialize_any(NumberVisitor)
     }
 }
 

@@ -6,11 +6,12 @@
 
 use std::time::Duration;
 
-use crate::token::Algorithm;
+use crate::algorithm::Algorithm;
+use crate::token_use::TokenUse;
 
 /// A verifier could not be built: the configuration is incomplete or malformed.
 ///
-/// Returned by [`VerifierBuilder::build`](crate::VerifierBuilder::build) and
+/// Returned by [`VerifierBuilder::build`](crate::CognitoVerifierBuilder::build) and
 /// [`CognitoVerifier::from_env`](crate::CognitoVerifier::from_env). No network is involved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -29,7 +30,8 @@ pub enum ConfigError {
         reason: &'static str,
     },
     /// A plain-`http` URL for a host other than loopback, without
-    /// [`allow_insecure_http`](crate::VerifierBuilder::allow_insecure_http).
+    /// [`allow_insecure_http`](crate::CognitoVerifierBuilder::allow_insecure_http) (or
+    /// [`AlbVerifierBuilder::allow_insecure_http`](crate::AlbVerifierBuilder::allow_insecure_http)).
     #[error(
         "{0:?} uses plain http on a non-loopback host; use https, or call allow_insecure_http(true) if you really mean it"
     )]
@@ -70,7 +72,7 @@ pub enum ConfigError {
     /// The HTTP client for key fetches (JWKS, ALB keys) could not be created.
     #[error("cannot create the HTTP client for key fetches: {0}")]
     HttpClient(String),
-    /// An AWS region (for [`AlbVerifierBuilder::region`](crate::alb::AlbVerifierBuilder::region))
+    /// An AWS region (for [`AlbVerifierBuilder::region`](crate::AlbVerifierBuilder::region))
     /// is not of the form `us-east-1`.
     #[error("invalid AWS region {0:?}: expected lowercase parts separated by dashes, e.g. `eu-west-1`")]
     InvalidRegion(String),
@@ -205,7 +207,7 @@ pub enum VerifyError {
     #[error("token_use {found:?} is not accepted (expected {expected})")]
     TokenUseMismatch {
         /// What the verifier accepts.
-        expected: crate::TokenUse,
+        expected: TokenUse,
         /// The `token_use` found in the token.
         found: String,
     },
@@ -252,7 +254,7 @@ pub enum VerifyError {
         required: Vec<String>,
     },
     /// The custom check configured with
-    /// [`custom_check`](crate::VerifierBuilder::custom_check) refused the claims.
+    /// [`custom_check`](crate::CognitoVerifierBuilder::custom_check) refused the claims.
     #[error("rejected by custom check: {0}")]
     Rejected(String),
 }
@@ -261,22 +263,28 @@ pub enum VerifyError {
 /// attacker-chosen and could otherwise be as long as the token; Cognito's are 44 characters.
 pub(crate) const MAX_ERROR_KID_CHARS: usize = 128;
 
+/// Keep an attacker-chosen string short for an error or a log line: its first `max_chars`
+/// characters.
+pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
+    s.chars().take(max_chars).collect()
+}
+
+impl From<cognito_http::OutOfRange> for ConfigError {
+    fn from(err: cognito_http::OutOfRange) -> Self {
+        ConfigError::OutOfRange { option: err.option, reason: err.reason }
+    }
+}
+
 impl VerifyError {
     /// [`UnknownKid`](VerifyError::UnknownKid) for `kid`, cut to `MAX_ERROR_KID_CHARS`.
     pub(crate) fn unknown_kid(kid: &str) -> VerifyError {
-        VerifyError::UnknownKid { kid: kid.chars().take(MAX_ERROR_KID_CHARS).collect() }
+        VerifyError::UnknownKid { kid: truncate(kid, MAX_ERROR_KID_CHARS) }
     }
 
     /// Whether the same token might verify later: true only for
     /// [`KeysUnavailable`](VerifyError::KeysUnavailable) (the IdP is unreachable).
     pub fn is_retryable(&self) -> bool {
         matches!(self, VerifyError::KeysUnavailable { .. })
-    }
-
-    /// Whether the token is valid but lacks a required scope or group: the
-    /// layer answers 403 for these, 401 for the others.
-    pub fn is_forbidden(&self) -> bool {
-        matches!(self, VerifyError::InsufficientScope { .. } | VerifyError::MissingGroup { .. })
     }
 
     /// The `kid` involved, when the failure is about a key; for logging.

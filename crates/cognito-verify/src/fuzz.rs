@@ -4,9 +4,9 @@
 //! A JWKS document normally arrives only through an HTTP fetch, far too slow to fuzz; this
 //! parses one directly, exactly as a fetch would, and reports what became of each key.
 
-use crate::VerifyError;
+use crate::algorithm::Algorithm;
+use crate::error::VerifyError;
 use crate::keys::{KeyEntry, KeySet};
-use crate::token::Algorithm;
 
 /// Every algorithm a token header may name.
 const ALGORITHMS: [Algorithm; 6] = [

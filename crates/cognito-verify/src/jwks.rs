@@ -8,6 +8,9 @@
 //! background task refreshes the set on an interval (or the document's `Cache-Control: max-age`)
 //! so keys removed by the issuer stop being trusted.
 
+mod fetch;
+mod options;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
@@ -16,97 +19,11 @@ use arc_swap::ArcSwapOption;
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
-use crate::error::{ConfigError, VerifyError};
+pub use self::options::JwksOptions;
+
+use self::fetch::fetch;
+use crate::error::VerifyError;
 use crate::keys::{KeyEntry, KeySet, VerifyingKey};
-
-/// Options of the JWKS cache. Start from [`JwksOptions::default`] and change what you need.
-///
-/// ```
-/// use std::time::Duration;
-/// use cognito_verify::JwksOptions;
-///
-/// let options = JwksOptions::default()
-///     .refresh_interval(Duration::from_secs(600))
-///     .min_refetch_interval(Duration::from_secs(30));
-/// ```
-#[derive(Debug, Clone)]
-pub struct JwksOptions {
-    pub(crate) refresh_interval: Duration,
-    pub(crate) min_refetch_interval: Duration,
-    pub(crate) initial_backoff: Duration,
-    pub(crate) max_backoff: Duration,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) timeout: Duration,
-    pub(crate) max_response_bytes: usize,
-}
-
-impl Default for JwksOptions {
-    fn default() -> Self {
-        JwksOptions {
-            refresh_interval: Duration::from_secs(15 * 60),
-            min_refetch_interval: Duration::from_secs(10),
-            initial_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(60),
-            connect_timeout: Duration::from_secs(2),
-            timeout: Duration::from_secs(5),
-            max_response_bytes: 128 * 1024,
-        }
-    }
-}
-
-impl JwksOptions {
-    /// How often the key set is refetched in the background (default 15 minutes). A shorter
-    /// `Cache-Control: max-age` on the JWKS response takes precedence (bounded below by
-    /// `min_refetch_interval`); a longer one is ignored.
-    pub fn refresh_interval(mut self, interval: Duration) -> Self {
-        self.refresh_interval = interval;
-        self
-    }
-
-    /// The least time between two fetches caused by unknown `kid`s (default 10 s). Tokens with
-    /// an unknown `kid` inside this window fail fast with `UnknownKid`.
-    pub fn min_refetch_interval(mut self, interval: Duration) -> Self {
-        self.min_refetch_interval = interval;
-        self
-    }
-
-    /// The wait after a first failed fetch (default 1 s); it doubles on each further failure up
-    /// to `max_backoff` (default 60 s).
-    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial_backoff = initial;
-        self.max_backoff = max;
-        self
-    }
-
-    /// Connect timeout of a fetch (default 2 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Total timeout of a fetch, body included (default 5 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Largest JWKS document accepted (default 128 KiB).
-    pub fn max_response_bytes(mut self, max: usize) -> Self {
-        self.max_response_bytes = max;
-        self
-    }
-
-    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
-        let range = |ok: bool, option, reason| {
-            if ok { Ok(()) } else { Err(ConfigError::OutOfRange { option, reason }) }
-        };
-        range(!self.refresh_interval.is_zero(), "refresh_interval", "must be above zero")?;
-        range(!self.initial_backoff.is_zero(), "backoff", "initial backoff must be above zero")?;
-        range(self.max_backoff >= self.initial_backoff, "backoff", "max must be at least initial")?;
-        range(!self.timeout.is_zero() && !self.connect_timeout.is_zero(), "timeout", "must be above zero")?;
-        range(self.max_response_bytes >= 1024, "max_response_bytes", "must be at least 1024")
-    }
-}
 
 /// The keys of one JWKS URL.
 pub(crate) struct JwksCache {
@@ -226,7 +143,7 @@ impl JwksCache {
         let reason = state.last_error.clone().unwrap_or_else(|| "no key set fetched yet".to_owned());
         let retry_after = retry_after
             .or_else(|| state.backoff_until.map(|until| until.saturating_duration_since(Instant::now())))
-            .unwrap_or(self.options.initial_backoff);
+            .unwrap_or(self.options.backoff.initial);
         VerifyError::KeysUnavailable { reason, retry_after }
     }
 
@@ -263,7 +180,7 @@ impl JwksCache {
                     }
                     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
                         state.last_error = Some("no tokio runtime to fetch keys on".to_owned());
-                        return Err(Refused::RateLimited(self.options.initial_backoff));
+                        return Err(Refused::RateLimited(self.options.backoff.initial));
                     };
                     let (tx, rx) = watch::channel(false);
                     state.in_flight = Some(rx.clone());
@@ -293,7 +210,7 @@ impl JwksCache {
     }
 
     async fn fetch_and_store(&self) {
-        let result = fetch(&self.client, &self.uri, self.options.max_response_bytes).await;
+        let result = fetch(&self.client, &self.uri, self.options.limits.max_response_bytes).await;
         let now = Instant::now();
         let mut state = self.lock();
         match result {
@@ -315,7 +232,7 @@ impl JwksCache {
             }
             Err(reason) => {
                 state.failures = state.failures.saturating_add(1);
-                let backoff = backoff(&self.options, state.failures);
+                let backoff = self.options.backoff.delay(state.failures);
                 tracing::warn!(uri = %self.uri, %reason, failures = state.failures, ?backoff,
                     kept_previous_keys = self.keys.load().is_some(), "JWKS fetch failed");
                 state.backoff_until = Some(now + backoff);
@@ -361,107 +278,5 @@ async fn refresh_loop(cache: Weak<JwksCache>, wake: Arc<Notify>) {
             }
             None => wake.notified().await,
         }
-    }
-}
-
-/// Backoff after `failures` consecutive failures: exponential, capped, with jitter so that many
-/// instances don't retry in step.
-fn backoff(options: &JwksOptions, failures: u32) -> Duration {
-    let exponent = failures.saturating_sub(1).min(16);
-    let base = options.initial_backoff.saturating_mul(1 << exponent).min(options.max_backoff);
-    // Jitter in [0.75, 1.0] of the base, from the clock's sub-second noise.
-    let noise = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let factor = 0.75 + 0.25 * f64::from(noise % 1000) / 1000.0;
-    base.mul_f64(factor).max(options.initial_backoff.min(base))
-}
-
-/// GET the JWKS document with a size cap; parse it. Returns the set and `max-age`, if any.
-async fn fetch(
-    client: &reqwest::Client,
-    uri: &str,
-    max_bytes: usize,
-) -> Result<(KeySet, Option<Duration>), String> {
-    let mut response = client
-        .get(uri)
-        .header(reqwest::header::ACCEPT, "application/json")
-        .send()
-        .await
-        .map_err(|err| describe(&err))?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(format!("JWKS endpoint answered HTTP {status}"));
-    }
-    if response.content_length().is_some_and(|len| len > max_bytes as u64) {
-        return Err(format!("JWKS document is larger than {max_bytes} bytes"));
-    }
-    let max_age = response
-        .headers()
-        .get(reqwest::header::CACHE_CONTROL)
-        .and_then(|value| value.to_str().ok())
-        .and_then(parse_max_age);
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|err| describe(&err))? {
-        if body.len() + chunk.len() > max_bytes {
-            return Err(format!("JWKS document is larger than {max_bytes} bytes"));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let set = KeySet::parse(&body).map_err(|reason| format!("JWKS document is malformed: {reason}"))?;
-    if set.usable() == 0 {
-        return Err("JWKS document has no usable key".to_owned());
-    }
-    Ok((set, max_age))
-}
-
-fn describe(err: &reqwest::Error) -> String {
-    if err.is_timeout() {
-        "JWKS fetch timed out".to_owned()
-    } else if err.is_connect() {
-        "cannot connect to the JWKS endpoint".to_owned()
-    } else {
-        format!("JWKS fetch failed: {err}")
-    }
-}
-
-/// The `max-age` directive of a `Cache-Control` value; `no-cache`/`no-store` mean none.
-fn parse_max_age(value: &str) -> Option<Duration> {
-    let mut max_age = None;
-    for directive in value.split(',').map(str::trim) {
-        let lower = directive.to_ascii_lowercase();
-        if lower == "no-cache" || lower == "no-store" {
-            return None;
-        }
-        if let Some(seconds) = lower.strip_prefix("max-age=") {
-            max_age = seconds.trim_matches('"').parse::<u64>().ok().map(Duration::from_secs);
-        }
-    }
-    max_age
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn max_age_is_read_from_cache_control() {
-        assert_eq!(parse_max_age("public, max-age=3600"), Some(Duration::from_secs(3600)));
-        assert_eq!(parse_max_age("Max-Age=\"60\""), Some(Duration::from_secs(60)));
-        assert_eq!(parse_max_age("max-age=abc"), None);
-        assert_eq!(parse_max_age("no-store, max-age=60"), None);
-        assert_eq!(parse_max_age("public"), None);
-    }
-
-    #[test]
-    fn backoff_doubles_up_to_the_maximum() {
-        let options = JwksOptions::default().backoff(Duration::from_secs(1), Duration::from_secs(8));
-        let b1 = backoff(&options, 1);
-        let b3 = backoff(&options, 3);
-        let b9 = backoff(&options, 9);
-        assert!(b1 >= Duration::from_millis(750) && b1 <= Duration::from_secs(1), "{b1:?}");
-        assert!(b3 >= Duration::from_secs(3) && b3 <= Duration::from_secs(4), "{b3:?}");
-        assert!(b9 >= Duration::from_secs(6) && b9 <= Duration::from_secs(8), "{b9:?}");
     }
 }

@@ -15,8 +15,8 @@ use jsonwebtoken::jwk::{
 };
 use serde::Deserialize;
 
+use crate::algorithm::Algorithm;
 use crate::error::VerifyError;
-use crate::token::Algorithm;
 
 /// One usable public key.
 pub(crate) struct VerifyingKey {

@@ -4,7 +4,7 @@
 //! everything AWS documents (signature with the pool's JWKS key, `iss`, `token_use`,
 //! `client_id`/`aud`, `exp`/`nbf`/`iat`, and optionally scopes, groups and a custom check)
 //! without calling Cognito per token, and remembers verified tokens so a repeat costs well under
-//! a microsecond.
+//! a microsecond. The claims come back as an `Arc<`[`CognitoClaims`]`>`.
 //!
 //! ```no_run
 //! use cognito_verify::{CognitoVerifier, TokenUse};
@@ -22,11 +22,13 @@
 //! ```
 //!
 //! Behind an Application Load Balancer that authenticates users, [`AlbVerifier`] verifies the
-//! `x-amzn-oidc-data` header the load balancer signs; see [`alb`].
+//! `x-amzn-oidc-data` header the load balancer signs, into an `Arc<`[`AlbClaims`]`>`.
 //!
-//! The data path, in module order: [`token`] (segments, header, algorithm allow-list) →
-//! `jwks` (key set cache) → `keys` (JWK parsing, signature) → [`claims`] → `verifier`
-//! (claim checks, verified-token cache). See `docs/architecture.md`.
+//! The data path, in module order: [`jws`] (segments, base64url, header, NumericDate, clock) →
+//! the issuer's `jwks` (key set cache) → `keys` (JWK parsing, signature) → `claims` → `checks`
+//! (claim checks) in `verifier`, which remembers verified tokens in `token_cache`. Configuration:
+//! `builder` (and `env`) → `validation` → `config`. Outbound HTTP follows one policy, from the
+//! internal `cognito-http` crate. See `docs/architecture.md`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -34,25 +36,38 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-pub mod alb;
-pub mod claims;
+mod alb;
+mod algorithm;
+mod builder;
+mod checks;
+mod claims;
 mod config;
+mod env;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
+mod issuer;
 mod json;
 mod jwks;
+pub mod jws;
 mod keys;
-pub mod token;
+mod scope_set;
 mod token_cache;
+mod token_use;
+mod validation;
 mod verifier;
 
-pub use alb::{AlbClaims, AlbUserClaims, AlbVerifier, AlbVerifierBuilder};
-pub use claims::{Claims, CognitoClaims, NoCustomClaims, ScopeSet};
-pub use config::{
-    CustomCheck, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_TOKEN_CACHE_CAPACITY, MAX_LEEWAY, TokenUse, VerifierBuilder,
+pub use alb::{
+    AlbClaims, AlbKeyOptions, AlbVerifier, AlbVerifierBuilder, DEFAULT_ALB_KEY_CACHE_CAPACITY,
+    DEFAULT_ALB_MAX_TOKEN_BYTES, MAX_ALB_KID_LEN,
 };
+pub use algorithm::Algorithm;
+pub use builder::{CognitoVerifierBuilder, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_TOKEN_CACHE_CAPACITY};
+pub use claims::{CognitoClaims, NoCustomClaims};
+pub use config::CustomCheck;
 pub use error::{ConfigError, VerifyError};
 pub use jwks::JwksOptions;
-pub use token::Algorithm;
+pub use scope_set::ScopeSet;
+pub use token_use::TokenUse;
+pub use validation::MAX_LEEWAY;
 pub use verifier::CognitoVerifier;

@@ -15,14 +15,15 @@ use std::sync::Arc;
 
 use aws_lc_rs::digest;
 
-use crate::claims::Claims;
+use crate::claims::CognitoClaims;
+use crate::jwks::JwksCache;
 use crate::keys::VerifyingKey;
 
 /// What a hit hands back: the claims, and what is needed to re-check the key.
 pub(crate) struct CachedToken<C> {
-    pub(crate) claims: Claims<C>,
-    /// Index of the issuer (and its JWKS cache) in the verifier's configuration.
-    pub(crate) issuer: usize,
+    pub(crate) claims: Arc<CognitoClaims<C>>,
+    /// The key set of the issuer whose key verified the token.
+    pub(crate) keys: Arc<JwksCache>,
     pub(crate) kid: String,
     pub(crate) key: Arc<VerifyingKey>,
     /// `header.payload` of the token.

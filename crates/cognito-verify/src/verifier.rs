@@ -1,25 +1,29 @@
 //! The verifier: runs every check, in order, on one token.
 //!
-//! `verify` is the whole data path of the core: size limit → segments and header
-//! ([`token`](crate::token)) → key by `kid` ([`jwks`](crate::jwks)) → signature
-//! ([`keys`](crate::keys)) → claims ([`claims`](crate::claims)) → `iss`, `token_use`, client,
-//! times, scopes/groups, custom check. A verified token is remembered
-//! ([`token_cache`](crate::token_cache)) so a repeat skips straight to the time checks.
+//! `verify` is the whole data path of the core: size limit → segments and header (`jws`) → the
+//! issuer (by `iss` when several are trusted) → key by `kid` from its key set (`jwks`, fetched if
+//! needed: the decoded token waits across the fetch) → signature (`keys`) → claims (`claims`) →
+//! `iss`, `token_use`, client, times, scopes/groups, custom check (`checks`). A verified token is
+//! remembered (`token_cache`) so a repeat skips straight to the time checks.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::claims::{self, Claims, CognitoClaims, NoCustomClaims};
-use crate::config::{Config, TokenUse, VerifierBuilder};
-use crate::error::{ConfigError, VerifyError};
-use crate::jwks::JwksCache;
+use crate::claims::{self, CognitoClaims, NoCustomClaims};
+use crate::config::Config;
+use crate::error::{VerifyError, truncate};
+use crate::issuer::Issuer;
+use crate::jws::{self, DecodedToken};
 use crate::keys::VerifyingKey;
-use crate::token;
 use crate::token_cache::{CachedToken, TokenCache, TokenKey};
+use crate::token_use::TokenUse;
+
+/// Longest untrusted `iss` quoted by [`VerifyError::UntrustedIssuer`], in characters.
+const MAX_ERROR_ISS_CHARS: usize = 256;
 
 /// Verifies Cognito access or ID tokens locally, with keys from the pools' JWKS.
 ///
@@ -46,8 +50,6 @@ pub struct CognitoVerifier<C = NoCustomClaims> {
 
 struct Inner<C> {
     config: Config<C>,
-    /// One per configured issuer, in the same order as `config.issuers`.
-    jwks: Vec<Arc<JwksCache>>,
     token_cache: Option<TokenCache<C>>,
 }
 
@@ -61,7 +63,7 @@ impl<C> fmt::Debug for CognitoVerifier<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let config = &self.inner.config;
         f.debug_struct("CognitoVerifier")
-            .field("issuers", &config.issuers.iter().map(|i| &i.issuer).collect::<Vec<_>>())
+            .field("issuers", &config.issuers.iter().map(|i| &i.config.issuer).collect::<Vec<_>>())
             .field("token_use", &config.token_use)
             .field("client_ids", &config.client_ids)
             .field("required_scopes", &config.required_scopes)
@@ -70,119 +72,40 @@ impl<C> fmt::Debug for CognitoVerifier<C> {
     }
 }
 
-impl CognitoVerifier<NoCustomClaims> {
-    /// Start configuring a verifier.
-    pub fn builder() -> VerifierBuilder<NoCustomClaims> {
-        VerifierBuilder::default()
-    }
+/// The outcome of running the checks with the keys at hand.
+enum Attempt<'v, 't, C> {
+    Done(Result<Arc<CognitoClaims<C>>, VerifyError>),
+    /// The token's key is not in the cached set: fetch it, then finish.
+    NeedKey(Pending<'v, 't, C>),
+}
 
-    /// Build a verifier from the environment:
-    ///
-    /// | variable | meaning |
-    /// |---|---|
-    /// | `COGNITO_USER_POOL_ID` | required: the pool, e.g. `eu-west-1_AbCdEf123` |
-    /// | `COGNITO_CLIENT_ID` | required: allowed app client ids, comma separated |
-    /// | `COGNITO_TOKEN_USE` | required: `access`, `id` or `any` |
-    /// | `COGNITO_ISSUER` | optional: replaces the derived issuer (e.g. an emulator) |
-    /// | `COGNITO_JWKS_URI` | optional: replaces `{issuer}/.well-known/jwks.json` |
-    ///
-    /// Errors name the missing or malformed variable.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// [`from_env`](Self::from_env) with the variables read from `lookup`; for tests and for
-    /// configuration sources other than the process environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let required = |name: &'static str| {
-            lookup(name).filter(|v| !v.trim().is_empty()).ok_or(ConfigError::MissingEnv(name))
-        };
-        let pool = required("COGNITO_USER_POOL_ID")?;
-        let clients = required("COGNITO_CLIENT_ID")?;
-        let token_use = match required("COGNITO_TOKEN_USE")?.trim().to_ascii_lowercase().as_str() {
-            "access" => TokenUse::Access,
-            "id" => TokenUse::Id,
-            "any" => TokenUse::Any,
-            other => {
-                return Err(ConfigError::MalformedEnv {
-                    name: "COGNITO_TOKEN_USE",
-                    reason: format!("{other:?} is not one of access, id, any"),
-                });
-            }
-        };
-        let clients: Vec<String> =
-            clients.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();
-        if clients.is_empty() {
-            return Err(ConfigError::MalformedEnv {
-                name: "COGNITO_CLIENT_ID",
-                reason: "no client id in the list".into(),
-            });
-        }
-        let issuer = lookup("COGNITO_ISSUER").filter(|v| !v.trim().is_empty());
-        // With an explicit issuer the pool id is informational (emulators use their own shapes).
-        if issuer.is_none() && crate::config::user_pool_region(pool.trim()).is_err() {
-            return Err(ConfigError::MalformedEnv {
-                name: "COGNITO_USER_POOL_ID",
-                reason: format!("{pool:?} is not of the form region_id, e.g. eu-west-1_AbCdEf123"),
-            });
-        }
-        let jwks = lookup("COGNITO_JWKS_URI").filter(|v| !v.trim().is_empty());
-        let builder = CognitoVerifier::builder().token_use(token_use).client_ids(clients);
-        let builder = match (issuer, jwks) {
-            (None, None) => builder.user_pool(pool.trim()),
-            (issuer, jwks) => {
-                let issuer = issuer.map(|i| i.trim().to_owned()).unwrap_or_else(|| {
-                    let region = pool.split('_').next().unwrap_or_default();
-                    format!("https://cognito-idp.{region}.amazonaws.com/{}", pool.trim())
-                });
-                match jwks {
-                    Some(jwks) => builder.issuer_with_jwks(issuer, jwks.trim()),
-                    None => builder.issuer(issuer),
-                }
-            }
-        };
-        builder.build().map_err(|err| match err {
-            ConfigError::InvalidUrl { .. } | ConfigError::InsecureUrl(_) => ConfigError::MalformedEnv {
-                name: if lookup("COGNITO_JWKS_URI").is_some() {
-                    "COGNITO_ISSUER or COGNITO_JWKS_URI"
-                } else {
-                    "COGNITO_ISSUER"
-                },
-                reason: err.to_string(),
-            },
-            other => other,
-        })
-    }
+/// A token decoded and matched to its issuer, waiting for its key.
+struct Pending<'v, 't, C> {
+    decoded: DecodedToken<'t>,
+    issuer: &'v Issuer,
+    /// Where to remember the token once verified, when the cache is on.
+    cache: Option<(&'v TokenCache<C>, TokenKey<'t>)>,
 }
 
 impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
-    pub(crate) fn from_config(config: Config<C>, client: reqwest::Client) -> Self {
-        let jwks = config
-            .issuers
-            .iter()
-            .map(|issuer| JwksCache::new(issuer.jwks_uri.clone(), client.clone(), config.jwks.clone()))
-            .collect();
+    pub(crate) fn new(config: Config<C>) -> Self {
         let token_cache =
             (config.token_cache_capacity > 0).then(|| TokenCache::new(config.token_cache_capacity));
-        CognitoVerifier { inner: Arc::new(Inner { config, jwks, token_cache }) }
+        CognitoVerifier { inner: Arc::new(Inner { config, token_cache }) }
     }
 
     /// Verify `token` (the compact JWS, without any `Bearer ` prefix) and return its claims.
     ///
     /// Never calls Cognito per token: keys come from the cached JWKS, fetched on first need.
     /// Fails with the [`VerifyError`] of the first check that fails.
-    pub async fn verify(&self, token: &str) -> Result<Claims<C>, VerifyError> {
+    pub async fn verify(&self, token: &str) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
         match self.attempt(token) {
             Attempt::Done(result) => result,
-            Attempt::NeedKeys { issuer, kid } => {
-                let jwks = self.inner.jwks.get(issuer).ok_or(VerifyError::MalformedPayload("no issuer"))?;
+            Attempt::NeedKey(pending) => {
                 // Fetches (single-flight, rate limited) and fails with the precise error when the
                 // key still is not there.
-                jwks.key(&kid).await?;
-                match self.attempt(token) {
-                    Attempt::Done(result) => result,
-                    Attempt::NeedKeys { kid, .. } => Err(VerifyError::unknown_kid(&kid)),
-                }
+                let key = pending.issuer.keys.key(&pending.decoded.kid).await?;
+                self.finish(pending, key)
             }
         }
     }
@@ -193,36 +116,35 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     ///
     /// Lets a caller skip creating a future on the hot path, which is how the tower layer uses
     /// it.
-    pub fn verify_now(&self, token: &str) -> Option<Result<Claims<C>, VerifyError>> {
+    pub fn verify_now(&self, token: &str) -> Option<Result<Arc<CognitoClaims<C>>, VerifyError>> {
         match self.attempt(token) {
             Attempt::Done(result) => Some(result),
-            Attempt::NeedKeys { .. } => None,
+            Attempt::NeedKey(_) => None,
         }
     }
 
     /// Every check, with the keys at hand.
-    fn attempt(&self, token: &str) -> Attempt<C> {
+    fn attempt<'t>(&self, token: &'t str) -> Attempt<'_, 't, C> {
         let config = &self.inner.config;
-        if token.len() > config.max_token_bytes {
+        if token.len() > config.limits.max_token_bytes {
             return Attempt::Done(Err(VerifyError::TokenTooLarge {
                 len: token.len(),
-                max: config.max_token_bytes,
+                max: config.limits.max_token_bytes,
             }));
         }
-        let cached = self.inner.token_cache.as_ref().and_then(|cache| Some((cache, TokenKey::of(token)?)));
-        if let Some((cache, key)) = &cached
+        let cache = self.inner.token_cache.as_ref().and_then(|cache| Some((cache, TokenKey::of(token)?)));
+        if let Some((cache, key)) = &cache
             && let Some(hit) = cache.get(key)
         {
-            let current = self.inner.jwks.get(hit.issuer).and_then(|jwks| jwks.current(&hit.kid));
-            if current.is_some_and(|current| Arc::ptr_eq(&current, &hit.key)) {
-                let checked = self.check_times(&hit.claims).and_then(|()| self.check_custom(&hit.claims));
-                return Attempt::Done(checked.map(|()| hit.claims.clone()));
+            if hit.keys.current(&hit.kid).is_some_and(|current| Arc::ptr_eq(&current, &hit.key)) {
+                let checked = config.check_times(&hit.claims).and_then(|()| config.check_custom(&hit.claims));
+                return Attempt::Done(checked.map(|()| Arc::clone(&hit.claims)));
             }
             // The key that verified this token is gone from the key set: so is the entry.
             cache.remove(key);
         }
 
-        let decoded = match token::decode(token) {
+        let decoded = match jws::decode(token) {
             Ok(decoded) => decoded,
             Err(err) => return Attempt::Done(Err(err)),
         };
@@ -230,50 +152,38 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             Ok(issuer) => issuer,
             Err(err) => return Attempt::Done(Err(err)),
         };
-        let key = match self.inner.jwks.get(issuer).and_then(|jwks| jwks.lookup(&decoded.kid)) {
-            Some(Ok(key)) => key,
-            Some(Err(err)) => return Attempt::Done(Err(err)),
-            None => return Attempt::NeedKeys { issuer, kid: decoded.kid },
-        };
-        let result = self.check_signed(&decoded, issuer, &key);
-        if let (Ok(claims), Some((cache, cache_key))) = (&result, cached) {
+        match issuer.keys.lookup(&decoded.kid) {
+            Some(Ok(key)) => Attempt::Done(self.finish(Pending { decoded, issuer, cache }, key)),
+            Some(Err(err)) => Attempt::Done(Err(err)),
+            None => Attempt::NeedKey(Pending { decoded, issuer, cache }),
+        }
+    }
+
+    /// The checks from the signature on; remembers the token when they pass.
+    fn finish(
+        &self,
+        pending: Pending<'_, '_, C>,
+        key: Arc<VerifyingKey>,
+    ) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
+        let Pending { decoded, issuer, cache } = pending;
+        let config = &self.inner.config;
+        key.verify(&decoded.kid, decoded.alg, decoded.signing_input, &decoded.signature)?;
+        let claims: CognitoClaims<C> = claims::parse(&decoded.payload)?;
+        config.check_identity(&claims, issuer)?;
+        let claims = Arc::new(claims);
+        config.check_times(&claims)?;
+        config.check_requirements(&claims)?;
+        config.check_custom(&claims)?;
+        if let Some((cache, cache_key)) = cache {
             let entry = CachedToken {
-                claims: claims.clone(),
-                issuer,
+                claims: Arc::clone(&claims),
+                keys: Arc::clone(&issuer.keys),
                 kid: decoded.kid,
                 key,
                 signed: cache_key.signed.into(),
             };
             cache.insert(&cache_key, entry);
         }
-        Attempt::Done(result)
-    }
-
-    /// The checks from the signature on.
-    fn check_signed(
-        &self,
-        decoded: &token::DecodedToken<'_>,
-        issuer: usize,
-        key: &VerifyingKey,
-    ) -> Result<Claims<C>, VerifyError> {
-        let config = &self.inner.config;
-        key.verify(&decoded.kid, decoded.alg, decoded.signing_input, &decoded.signature)?;
-        let claims: CognitoClaims<C> = claims::parse(&decoded.payload)?;
-        let expected_issuer = config.issuers.get(issuer).map(|i| i.issuer.as_str()).unwrap_or_default();
-        if claims.iss != expected_issuer {
-            return Err(VerifyError::IssuerMismatch { found: claims.iss.clone() });
-        }
-        if !config.token_use.accepts(&claims.token_use) {
-            return Err(VerifyError::TokenUseMismatch {
-                expected: config.token_use,
-                found: claims.token_use.clone(),
-            });
-        }
-        self.check_client(&claims)?;
-        let claims = Claims::new(claims);
-        self.check_times(&claims)?;
-        self.check_requirements(&claims)?;
-        self.check_custom(&claims)?;
         Ok(claims)
     }
 
@@ -284,8 +194,8 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     /// retrying with backoff in the background either way.
     pub async fn hydrate(&self) -> Result<(), VerifyError> {
         let mut result = Ok(());
-        for jwks in &self.inner.jwks {
-            if let Err(err) = jwks.hydrate().await {
+        for issuer in &self.inner.config.issuers {
+            if let Err(err) = issuer.keys.hydrate().await {
                 result = Err(err);
             }
         }
@@ -294,7 +204,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
 
     /// The issuers this verifier trusts.
     pub fn issuers(&self) -> impl Iterator<Item = &str> {
-        self.inner.config.issuers.iter().map(|issuer| issuer.issuer.as_str())
+        self.inner.config.issuers.iter().map(|issuer| issuer.config.issuer.as_str())
     }
 
     /// The kind of token accepted.
@@ -304,7 +214,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
 
     /// How many JWKS fetches this verifier has started, over all issuers.
     pub fn jwks_fetches(&self) -> u64 {
-        self.inner.jwks.iter().map(|jwks| jwks.fetches()).sum()
+        self.inner.config.issuers.iter().map(|issuer| issuer.keys.fetches()).sum()
     }
 
     /// How many verified tokens are cached now.
@@ -314,15 +224,15 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
 
     /// With several issuers, the (still unverified) `iss` picks the key set; the signature and
     /// the `iss` check that follow make sure the choice was honest.
-    fn select_issuer(&self, payload: &[u8]) -> Result<usize, VerifyError> {
+    fn select_issuer(&self, payload: &[u8]) -> Result<&Issuer, VerifyError> {
         let issuers = &self.inner.config.issuers;
-        if issuers.len() == 1 {
-            return Ok(0);
+        if let [only] = issuers.as_slice() {
+            return Ok(only);
         }
         #[derive(Deserialize)]
         struct Peek<'a> {
             #[serde(borrow)]
-            iss: Option<std::borrow::Cow<'a, str>>,
+            iss: Option<Cow<'a, str>>,
         }
         // A derived struct would also read a JSON array by position; claims are an object.
         if payload.trim_ascii_start().first() != Some(&b'{') {
@@ -333,76 +243,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         let iss = peek.iss.ok_or(VerifyError::MissingClaim("iss"))?;
         issuers
             .iter()
-            .position(|issuer| issuer.issuer == iss)
-            .ok_or_else(|| VerifyError::UntrustedIssuer { found: iss.chars().take(256).collect() })
+            .find(|issuer| issuer.config.issuer == iss)
+            .ok_or_else(|| VerifyError::UntrustedIssuer { found: truncate(&iss, MAX_ERROR_ISS_CHARS) })
     }
-
-    fn check_client(&self, claims: &CognitoClaims<C>) -> Result<(), VerifyError> {
-        let Some(allowed) = &self.inner.config.client_ids else { return Ok(()) };
-        let (claim, value) = match claims.token_use.as_str() {
-            "id" => ("aud", claims.aud.as_deref()),
-            _ => ("client_id", claims.client_id.as_deref()),
-        };
-        let value = value.ok_or(VerifyError::MissingClaim(claim))?;
-        if allowed.contains(value) {
-            Ok(())
-        } else {
-            Err(VerifyError::ClientMismatch { found: value.to_owned() })
-        }
-    }
-
-    fn check_times(&self, claims: &CognitoClaims<C>) -> Result<(), VerifyError> {
-        let leeway = self.inner.config.leeway_secs;
-        let now = unix_now();
-        if now >= claims.exp.saturating_add(leeway) {
-            return Err(VerifyError::Expired { exp: claims.exp, now });
-        }
-        if let Some(nbf) = claims.nbf
-            && nbf.saturating_sub(leeway) > now
-        {
-            return Err(VerifyError::NotYetValid { nbf, now });
-        }
-        if let Some(iat) = claims.iat
-            && iat.saturating_sub(leeway) > now
-        {
-            return Err(VerifyError::IssuedInFuture { iat, now });
-        }
-        Ok(())
-    }
-
-    fn check_requirements(&self, claims: &CognitoClaims<C>) -> Result<(), VerifyError> {
-        let config = &self.inner.config;
-        if !config.required_scopes.is_empty() && !claims.scopes.contains_any(&config.required_scopes) {
-            return Err(VerifyError::InsufficientScope { required: config.required_scopes.clone() });
-        }
-        if !config.required_groups.is_empty() && !config.required_groups.iter().any(|g| claims.in_group(g)) {
-            return Err(VerifyError::MissingGroup { required: config.required_groups.clone() });
-        }
-        Ok(())
-    }
-
-    fn check_custom(&self, claims: &Claims<C>) -> Result<(), VerifyError> {
-        match &self.inner.config.custom_check {
-            Some(check) => check(claims).map_err(VerifyError::Rejected),
-            None => Ok(()),
-        }
-    }
-}
-
-/// The outcome of running the checks with the keys at hand.
-enum Attempt<C> {
-    Done(Result<Claims<C>, VerifyError>),
-    /// The token's key is not in the cached set: fetch, then try again.
-    NeedKeys {
-        issuer: usize,
-        kid: String,
-    },
-}
-
-/// Seconds since the Unix epoch; a clock set before 1970 reads as 0.
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }

@@ -107,8 +107,8 @@ async fn rs384_and_rs512_verify_with_a_jwk_that_names_no_alg() {
     }
 }
 
-#[tokio::test]
-async fn several_pools_are_selected_by_iss() {
+/// Two pools, and a verifier that trusts both.
+async fn two_pools() -> (TestIssuer, TestIssuer, CognitoVerifier) {
     let pool_a = TestIssuer::builder().pool_id("local-1_PoolA").start().await;
     let pool_b = TestIssuer::builder().pool_id("local-1_PoolB").start().await;
     let verifier = CognitoVerifier::builder()
@@ -118,6 +118,12 @@ async fn several_pools_are_selected_by_iss() {
         .client_ids([CLIENT])
         .build()
         .unwrap();
+    (pool_a, pool_b, verifier)
+}
+
+#[tokio::test]
+async fn several_pools_are_selected_by_iss() {
+    let (pool_a, pool_b, verifier) = two_pools().await;
     let a = verifier.verify(&pool_a.access_token().client_id(CLIENT).sign()).await.unwrap();
     let b = verifier.verify(&pool_b.access_token().client_id(CLIENT).sign()).await.unwrap();
     assert_eq!(
@@ -129,15 +135,7 @@ async fn several_pools_are_selected_by_iss() {
 
 #[tokio::test]
 async fn a_pool_cannot_sign_for_another_pool() {
-    let pool_a = TestIssuer::builder().pool_id("local-1_PoolA").start().await;
-    let pool_b = TestIssuer::builder().pool_id("local-1_PoolB").start().await;
-    let verifier = CognitoVerifier::builder()
-        .issuer(pool_a.issuer_url())
-        .issuer(pool_b.issuer_url())
-        .token_use(TokenUse::Access)
-        .client_ids([CLIENT])
-        .build()
-        .unwrap();
+    let (pool_a, pool_b, verifier) = two_pools().await;
     // Signed by B, claiming to be from A: A's key set has no such key.
     let forged = pool_b.access_token().client_id(CLIENT).issuer(pool_a.issuer_url()).sign();
     assert!(matches!(verifier.verify(&forged).await, Err(VerifyError::UnknownKid { .. })));

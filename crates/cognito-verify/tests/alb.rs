@@ -6,15 +6,20 @@ use std::time::Duration;
 use cognito_testkit::{
     DEFAULT_ALB_ARN, Fault, TestIssuer, eventually, tamper_payload, tamper_signature, unix_now,
 };
-use cognito_verify::{AlbVerifier, AlbVerifierBuilder, VerifyError};
+use cognito_verify::{AlbKeyOptions, AlbVerifier, AlbVerifierBuilder, VerifyError};
 use serde_json::{Value, json};
 
 const OTHER_ARN: &str =
     "arn:aws:elasticloadbalancing:local-1:999999999999:loadbalancer/app/evil/0000000000000000";
 
+/// Key options with a short refetch interval.
+fn fast_keys() -> AlbKeyOptions {
+    AlbKeyOptions::default().min_refetch_interval(Duration::from_millis(200))
+}
+
 /// A verifier that trusts the testkit's load balancer, with a short refetch interval.
 fn builder(issuer: &TestIssuer) -> AlbVerifierBuilder {
-    issuer.alb_verifier().signer_arns([DEFAULT_ALB_ARN]).min_refetch_interval(Duration::from_millis(200))
+    issuer.alb_verifier().signer_arns([DEFAULT_ALB_ARN]).key_options(fast_keys())
 }
 
 fn verifier(issuer: &TestIssuer) -> AlbVerifier {
@@ -249,7 +254,8 @@ async fn oversized_or_garbage_key_documents_are_refused() {
 async fn slow_key_endpoint_times_out_as_keys_unavailable() {
     let issuer = TestIssuer::start().await;
     issuer.set_alb_key_fault(Some(Fault::Delay(Duration::from_secs(5))));
-    let verifier = builder(&issuer).timeout(Duration::from_millis(200)).build().unwrap();
+    let verifier =
+        builder(&issuer).key_options(fast_keys().timeout(Duration::from_millis(200))).build().unwrap();
     let err = verifier.verify(&issuer.alb_token().sign()).await.unwrap_err();
     assert!(
         matches!(&err, VerifyError::KeysUnavailable { reason, .. } if reason.contains("timed out")),

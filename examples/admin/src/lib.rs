@@ -4,8 +4,8 @@
 //! |---|---|
 //! | `GET /health` | nothing (public) |
 //! | `GET /me` | any valid token: shows the caller's claims |
-//! | `GET /admin/users` | group `admin` ([`RequireGroups`] in the handler signature) |
-//! | `GET /admin/audit` | group `admin` (a route layer, [`require_groups`]) |
+//! | `GET /admin/users` | group `admin` (the [`Admins`] guard in the handler signature) |
+//! | `GET /admin/audit` | group `admin` (the same guard as a route layer, `Admins::layer()`) |
 //!
 //! Groups come from the `cognito:groups` claim, which Cognito puts in both ID and access
 //! tokens; the verifier `main.rs` builds accepts either ([`TokenUse::Any`]). A caller outside
@@ -18,9 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use cognito_axum::{
-    Claims, CognitoLayer, CognitoVerifier, RequireGroups, TokenUse, group_set, require_groups,
-};
+use cognito_axum::{Claims, CognitoLayer, CognitoVerifier, TokenUse, require_groups};
 use cognito_testkit::TestIssuer;
 use cognito_verify::ConfigError;
 use serde::{Deserialize, Serialize};
@@ -32,9 +30,9 @@ pub const ADMIN_GROUP: &str = "admin";
 /// The realm named in `WWW-Authenticate` challenges.
 pub const REALM: &str = "admin";
 
-group_set!(
+require_groups!(
     /// Members of the `admin` group.
-    pub Admins = any_of["admin"]
+    pub Admins: "admin"
 );
 
 /// What `GET /me` answers: who the token says the caller is.
@@ -82,7 +80,7 @@ pub fn router(verifier: CognitoVerifier) -> Router {
     let protected = Router::new()
         .route("/me", get(me))
         .route("/admin/users", get(list_users))
-        .route("/admin/audit", get(audit_log).route_layer(require_groups::<Admins>()))
+        .route("/admin/audit", get(audit_log).route_layer(Admins::layer()))
         .route_layer(CognitoLayer::new(verifier).realm(REALM));
     Router::new().route("/health", get(health)).merge(protected).with_state(Directory::seeded())
 }
@@ -114,7 +112,7 @@ async fn me(claims: Claims) -> Json<Me> {
     })
 }
 
-async fn list_users(admin: RequireGroups<Admins>, State(directory): State<Directory>) -> Json<Vec<User>> {
+async fn list_users(admin: Admins, State(directory): State<Directory>) -> Json<Vec<User>> {
     let mut directory = directory.lock();
     let caller = admin.user_name().unwrap_or(&admin.sub).to_owned();
     directory.audit.push(AuditEntry { caller, action: "listed users".to_owned() });

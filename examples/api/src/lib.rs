@@ -9,8 +9,8 @@
 //! | `DELETE /transactions/{id}` | both scopes (an all-of requirement) |
 //!
 //! The token is read from `Authorization: Bearer`, or from the `access_token` cookie for
-//! browsers. Scopes are declared once with [`scope_set!`] and required in the handler signatures
-//! with [`RequireScopes`]; the [`CognitoLayer`] in front of the routes has already verified the
+//! browsers. Scopes are required by guard types declared once with [`require_scopes!`] and named
+//! in the handler signatures; the [`CognitoLayer`] in front of the routes has already verified the
 //! token (signature, issuer, `token_use`, client, expiry) by the time a handler runs.
 //!
 //! [`router`] is the whole app; `main.rs` only chooses a verifier and serves it.
@@ -23,7 +23,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
-use cognito_axum::{Claims, CognitoLayer, CognitoVerifier, RequireScopes, TokenSource, TokenUse, scope_set};
+use cognito_axum::{Claims, CognitoLayer, CognitoVerifier, TokenSource, TokenUse, require_scopes};
 use cognito_testkit::TestIssuer;
 use cognito_verify::ConfigError;
 use serde::{Deserialize, Serialize};
@@ -39,17 +39,17 @@ pub const TOKEN_COOKIE: &str = "access_token";
 /// The realm named in `WWW-Authenticate` challenges.
 pub const REALM: &str = "transactions";
 
-scope_set!(
+require_scopes!(
     /// Listing transactions.
-    pub GetTransactions = any_of["transactions/get"]
+    pub GetTransactions: "transactions/get"
 );
-scope_set!(
+require_scopes!(
     /// Creating transactions.
-    pub PostTransactions = any_of["transactions/post"]
+    pub PostTransactions: "transactions/post"
 );
-scope_set!(
+require_scopes!(
     /// Deleting a transaction: reading and writing.
-    pub DeleteTransactions = all_of["transactions/get", "transactions/post"]
+    pub DeleteTransactions: all["transactions/get", "transactions/post"]
 );
 
 /// The body of `POST /transactions`.
@@ -115,16 +115,13 @@ async fn hello(claims: Option<Claims>) -> String {
     }
 }
 
-async fn list_transactions(
-    _: RequireScopes<GetTransactions>,
-    State(ledger): State<Ledger>,
-) -> Json<Vec<Transaction>> {
+async fn list_transactions(_: GetTransactions, State(ledger): State<Ledger>) -> Json<Vec<Transaction>> {
     Json(ledger.lock().transactions.clone())
 }
 
 // The guard comes before `Json`: a caller without the scope is refused before the body is read.
 async fn create_transaction(
-    caller: RequireScopes<PostTransactions>,
+    caller: PostTransactions,
     State(ledger): State<Ledger>,
     Json(new): Json<NewTransaction>,
 ) -> (StatusCode, Json<Transaction>) {
@@ -142,7 +139,7 @@ async fn create_transaction(
 }
 
 async fn delete_transaction(
-    _: RequireScopes<DeleteTransactions>,
+    _: DeleteTransactions,
     State(ledger): State<Ledger>,
     Path(id): Path<u64>,
 ) -> StatusCode {

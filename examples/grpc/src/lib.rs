@@ -13,7 +13,7 @@
 //!
 //! The same [`CognitoLayer`] as for HTTP verifies the token; it sees the `application/grpc`
 //! content type and answers with gRPC statuses. The scope is required by a
-//! [`require_scopes`] guard inside it, so [`serve`] enforces it whatever verifier it is given.
+//! [`HealthCheck`] guard inside it, so [`serve`] enforces it whatever verifier it is given.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -21,7 +21,7 @@ use std::error::Error;
 use std::future::Future;
 use std::net::SocketAddr;
 
-use cognito_axum::{require_scopes, scope_set};
+use cognito_axum::require_scopes;
 use cognito_testkit::TestIssuer;
 use cognito_tower::CognitoLayer;
 use cognito_verify::{CognitoVerifier, ConfigError, TokenUse};
@@ -41,9 +41,9 @@ pub const REQUIRED_SCOPE: &str = "health/check";
 /// `grpc.health.v1.HealthCheckResponse.ServingStatus`.
 pub const SERVING: i32 = ServingStatus::Serving as i32;
 
-scope_set!(
+require_scopes!(
     /// Calling the health service.
-    pub HealthCheck = any_of["health/check"]
+    pub HealthCheck: "health/check"
 );
 
 /// Serves the health service on `listener`, behind `CognitoLayer::new(verifier)` and a guard
@@ -66,7 +66,7 @@ pub async fn serve_with_shutdown(
     Server::builder()
         // Layers run in the order they are added: verify the token, then check its scope.
         .layer(CognitoLayer::new(verifier))
-        .layer(require_scopes::<HealthCheck>())
+        .layer(HealthCheck::layer())
         .add_service(health)
         .serve_with_incoming_shutdown(TcpIncoming::from(listener), signal)
         .await?;

@@ -8,11 +8,11 @@
 //! how a bad one is refused.
 
 use std::convert::Infallible;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use cognito_testkit::TestIssuer;
 use cognito_tower::{CognitoLayer, TokenSource};
-use cognito_verify::{Claims, CognitoVerifier, TokenUse};
+use cognito_verify::{CognitoClaims, CognitoVerifier, TokenUse};
 use http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use tower::{Layer, ServiceExt, service_fn};
 
@@ -92,7 +92,10 @@ pub fn authorization_header(data: &[u8]) {
         ]);
         let layer = if optional { layer.optional() } else { layer };
         let service = layer.layer(service_fn(|request: Request<String>| async move {
-            let sub = request.extensions().get::<Claims>().map_or_else(|| "-".to_owned(), |c| c.sub.clone());
+            let sub = request
+                .extensions()
+                .get::<Arc<CognitoClaims>>()
+                .map_or_else(|| "-".to_owned(), |c| c.sub.clone());
             let mut response = Response::new(String::new());
             response.headers_mut().insert(REACHED, HeaderValue::from_str(&sub).expect("a header-safe sub"));
             Ok::<_, Infallible>(response)

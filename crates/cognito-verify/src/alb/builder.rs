@@ -1,43 +1,23 @@
-//! Configuration of an [`AlbVerifier`]: the builder and its validation. No network here.
+//! [`AlbVerifierBuilder`]: the configuration of an [`AlbVerifier`], validated by
+//! [`build`](AlbVerifierBuilder::build) without any network call.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
-use super::AlbVerifier;
-use crate::config::{MAX_LEEWAY, check_url, is_region, key_client};
+use super::config::AlbConfig;
+use super::options::AlbKeyOptions;
+use super::verifier::AlbVerifier;
 use crate::error::ConfigError;
+use crate::validation::{Allowed, TokenLimits, check_url, key_client};
 
 /// Default largest `x-amzn-oidc-data` value accepted, in bytes. The load balancer limits user
 /// claims to 11 KiB; base64 and the header bring the token to about 15 KiB at most.
 pub const DEFAULT_ALB_MAX_TOKEN_BYTES: usize = 32 * 1024;
-/// Default number of load balancer keys remembered (one per `kid`; a load balancer uses few).
-pub const DEFAULT_ALB_KEY_CACHE_CAPACITY: usize = 64;
-/// Longest `kid` accepted. Load balancer key ids are UUIDs (36 characters).
-pub const MAX_KID_LEN: usize = 128;
-/// Largest key document accepted from the key endpoint. A P-256 public key in PEM is under
-/// 200 bytes.
-pub(crate) const MAX_KEY_RESPONSE_BYTES: usize = 8 * 1024;
 
 /// Where the load balancer's keys are.
 #[derive(Debug, Clone)]
 enum Endpoint {
     Region(String),
     Url(String),
-}
-
-/// The validated configuration of an [`AlbVerifier`].
-#[derive(Debug)]
-pub(crate) struct AlbConfig {
-    /// Base URL, without a trailing `/`; keys are at `{key_endpoint}/{kid}`.
-    pub(crate) key_endpoint: String,
-    /// `None` means any signer (explicit opt-out).
-    pub(crate) signers: Option<HashSet<String>>,
-    pub(crate) client_ids: Option<HashSet<String>>,
-    pub(crate) issuer: Option<String>,
-    pub(crate) leeway_secs: i64,
-    pub(crate) max_token_bytes: usize,
-    pub(crate) key_cache_capacity: usize,
-    pub(crate) min_refetch_interval: Duration,
 }
 
 /// Builds an [`AlbVerifier`]. Obtained from [`AlbVerifier::builder`].
@@ -64,15 +44,12 @@ pub(crate) struct AlbConfig {
 pub struct AlbVerifierBuilder {
     endpoint: Option<Endpoint>,
     allow_insecure_http: bool,
-    signers: Option<Option<Vec<String>>>,
-    client_ids: Option<Vec<String>>,
+    signers: Allowed,
+    client_ids: Allowed,
     issuer: Option<String>,
     leeway: Duration,
     max_token_bytes: usize,
-    key_cache_capacity: usize,
-    min_refetch_interval: Duration,
-    connect_timeout: Duration,
-    timeout: Duration,
+    keys: AlbKeyOptions,
 }
 
 impl Default for AlbVerifierBuilder {
@@ -80,15 +57,12 @@ impl Default for AlbVerifierBuilder {
         AlbVerifierBuilder {
             endpoint: None,
             allow_insecure_http: false,
-            signers: None,
-            client_ids: None,
+            signers: Allowed::Unset,
+            client_ids: Allowed::Any,
             issuer: None,
             leeway: Duration::ZERO,
             max_token_bytes: DEFAULT_ALB_MAX_TOKEN_BYTES,
-            key_cache_capacity: DEFAULT_ALB_KEY_CACHE_CAPACITY,
-            min_refetch_interval: Duration::from_secs(10),
-            connect_timeout: Duration::from_secs(2),
-            timeout: Duration::from_secs(5),
+            keys: AlbKeyOptions::default(),
         }
     }
 }
@@ -126,14 +100,14 @@ impl AlbVerifierBuilder {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.signers = Some(Some(arns.into_iter().map(Into::into).collect()));
+        self.signers = Allowed::only(arns);
         self
     }
 
     /// Accept tokens signed by any load balancer. An explicit opt-out of the signer check: any
     /// AWS account's load balancer in the region can mint a token that then verifies.
     pub fn any_signer(mut self) -> Self {
-        self.signers = Some(None);
+        self.signers = Allowed::Any;
         self
     }
 
@@ -143,7 +117,7 @@ impl AlbVerifierBuilder {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.client_ids = Some(ids.into_iter().map(Into::into).collect());
+        self.client_ids = Allowed::only(ids);
         self
     }
 
@@ -154,7 +128,7 @@ impl AlbVerifierBuilder {
         self
     }
 
-    /// Tolerance for clock skew on `exp`. Default 0, at most [`MAX_LEEWAY`].
+    /// Tolerance for clock skew on `exp`. Default 0, at most [`MAX_LEEWAY`](crate::MAX_LEEWAY).
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.leeway = leeway;
         self
@@ -166,41 +140,20 @@ impl AlbVerifierBuilder {
         self
     }
 
-    /// How many keys to remember (default [`DEFAULT_ALB_KEY_CACHE_CAPACITY`], at least 1).
-    pub fn key_cache_capacity(mut self, capacity: usize) -> Self {
-        self.key_cache_capacity = capacity;
-        self
-    }
-
-    /// After a failed fetch for a `kid` (unknown key, endpoint down, unusable key), the time
-    /// before that `kid` is fetched again (default 10 s). Tokens with that `kid` fail fast
-    /// meanwhile, with the same error.
-    pub fn min_refetch_interval(mut self, interval: Duration) -> Self {
-        self.min_refetch_interval = interval;
-        self
-    }
-
-    /// Connect timeout of a key fetch (default 2 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Total timeout of a key fetch, body included (default 5 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+    /// Options of the key cache: refetch interval after a failure, capacity, timeouts, size cap.
+    pub fn key_options(mut self, options: AlbKeyOptions) -> Self {
+        self.keys = options;
         self
     }
 
     /// Validate the configuration and build the verifier. No network call is made.
     pub fn build(self) -> Result<AlbVerifier, ConfigError> {
-        let (connect_timeout, timeout) = (self.connect_timeout, self.timeout);
-        let config = self.into_config()?;
-        let client = key_client(connect_timeout, timeout)?;
-        Ok(AlbVerifier::from_config(config, client))
+        let (config, keys) = self.into_config()?;
+        let client = key_client(&keys.limits)?;
+        Ok(AlbVerifier::new(config, &keys, client))
     }
 
-    fn into_config(self) -> Result<AlbConfig, ConfigError> {
+    fn into_config(self) -> Result<(AlbConfig, AlbKeyOptions), ConfigError> {
         let key_endpoint = match self.endpoint.ok_or(ConfigError::NoKeyEndpoint)? {
             Endpoint::Region(region) => region_endpoint(&region)?,
             Endpoint::Url(url) => {
@@ -208,40 +161,29 @@ impl AlbVerifierBuilder {
                 url.trim_end_matches('/').to_owned()
             }
         };
-        let signers = match self.signers.ok_or(ConfigError::SignersNotSet)? {
-            None => None,
-            Some(arns) => Some(non_empty_set(arns, "signer_arns")?),
-        };
-        let client_ids = self.client_ids.map(|ids| non_empty_set(ids, "client_ids")).transpose()?;
+        let signers = self
+            .signers
+            .required(ConfigError::SignersNotSet, ConfigError::EmptyList { option: "signer_arns" })?;
+        let client_ids = self.client_ids.optional(ConfigError::EmptyList { option: "client_ids" })?;
         if self.issuer.as_deref().is_some_and(str::is_empty) {
             return Err(ConfigError::EmptyList { option: "issuer" });
         }
-        if self.leeway > MAX_LEEWAY {
-            return Err(ConfigError::LeewayTooLarge { given: self.leeway, max: MAX_LEEWAY });
-        }
-        let range = |ok: bool, option, reason| {
-            if ok { Ok(()) } else { Err(ConfigError::OutOfRange { option, reason }) }
-        };
-        range(self.max_token_bytes >= 64, "max_token_bytes", "must be at least 64")?;
-        range(self.key_cache_capacity >= 1, "key_cache_capacity", "must be at least 1")?;
-        range(!self.min_refetch_interval.is_zero(), "min_refetch_interval", "must be above zero")?;
-        range(!self.timeout.is_zero() && !self.connect_timeout.is_zero(), "timeout", "must be above zero")?;
-        Ok(AlbConfig {
-            key_endpoint,
-            signers,
-            client_ids,
-            issuer: self.issuer,
-            leeway_secs: i64::try_from(self.leeway.as_secs()).unwrap_or(i64::MAX),
-            max_token_bytes: self.max_token_bytes,
-            key_cache_capacity: self.key_cache_capacity,
-            min_refetch_interval: self.min_refetch_interval,
-        })
+        let limits = TokenLimits::new(self.leeway, self.max_token_bytes)?;
+        self.keys.validate()?;
+        Ok((AlbConfig { key_endpoint, signers, client_ids, issuer: self.issuer, limits }, self.keys))
+    }
+}
+
+impl AlbVerifier {
+    /// Start configuring a verifier.
+    pub fn builder() -> AlbVerifierBuilder {
+        AlbVerifierBuilder::default()
     }
 }
 
 /// The key endpoint of a region, as AWS documents it.
 fn region_endpoint(region: &str) -> Result<String, ConfigError> {
-    if !is_region(region) {
+    if !cognito_http::is_region(region) {
         return Err(ConfigError::InvalidRegion(region.to_owned()));
     }
     Ok(match region {
@@ -252,16 +194,10 @@ fn region_endpoint(region: &str) -> Result<String, ConfigError> {
     })
 }
 
-fn non_empty_set(values: Vec<String>, option: &'static str) -> Result<HashSet<String>, ConfigError> {
-    if values.is_empty() || values.iter().any(String::is_empty) {
-        return Err(ConfigError::EmptyList { option });
-    }
-    Ok(values.into_iter().collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validation::MAX_LEEWAY;
 
     fn base() -> AlbVerifierBuilder {
         AlbVerifierBuilder::default().region("eu-west-1").any_signer()
@@ -269,9 +205,9 @@ mod tests {
 
     #[test]
     fn region_gives_the_aws_key_endpoint() {
-        let config = base().into_config().unwrap();
+        let config = base().into_config().unwrap().0;
         assert_eq!(config.key_endpoint, "https://public-keys.auth.elb.eu-west-1.amazonaws.com");
-        let config = base().region("us-gov-west-1").into_config().unwrap();
+        let config = base().region("us-gov-west-1").into_config().unwrap().0;
         assert_eq!(
             config.key_endpoint,
             "https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-west-1"
@@ -288,7 +224,7 @@ mod tests {
 
     #[test]
     fn key_endpoint_is_checked_like_jwks_urls() {
-        let config = base().key_endpoint("http://127.0.0.1:8080/alb-keys/").into_config().unwrap();
+        let config = base().key_endpoint("http://127.0.0.1:8080/alb-keys/").into_config().unwrap().0;
         assert_eq!(config.key_endpoint, "http://127.0.0.1:8080/alb-keys");
         let err = base().key_endpoint("http://example.com/keys").into_config().unwrap_err();
         assert_eq!(err, ConfigError::InsecureUrl("http://example.com/keys".into()));

@@ -1,38 +1,10 @@
 //! The verified claims of an ALB `x-amzn-oidc-data` token.
 
-use std::fmt;
-use std::ops::Deref;
-use std::sync::Arc;
-
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::numeric_date;
 use crate::error::VerifyError;
-
-/// Verified ALB claims: a shared handle, cheap to clone, that dereferences to
-/// [`AlbUserClaims`]. The tower layer puts it in the request extensions.
-///
-/// ```
-/// # fn show(claims: cognito_verify::AlbClaims) {
-/// println!("{} <{:?}> via {}", claims.sub, claims.email, claims.signer);
-/// let verified = claims.get("email_verified"); // any claim the identity provider sent
-/// # }
-/// ```
-#[derive(Clone)]
-pub struct AlbClaims(Arc<AlbUserClaims>);
-
-impl Deref for AlbClaims {
-    type Target = AlbUserClaims;
-    fn deref(&self) -> &AlbUserClaims {
-        &self.0
-    }
-}
-
-impl fmt::Debug for AlbClaims {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+use crate::jws::NumericDate;
 
 /// The user claims the load balancer forwards (the identity provider's user info, plus `exp`
 /// and `iss`), with the token header's `signer`, `client` and `kid`.
@@ -40,9 +12,19 @@ impl fmt::Debug for AlbClaims {
 /// The typed fields have been checked by the time you see them; [`claims`](Self::claims) holds
 /// every payload claim as sent, typed ones included (e.g. `email_verified`, which Cognito sends
 /// as the string `"true"`).
+///
+/// Verification hands them out as `Arc<AlbClaims>`, cheap to clone; the tower layer puts that
+/// in the request extensions.
+///
+/// ```
+/// # fn show(claims: std::sync::Arc<cognito_verify::AlbClaims>) {
+/// println!("{} <{:?}> via {}", claims.sub, claims.email, claims.signer);
+/// let verified = claims.get("email_verified"); // any claim the identity provider sent
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct AlbUserClaims {
+pub struct AlbClaims {
     /// The user's id at the identity provider.
     pub sub: String,
     /// `email`, when the identity provider sent it.
@@ -65,7 +47,7 @@ pub struct AlbUserClaims {
     pub claims: Map<String, Value>,
 }
 
-impl AlbUserClaims {
+impl AlbClaims {
     /// The payload claim `name`, if present.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.claims.get(name)
@@ -95,16 +77,18 @@ pub(crate) fn parse(
     let iss = string("iss")?;
     let payload_exp = match claims.get("exp") {
         None => None,
-        Some(exp) => {
-            Some(numeric_date(exp).ok_or(VerifyError::InvalidClaim { claim: "exp", expected: "a number" })?)
-        }
+        Some(exp) => Some(
+            NumericDate::deserialize(exp)
+                .map_err(|_| VerifyError::InvalidClaim { claim: "exp", expected: "a number" })?
+                .into(),
+        ),
     };
     let exp = match (header_exp, payload_exp) {
         (Some(a), Some(b)) => a.min(b),
         (Some(exp), None) | (None, Some(exp)) => exp,
         (None, None) => return Err(VerifyError::MissingClaim("exp")),
     };
-    Ok(AlbClaims(Arc::new(AlbUserClaims { sub, email, username, exp, iss, signer, client, kid, claims })))
+    Ok(AlbClaims { sub, email, username, exp, iss, signer, client, kid, claims })
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@ use std::time::Duration;
 use aws_lc_rs::signature::{self, ParsedPublicKey};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use cognito_http::{BodyError, describe, read_capped};
 use tokio::time::Instant;
 
-use super::builder::{AlbConfig, MAX_KEY_RESPONSE_BYTES};
+use super::options::AlbKeyOptions;
 use crate::error::VerifyError;
 
 /// A parsed P-256 public key.
@@ -40,17 +41,20 @@ pub(crate) struct AlbKeys {
     keys: quick_cache::sync::Cache<String, Arc<AlbKey>>,
     failures: quick_cache::sync::Cache<String, Failure>,
     min_refetch_interval: Duration,
+    max_response_bytes: usize,
     fetches: AtomicU64,
 }
 
 impl AlbKeys {
-    pub(crate) fn new(config: &AlbConfig, client: reqwest::Client) -> Self {
+    /// Keys fetched from `{endpoint}/{kid}` with `client`.
+    pub(crate) fn new(endpoint: String, options: &AlbKeyOptions, client: reqwest::Client) -> Self {
         AlbKeys {
-            endpoint: config.key_endpoint.clone(),
+            endpoint,
             client,
-            keys: quick_cache::sync::Cache::new(config.key_cache_capacity),
-            failures: quick_cache::sync::Cache::new(config.key_cache_capacity.saturating_mul(4)),
-            min_refetch_interval: config.min_refetch_interval,
+            keys: quick_cache::sync::Cache::new(options.cache_capacity),
+            failures: quick_cache::sync::Cache::new(options.cache_capacity.saturating_mul(4)),
+            min_refetch_interval: options.min_refetch_interval,
+            max_response_bytes: options.limits.max_response_bytes,
             fetches: AtomicU64::new(0),
         }
     }
@@ -83,7 +87,7 @@ impl AlbKeys {
         }
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let url = format!("{}/{kid}", self.endpoint);
-        match fetch(&self.client, &url, kid, self.min_refetch_interval).await {
+        match fetch(&self.client, &url, kid, self.min_refetch_interval, self.max_response_bytes).await {
             Ok(key) => {
                 let key = Arc::new(key);
                 // Only fails if the entry was filled meanwhile, which the guard prevents.
@@ -122,9 +126,11 @@ async fn fetch(
     url: &str,
     kid: &str,
     retry_after: Duration,
+    max_bytes: usize,
 ) -> Result<AlbKey, VerifyError> {
     let unavailable = |reason: String| VerifyError::KeysUnavailable { reason, retry_after };
-    let mut response = client.get(url).send().await.map_err(|err| unavailable(describe(&err)))?;
+    let mut response =
+        client.get(url).send().await.map_err(|err| unavailable(describe(&err, "ALB key endpoint")))?;
     let status = response.status();
     if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::FORBIDDEN {
         return Err(VerifyError::UnknownKid { kid: kid.to_owned() });
@@ -132,29 +138,12 @@ async fn fetch(
     if !status.is_success() {
         return Err(unavailable(format!("ALB key endpoint answered HTTP {status}")));
     }
-    let too_large = || unavailable(format!("ALB key document is larger than {MAX_KEY_RESPONSE_BYTES} bytes"));
-    if response.content_length().is_some_and(|len| len > MAX_KEY_RESPONSE_BYTES as u64) {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|err| unavailable(describe(&err)))? {
-        if body.len() + chunk.len() > MAX_KEY_RESPONSE_BYTES {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = read_capped(&mut response, max_bytes).await.map_err(|err| match err {
+        BodyError::TooLarge => unavailable(format!("ALB key document is larger than {max_bytes} bytes")),
+        BodyError::Transport(err) => unavailable(describe(&err, "ALB key endpoint")),
+    })?;
     parse_pem(&body)
         .map_err(|reason| VerifyError::UnusableKey { kid: kid.to_owned(), reason: reason.to_owned() })
-}
-
-fn describe(err: &reqwest::Error) -> String {
-    if err.is_timeout() {
-        "ALB key fetch timed out".to_owned()
-    } else if err.is_connect() {
-        "cannot connect to the ALB key endpoint".to_owned()
-    } else {
-        format!("ALB key fetch failed: {err}")
-    }
 }
 
 /// A PEM `PUBLIC KEY` (X.509 `SubjectPublicKeyInfo`) holding a P-256 key.

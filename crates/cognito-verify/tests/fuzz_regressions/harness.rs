@@ -11,10 +11,10 @@
 #![allow(dead_code)]
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use cognito_testkit::{KeyKind, TestIssuer};
-use cognito_verify::{Claims, CognitoVerifier, DEFAULT_MAX_TOKEN_BYTES, TokenUse, VerifyError};
+use cognito_verify::{CognitoClaims, CognitoVerifier, DEFAULT_MAX_TOKEN_BYTES, TokenUse, VerifyError};
 use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Value, json};
 
@@ -113,11 +113,11 @@ impl Env {
     }
 
     /// `verifier.verify(token)`, without a future when the keys are at hand.
-    fn verify(&self, verifier: &CognitoVerifier, token: &str) -> Result<Claims, VerifyError> {
+    fn verify(&self, verifier: &CognitoVerifier, token: &str) -> Result<Arc<CognitoClaims>, VerifyError> {
         verifier.verify_now(token).unwrap_or_else(|| self.runtime.block_on(verifier.verify(token)))
     }
 
-    pub fn verify_all(&self, token: &str) -> [(&'static str, Result<Claims, VerifyError>); 3] {
+    pub fn verify_all(&self, token: &str) -> [(&'static str, Result<Arc<CognitoClaims>, VerifyError>); 3] {
         [
             ("cached", self.verify(&self.cached, token)),
             ("uncached", self.verify(&self.uncached, token)),
@@ -413,7 +413,7 @@ pub fn expect_claims(payload: &[u8], issuer: &str, now: i64) -> Expected {
 }
 
 /// The claims as verified, in the model's terms.
-fn actual_claims(claims: &Claims) -> ExpectedClaims {
+fn actual_claims(claims: &CognitoClaims) -> ExpectedClaims {
     let strings = [
         ("sub", Some(claims.sub.clone())),
         ("iss", Some(claims.iss.clone())),
@@ -443,7 +443,7 @@ fn actual_claims(claims: &Claims) -> ExpectedClaims {
 }
 
 /// Checks `result` (a verification of a well-signed token with `payload`) against the model.
-pub fn check_claims_outcome(payload: &[u8], issuer: &str, result: &Result<Claims, VerifyError>) {
+pub fn check_claims_outcome(payload: &[u8], issuer: &str, result: &Result<Arc<CognitoClaims>, VerifyError>) {
     let shown = || String::from_utf8_lossy(payload).into_owned();
     match (expect_claims(payload, issuer, cognito_testkit::unix_now()), result) {
         (Expected::Accepted(expected), Ok(claims)) => {

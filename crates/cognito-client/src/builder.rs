@@ -1,0 +1,315 @@
+//! [`ClientCredentialsBuilder`]: the provider's configuration, validated by
+//! [`build`](ClientCredentialsBuilder::build) without any network call.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use cognito_http::RequestLimits;
+use http::HeaderValue;
+
+use crate::cache::Timing;
+use crate::config::{ClientAuth, Config};
+use crate::endpoint::Endpoint;
+use crate::error::ConfigError;
+use crate::provider::ClientCredentials;
+use crate::retry::RetryPolicy;
+use crate::scope::ScopeSet;
+use crate::secret::Secret;
+
+/// Default [`expiry_margin`](ClientCredentialsBuilder::expiry_margin): 60 s.
+pub const DEFAULT_EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+/// Default [`refresh_ahead`](ClientCredentialsBuilder::refresh_ahead): 5 min.
+pub const DEFAULT_REFRESH_AHEAD: Duration = Duration::from_secs(300);
+/// Default [`max_response_bytes`](ClientCredentialsBuilder::max_response_bytes): 64 KiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024;
+
+/// Configures a [`ClientCredentials`] provider. From [`ClientCredentials::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use cognito_client::{ClientAuth, ClientCredentials};
+///
+/// let tokens = ClientCredentials::builder()
+///     .domain("my-app", "eu-west-1") // https://my-app.auth.eu-west-1.amazoncognito.com/oauth2/token
+///     .client_id("4a1bexampleclientid")
+///     .client_secret("example-secret")
+///     .auth_method(ClientAuth::Basic)
+///     .scopes(["transactions/post"])
+///     .timeout(Duration::from_secs(3))
+///     .build()?; // validates; no network until the first token is needed
+/// assert!(!format!("{tokens:?}").contains("example-secret"));
+/// # Ok::<(), cognito_client::ConfigError>(())
+/// ```
+// `Debug` is derived: the secret is a `Secret`, whose `Debug` prints `<redacted>`.
+#[derive(Debug, Clone)]
+pub struct ClientCredentialsBuilder {
+    endpoint: Option<Endpoint>,
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+    auth: ClientAuth,
+    scopes: Vec<String>,
+    expiry_margin: Duration,
+    refresh_ahead: Duration,
+    retry: RetryPolicy,
+    limits: RequestLimits,
+    allow_insecure_http: bool,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientCredentialsBuilder {
+    fn default() -> Self {
+        ClientCredentialsBuilder {
+            endpoint: None,
+            client_id: None,
+            client_secret: None,
+            auth: ClientAuth::default(),
+            scopes: Vec::new(),
+            expiry_margin: DEFAULT_EXPIRY_MARGIN,
+            refresh_ahead: DEFAULT_REFRESH_AHEAD,
+            retry: RetryPolicy::default(),
+            limits: RequestLimits::new(DEFAULT_MAX_RESPONSE_BYTES),
+            allow_insecure_http: false,
+            http_client: None,
+        }
+    }
+}
+
+impl ClientCredentialsBuilder {
+    /// Use the Cognito domain `https://{prefix}.auth.{region}.amazoncognito.com`. Replaces any
+    /// endpoint set before.
+    pub fn domain(mut self, prefix: impl Into<String>, region: impl Into<String>) -> Self {
+        self.endpoint = Some(Endpoint::Domain { prefix: prefix.into(), region: region.into() });
+        self
+    }
+
+    /// Use a custom domain of the user pool, e.g. `auth.example.com`: tokens come from
+    /// `https://auth.example.com/oauth2/token`. Replaces any endpoint set before.
+    pub fn custom_domain(mut self, host: impl Into<String>) -> Self {
+        self.endpoint = Some(Endpoint::CustomDomain(host.into()));
+        self
+    }
+
+    /// Use this token endpoint URL as is. `https`, or plain `http` on loopback (or anywhere with
+    /// [`allow_insecure_http`](Self::allow_insecure_http)). Replaces any endpoint set before.
+    pub fn token_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(Endpoint::Url(url.into()));
+        self
+    }
+
+    /// Allow a plain-`http` token endpoint on hosts other than loopback. Off by default: the
+    /// client secret would cross the network in clear.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The app client id.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// The app client secret. It is kept out of every `Debug` output, error and log line.
+    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
+        self.client_secret = Some(Secret::new(client_secret.into()));
+        self
+    }
+
+    /// How to authenticate to the token endpoint (default [`ClientAuth::Basic`]).
+    pub fn auth_method(mut self, auth: ClientAuth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// The scopes [`access_token`](ClientCredentials::access_token) asks for, e.g.
+    /// `["transactions/post"]`, replacing any set before. None (the default) sends no `scope`
+    /// parameter, and Cognito grants every scope the app client is allowed.
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Stop handing out a cached token this long before it expires (default 60 s), so it does
+    /// not expire in transit or on a server whose clock is ahead. Capped at half the token's
+    /// lifetime.
+    pub fn expiry_margin(mut self, margin: Duration) -> Self {
+        self.expiry_margin = margin;
+        self
+    }
+
+    /// Start fetching a new token in the background this long before the cached one is due to
+    /// be replaced (default 5 min), so callers never wait for a refresh. Capped at half of the
+    /// time the token is used for. While the refresh fails, callers keep the cached token and a
+    /// new background attempt starts after the maximum [backoff](Self::backoff).
+    pub fn refresh_ahead(mut self, ahead: Duration) -> Self {
+        self.refresh_ahead = ahead;
+        self
+    }
+
+    /// Requests made for one token at most, retries included (default 3). Only 408, 429, 5xx,
+    /// timeouts and connection failures are retried.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry.max_attempts = attempts;
+        self
+    }
+
+    /// Backoff between retries: `initial`, doubling up to `max`, with jitter (default 100 ms up
+    /// to 2 s).
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.retry.backoff.initial = initial;
+        self.retry.backoff.max = max;
+        self
+    }
+
+    /// The longest `Retry-After` honoured before a retry (default 10 s); longer ones are cut
+    /// to this.
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.retry.max_retry_after = max;
+        self
+    }
+
+    cognito_http::request_limit_setters!(
+        request: "one token request",
+        response: "token endpoint response",
+        default_max: "64 KiB",
+        connect_note: "Ignored with [`http_client`](Self::http_client), which brings its own.",
+        timeout_note: "Each retry gets a new one.",
+    );
+
+    /// Make token requests with this client (proxies, custom TLS roots...). The
+    /// [`timeout`](Self::timeout) still applies to each request. By default a client without
+    /// redirects is built; build yours with `.redirect(reqwest::redirect::Policy::none())` too:
+    /// a client that follows redirects re-sends a [`ClientAuth::Post`] body, secret included, on
+    /// a 307 / 308 to wherever it points.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Validate the configuration and build the provider. No network call is made.
+    pub fn build(self) -> Result<ClientCredentials, ConfigError> {
+        let endpoint =
+            self.endpoint.as_ref().ok_or(ConfigError::NoEndpoint)?.resolve(self.allow_insecure_http)?;
+        let client_id = self.client_id.filter(|id| !id.is_empty()).ok_or(ConfigError::MissingClientId)?;
+        let client_secret =
+            self.client_secret.filter(|secret| !secret.is_empty()).ok_or(ConfigError::MissingClientSecret)?;
+        let scopes = ScopeSet::parse(&self.scopes).map_err(ConfigError::InvalidScope)?;
+        self.retry.validate()?;
+        self.limits.validate()?;
+
+        let basic_authorization = match self.auth {
+            ClientAuth::Basic => Some(basic_authorization(&client_id, &client_secret)?),
+            ClientAuth::Post => None,
+        };
+        let http = match self.http_client {
+            Some(client) => client,
+            // The secret goes to the configured URL only: the client follows no redirect.
+            None => self.limits.client().map_err(|err| ConfigError::HttpClient(err.to_string()))?,
+        };
+        let config = Config {
+            endpoint,
+            client_id,
+            client_secret,
+            auth: self.auth,
+            basic_authorization,
+            limits: self.limits,
+            retry: self.retry,
+        };
+        let timing = Timing { expiry_margin: self.expiry_margin, refresh_ahead: self.refresh_ahead };
+        Ok(ClientCredentials::new(config, http, timing, scopes))
+    }
+}
+
+impl ClientCredentials {
+    /// A builder: set the endpoint, the client id and secret, and optionally scopes.
+    pub fn builder() -> ClientCredentialsBuilder {
+        ClientCredentialsBuilder::default()
+    }
+}
+
+/// `Basic base64(urlencode(id) ":" urlencode(secret))`, as RFC 6749 §2.3.1 asks: without the
+/// encoding, a `:` in the id would split the pair in the wrong place.
+fn basic_authorization(client_id: &str, secret: &Secret) -> Result<HeaderValue, ConfigError> {
+    let pair = format!("{}:{}", form_urlencode(client_id), form_urlencode(secret.expose()));
+    // Cannot fail: base64 output is always a valid header value.
+    let mut value = HeaderValue::try_from(format!("Basic {}", STANDARD.encode(pair)))
+        .map_err(|_| ConfigError::MissingClientSecret)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value.
+fn form_urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> ClientCredentialsBuilder {
+        ClientCredentials::builder()
+            .token_endpoint("http://127.0.0.1:9/oauth2/token")
+            .client_id("client")
+            .client_secret("top-secret-value")
+    }
+
+    #[test]
+    fn basic_credentials_are_form_urlencoded_before_base64() {
+        let header = basic_authorization("my client:1", &Secret::new("p@ss:w/rd+ é".into())).unwrap();
+        let encoded = header.to_str().unwrap().strip_prefix("Basic ").unwrap();
+        let decoded = String::from_utf8(STANDARD.decode(encoded).unwrap()).unwrap();
+        assert_eq!(decoded, "my+client%3A1:p%40ss%3Aw%2Frd%2B+%C3%A9");
+        assert!(header.is_sensitive());
+    }
+
+    #[test]
+    fn plain_credentials_are_unchanged_by_the_encoding() {
+        let header = basic_authorization("4a1bexample", &Secret::new("abc123".into())).unwrap();
+        assert_eq!(header, format!("Basic {}", STANDARD.encode("4a1bexample:abc123")).as_str());
+    }
+
+    #[test]
+    fn debug_of_the_builder_does_not_show_the_secret() {
+        let shown = format!("{:?} {:#?}", builder(), builder());
+        assert!(!shown.contains("top-secret-value"), "{shown}");
+        assert!(shown.contains("<redacted>"));
+    }
+
+    #[test]
+    fn missing_pieces_are_named() {
+        let no_endpoint = ClientCredentials::builder().client_id("c").client_secret("s").build();
+        assert_eq!(no_endpoint.err(), Some(ConfigError::NoEndpoint));
+        let no_id =
+            ClientCredentials::builder().token_endpoint("http://127.0.0.1/t").client_secret("s").build();
+        assert_eq!(no_id.err(), Some(ConfigError::MissingClientId));
+        let empty_secret = builder().client_secret("").build();
+        assert_eq!(empty_secret.err(), Some(ConfigError::MissingClientSecret));
+    }
+
+    #[test]
+    fn out_of_range_options_are_refused() {
+        let option = |b: ClientCredentialsBuilder| match b.build() {
+            Err(ConfigError::OutOfRange { option, .. }) => option,
+            other => panic!("expected OutOfRange, got {other:?}"),
+        };
+        assert_eq!(option(builder().max_attempts(0)), "max_attempts");
+        assert_eq!(option(builder().backoff(Duration::ZERO, Duration::ZERO)), "backoff");
+        assert_eq!(option(builder().backoff(Duration::from_secs(2), Duration::from_secs(1))), "backoff");
+        assert_eq!(option(builder().timeout(Duration::ZERO)), "timeout");
+        assert_eq!(option(builder().max_response_bytes(10)), "max_response_bytes");
+    }
+
+    #[test]
+    fn malformed_scopes_are_refused_at_build() {
+        assert_eq!(
+            builder().scopes(["ok/scope", "two words"]).build().err(),
+            Some(ConfigError::InvalidScope("two words".into()))
+        );
+    }
+}

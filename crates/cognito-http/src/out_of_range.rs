@@ -1,0 +1,27 @@
+//! [`OutOfRange`]: an option whose value cannot be used.
+
+use std::fmt;
+
+/// An option is out of range. Each crate turns it into its own `ConfigError::OutOfRange`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfRange {
+    /// The option's name, as the builder method is called.
+    pub option: &'static str,
+    /// The range it must be in.
+    pub reason: &'static str,
+}
+
+impl OutOfRange {
+    /// `Ok` when `ok`, else the error for `option`.
+    pub fn check(ok: bool, option: &'static str, reason: &'static str) -> Result<(), OutOfRange> {
+        if ok { Ok(()) } else { Err(OutOfRange { option, reason }) }
+    }
+}
+
+impl fmt::Display for OutOfRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "option {} is out of range: {}", self.option, self.reason)
+    }
+}
+
+impl std::error::Error for OutOfRange {}

@@ -1,0 +1,39 @@
+//! A [`CognitoVerifier`] as an authenticator: Cognito access or ID tokens from
+//! `Authorization: Bearer`, and [`CognitoLayer`], the layer that uses it.
+
+use std::sync::Arc;
+
+use cognito_verify::{CognitoClaims, CognitoVerifier, NoCustomClaims};
+use serde::de::DeserializeOwned;
+
+use crate::authenticate::{Authenticate, BoxAuthFuture, Credentials, verify_token_now};
+use crate::error::AuthError;
+use crate::layer::AuthLayer;
+
+/// The layer that verifies Cognito tokens: `CognitoLayer::new(verifier)`.
+///
+/// An [`AuthLayer`] with a [`CognitoVerifier`] as its authenticator: it takes the token from
+/// `Authorization: Bearer` (or the configured [`TokenSource`](crate::TokenSource)s) and puts
+/// `Arc<`[`CognitoClaims<C>`]`>` in the request extensions.
+pub type CognitoLayer<C = NoCustomClaims> = AuthLayer<CognitoVerifier<C>>;
+
+impl<C> Authenticate for CognitoVerifier<C>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    type Claims = CognitoClaims<C>;
+    type Future = BoxAuthFuture<CognitoClaims<C>>;
+
+    fn authenticate_now(
+        &self,
+        credentials: &Credentials<'_>,
+    ) -> Option<Result<Arc<CognitoClaims<C>>, AuthError>> {
+        verify_token_now(credentials, |token| self.verify_now(token))
+    }
+
+    fn authenticate(&self, credentials: &Credentials<'_>) -> Self::Future {
+        let verifier = self.clone();
+        let token = credentials.require_token().cloned();
+        Box::pin(async move { Ok(verifier.verify(token?.as_str()).await?) })
+    }
+}

@@ -1,0 +1,18 @@
+//! The validated, immutable configuration of an [`AlbVerifier`](crate::AlbVerifier).
+
+use std::collections::HashSet;
+
+use crate::validation::TokenLimits;
+
+/// What [`AlbVerifierBuilder::build`](crate::AlbVerifierBuilder::build) validated.
+#[derive(Debug)]
+pub(crate) struct AlbConfig {
+    /// Base URL, without a trailing `/`; keys are at `{key_endpoint}/{kid}`.
+    pub(crate) key_endpoint: String,
+    /// `None` means any signer (explicit opt-out).
+    pub(crate) signers: Option<HashSet<String>>,
+    /// `None` means any client.
+    pub(crate) client_ids: Option<HashSet<String>>,
+    pub(crate) issuer: Option<String>,
+    pub(crate) limits: TokenLimits,
+}

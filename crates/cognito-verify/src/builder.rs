@@ -1,0 +1,327 @@
+//! [`CognitoVerifierBuilder`]: the configuration of a [`CognitoVerifier`], validated by
+//! [`build`](CognitoVerifierBuilder::build) without any network call.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::claims::{CognitoClaims, NoCustomClaims};
+use crate::config::{Config, CustomCheck};
+use crate::error::ConfigError;
+use crate::issuer::{Issuer, IssuerConfig};
+use crate::jwks::JwksOptions;
+use crate::token_use::TokenUse;
+use crate::validation::{Allowed, TokenLimits, check_url, key_client};
+use crate::verifier::CognitoVerifier;
+
+/// Default largest token accepted, in bytes. Cognito tokens are 1-4 KiB; ID tokens with many
+/// groups or custom attributes stay well under this.
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+/// Default number of verified tokens remembered (see
+/// [`CognitoVerifierBuilder::token_cache_capacity`]).
+pub const DEFAULT_TOKEN_CACHE_CAPACITY: usize = 4096;
+
+/// Builds a [`CognitoVerifier`]. Obtained from [`CognitoVerifier::builder`].
+///
+/// Two choices are required, so that no verifier accepts more than its author meant:
+/// [`token_use`](Self::token_use), and [`client_ids`](Self::client_ids) (or the explicit
+/// [`any_client`](Self::any_client)). [`build`](Self::build) validates everything and makes no
+/// network call: keys are fetched on first use, or by [`CognitoVerifier::hydrate`].
+///
+/// ```
+/// use cognito_verify::{CognitoVerifier, TokenUse};
+///
+/// let verifier = CognitoVerifier::builder()
+///     .user_pool("eu-west-1_AbCdEf123")
+///     .token_use(TokenUse::Access)
+///     .client_ids(["4a1bexampleclientid"])
+///     .required_scopes(["transactions/post"])
+///     .build()?;
+/// # Ok::<(), cognito_verify::ConfigError>(())
+/// ```
+pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
+    pools: Vec<String>,
+    issuers: Vec<(String, Option<String>)>,
+    allow_insecure_http: bool,
+    token_use: Option<TokenUse>,
+    clients: Allowed,
+    required_scopes: Vec<String>,
+    required_groups: Vec<String>,
+    leeway: Duration,
+    max_token_bytes: usize,
+    token_cache_capacity: usize,
+    jwks: JwksOptions,
+    custom_check: Option<CustomCheck<C>>,
+}
+
+impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CognitoVerifierBuilder")
+            .field("pools", &self.pools)
+            .field("issuers", &self.issuers)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("token_use", &self.token_use)
+            .field("clients", &self.clients)
+            .field("required_scopes", &self.required_scopes)
+            .field("required_groups", &self.required_groups)
+            .field("leeway", &self.leeway)
+            .field("max_token_bytes", &self.max_token_bytes)
+            .field("token_cache_capacity", &self.token_cache_capacity)
+            .field("jwks", &self.jwks)
+            .field("custom_check", &self.custom_check.is_some())
+            .finish()
+    }
+}
+
+impl Default for CognitoVerifierBuilder<NoCustomClaims> {
+    fn default() -> Self {
+        CognitoVerifierBuilder {
+            pools: Vec::new(),
+            issuers: Vec::new(),
+            allow_insecure_http: false,
+            token_use: None,
+            clients: Allowed::Unset,
+            required_scopes: Vec::new(),
+            required_groups: Vec::new(),
+            leeway: Duration::ZERO,
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+            token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
+            jwks: JwksOptions::default(),
+            custom_check: None,
+        }
+    }
+}
+
+impl<C> CognitoVerifierBuilder<C> {
+    /// Trust the Cognito user pool `pool_id` (`{region}_{id}`, e.g. `eu-west-1_AbCdEf123`): its
+    /// issuer is `https://cognito-idp.{region}.amazonaws.com/{pool_id}` and its keys are at
+    /// `{issuer}/.well-known/jwks.json`. Call it once per pool; the token's `iss` picks the pool.
+    pub fn user_pool(mut self, pool_id: impl Into<String>) -> Self {
+        self.pools.push(pool_id.into());
+        self
+    }
+
+    /// Trust an explicit issuer URL (a Cognito-compatible emulator, a custom deployment, another
+    /// OIDC issuer), with keys at `{issuer}/.well-known/jwks.json`. Tokens must carry exactly this
+    /// string as `iss`.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuers.push((issuer.into(), None));
+        self
+    }
+
+    /// Trust an explicit issuer whose keys are at `jwks_uri`.
+    pub fn issuer_with_jwks(mut self, issuer: impl Into<String>, jwks_uri: impl Into<String>) -> Self {
+        self.issuers.push((issuer.into(), Some(jwks_uri.into())));
+        self
+    }
+
+    /// Allow plain-`http` issuer and JWKS URLs on hosts other than loopback. Off by default:
+    /// keys fetched over plain http can be replaced by anyone on the path.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Which kind of token to accept. Required.
+    pub fn token_use(mut self, token_use: TokenUse) -> Self {
+        self.token_use = Some(token_use);
+        self
+    }
+
+    /// The app clients whose tokens are accepted: `client_id` of access tokens, `aud` of ID
+    /// tokens. Required, unless [`any_client`](Self::any_client) is called.
+    pub fn client_ids<I, S>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.clients = Allowed::only(ids);
+        self
+    }
+
+    /// Accept tokens issued to any app client of the trusted pools. An explicit opt-out of the
+    /// client check, for services that genuinely serve every client.
+    pub fn any_client(mut self) -> Self {
+        self.clients = Allowed::Any;
+        self
+    }
+
+    /// Require at least one of `scopes` in every token (in addition to per-route requirements).
+    pub fn required_scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.required_scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Require membership of at least one of `groups` (`cognito:groups`) in every token.
+    pub fn required_groups<I, S>(mut self, groups: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.required_groups = groups.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Tolerance for clock skew on `exp`, `nbf` and `iat`. Default 0, at most [`MAX_LEEWAY`](crate::MAX_LEEWAY).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// Largest token accepted, in bytes (default [`DEFAULT_MAX_TOKEN_BYTES`]). Larger tokens are
+    /// refused before any decoding.
+    pub fn max_token_bytes(mut self, max: usize) -> Self {
+        self.max_token_bytes = max;
+        self
+    }
+
+    /// How many verified tokens to remember (default [`DEFAULT_TOKEN_CACHE_CAPACITY`]); `0`
+    /// turns the cache off. A token seen again skips the signature check but not the time
+    /// checks; see `docs/architecture.md`.
+    pub fn token_cache_capacity(mut self, capacity: usize) -> Self {
+        self.token_cache_capacity = capacity;
+        self
+    }
+
+    /// Turn the verified-token cache off: every call checks the signature.
+    pub fn disable_token_cache(self) -> Self {
+        self.token_cache_capacity(0)
+    }
+
+    /// Options of the JWKS cache: timeouts, refresh and refetch intervals, size cap.
+    pub fn jwks_options(mut self, options: JwksOptions) -> Self {
+        self.jwks = options;
+        self
+    }
+
+    /// A check run on the claims after every other check passed. Return `Err(reason)` to
+    /// refuse the token with [`VerifyError::Rejected`](crate::VerifyError::Rejected).
+    ///
+    /// ```
+    /// # use cognito_verify::{CognitoVerifier, TokenUse};
+    /// let verifier = CognitoVerifier::builder()
+    ///     .user_pool("eu-west-1_AbCdEf123")
+    ///     .token_use(TokenUse::Access)
+    ///     .any_client()
+    ///     .custom_check(|claims| match claims.username.as_deref() {
+    ///         Some("blocked-user") => Err("user is blocked".into()),
+    ///         _ => Ok(()),
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), cognito_verify::ConfigError>(())
+    /// ```
+    pub fn custom_check<F>(mut self, check: F) -> Self
+    where
+        F: Fn(&CognitoClaims<C>) -> Result<(), String> + Send + Sync + 'static,
+    {
+        self.custom_check = Some(Arc::new(check));
+        self
+    }
+
+    /// Parse user-defined claims into `T` (available as `claims.custom`), e.g. `custom:tenant`
+    /// attributes of ID tokens. Resets any custom check, which was typed for the old claims.
+    ///
+    /// ```
+    /// # use cognito_verify::{CognitoVerifier, TokenUse};
+    /// #[derive(serde::Deserialize)]
+    /// struct Tenant {
+    ///     #[serde(rename = "custom:tenant")]
+    ///     tenant: String,
+    /// }
+    ///
+    /// let verifier = CognitoVerifier::builder()
+    ///     .user_pool("eu-west-1_AbCdEf123")
+    ///     .token_use(TokenUse::Id)
+    ///     .client_ids(["4a1bexampleclientid"])
+    ///     .custom_claims::<Tenant>()
+    ///     .custom_check(|claims| {
+    ///         (claims.custom.tenant == "acme").then_some(()).ok_or_else(|| "wrong tenant".into())
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), cognito_verify::ConfigError>(())
+    /// ```
+    pub fn custom_claims<T>(self) -> CognitoVerifierBuilder<T> {
+        CognitoVerifierBuilder {
+            pools: self.pools,
+            issuers: self.issuers,
+            allow_insecure_http: self.allow_insecure_http,
+            token_use: self.token_use,
+            clients: self.clients,
+            required_scopes: self.required_scopes,
+            required_groups: self.required_groups,
+            leeway: self.leeway,
+            max_token_bytes: self.max_token_bytes,
+            token_cache_capacity: self.token_cache_capacity,
+            jwks: self.jwks,
+            custom_check: None,
+        }
+    }
+
+    /// Validate the configuration and build the verifier. No network call is made.
+    pub fn build(self) -> Result<CognitoVerifier<C>, ConfigError>
+    where
+        C: DeserializeOwned + Send + Sync + 'static,
+    {
+        let issuers = self.issuer_configs()?;
+        let token_use = self.token_use.ok_or(ConfigError::TokenUseNotSet)?;
+        let client_ids = self.clients.required(ConfigError::ClientsNotSet, ConfigError::EmptyClientIds)?;
+        let limits = TokenLimits::new(self.leeway, self.max_token_bytes)?;
+        self.jwks.validate()?;
+        let client = key_client(&self.jwks.limits)?;
+        let issuers = issuers
+            .into_iter()
+            .map(|config| Issuer::new(config, client.clone(), self.jwks.clone()))
+            .collect();
+        Ok(CognitoVerifier::new(Config {
+            issuers,
+            token_use,
+            client_ids,
+            required_scopes: self.required_scopes,
+            required_groups: self.required_groups,
+            limits,
+            token_cache_capacity: self.token_cache_capacity,
+            custom_check: self.custom_check,
+        }))
+    }
+
+    /// The configured issuers, checked: at least one, none twice.
+    fn issuer_configs(&self) -> Result<Vec<IssuerConfig>, ConfigError> {
+        let mut issuers = Vec::new();
+        for pool in &self.pools {
+            issuers.push(IssuerConfig::user_pool(pool)?);
+        }
+        for (issuer, jwks_uri) in &self.issuers {
+            check_url(issuer, self.allow_insecure_http)?;
+            let mut config = IssuerConfig::with_default_jwks(issuer.trim_end_matches('/').to_owned());
+            if let Some(jwks_uri) = jwks_uri {
+                config.jwks_uri = jwks_uri.clone();
+            }
+            check_url(&config.jwks_uri, self.allow_insecure_http)?;
+            issuers.push(config);
+        }
+        if issuers.is_empty() {
+            return Err(ConfigError::NoIssuer);
+        }
+        let mut seen = HashSet::new();
+        for config in &issuers {
+            if !seen.insert(config.issuer.as_str()) {
+                return Err(ConfigError::DuplicateIssuer(config.issuer.clone()));
+            }
+        }
+        Ok(issuers)
+    }
+}
+
+impl CognitoVerifier<NoCustomClaims> {
+    /// Start configuring a verifier.
+    pub fn builder() -> CognitoVerifierBuilder<NoCustomClaims> {
+        CognitoVerifierBuilder::default()
+    }
+}

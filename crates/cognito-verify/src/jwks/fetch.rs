@@ -1,0 +1,69 @@
+//! One JWKS fetch: GET the document within the size cap, parse it, read `max-age`.
+
+use std::time::Duration;
+
+use cognito_http::{BodyError, describe, read_capped};
+
+use crate::keys::KeySet;
+
+/// GET the JWKS document with a size cap; parse it. Returns the set and `max-age`, if any; the
+/// error is a reason safe to log.
+pub(super) async fn fetch(
+    client: &reqwest::Client,
+    uri: &str,
+    max_bytes: usize,
+) -> Result<(KeySet, Option<Duration>), String> {
+    let mut response = client
+        .get(uri)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|err| describe(&err, "JWKS endpoint"))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("JWKS endpoint answered HTTP {status}"));
+    }
+    let max_age = response
+        .headers()
+        .get(reqwest::header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .and_then(parse_max_age);
+    let body = read_capped(&mut response, max_bytes).await.map_err(|err| match err {
+        BodyError::TooLarge => format!("JWKS document is larger than {max_bytes} bytes"),
+        BodyError::Transport(err) => describe(&err, "JWKS endpoint"),
+    })?;
+    let set = KeySet::parse(&body).map_err(|reason| format!("JWKS document is malformed: {reason}"))?;
+    if set.usable() == 0 {
+        return Err("JWKS document has no usable key".to_owned());
+    }
+    Ok((set, max_age))
+}
+
+/// The `max-age` directive of a `Cache-Control` value; `no-cache`/`no-store` mean none.
+fn parse_max_age(value: &str) -> Option<Duration> {
+    let mut max_age = None;
+    for directive in value.split(',').map(str::trim) {
+        let lower = directive.to_ascii_lowercase();
+        if lower == "no-cache" || lower == "no-store" {
+            return None;
+        }
+        if let Some(seconds) = lower.strip_prefix("max-age=") {
+            max_age = seconds.trim_matches('"').parse::<u64>().ok().map(Duration::from_secs);
+        }
+    }
+    max_age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_age_is_read_from_cache_control() {
+        assert_eq!(parse_max_age("public, max-age=3600"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_max_age("Max-Age=\"60\""), Some(Duration::from_secs(60)));
+        assert_eq!(parse_max_age("max-age=abc"), None);
+        assert_eq!(parse_max_age("no-store, max-age=60"), None);
+        assert_eq!(parse_max_age("public"), None);
+    }
+}

@@ -1,0 +1,108 @@
+//! [`JwksOptions`]: how a verifier fetches and refreshes key sets.
+
+use std::time::Duration;
+
+use cognito_http::{Backoff, OutOfRange, RequestLimits};
+
+use crate::error::ConfigError;
+
+/// Options of the JWKS cache. Start from [`JwksOptions::default`] and change what you need.
+///
+/// ```
+/// use std::time::Duration;
+/// use cognito_verify::JwksOptions;
+///
+/// let options = JwksOptions::default()
+///     .refresh_interval(Duration::from_secs(600))
+///     .min_refetch_interval(Duration::from_secs(30));
+/// ```
+#[derive(Debug, Clone)]
+pub struct JwksOptions {
+    pub(crate) refresh_interval: Duration,
+    pub(crate) min_refetch_interval: Duration,
+    pub(crate) backoff: Backoff,
+    pub(crate) limits: RequestLimits,
+}
+
+impl Default for JwksOptions {
+    fn default() -> Self {
+        JwksOptions {
+            refresh_interval: Duration::from_secs(15 * 60),
+            min_refetch_interval: Duration::from_secs(10),
+            // No wait is shorter than the initial one: a failed fetch is always followed by at
+            // least that pause.
+            backoff: Backoff {
+                initial: Duration::from_secs(1),
+                max: Duration::from_secs(60),
+                jitter: 0.25,
+                below_initial: false,
+            },
+            limits: RequestLimits::new(128 * 1024),
+        }
+    }
+}
+
+impl JwksOptions {
+    /// How often the key set is refetched in the background (default 15 minutes). A shorter
+    /// `Cache-Control: max-age` on the JWKS response takes precedence (bounded below by
+    /// `min_refetch_interval`); a longer one is ignored.
+    pub fn refresh_interval(mut self, interval: Duration) -> Self {
+        self.refresh_interval = interval;
+        self
+    }
+
+    /// The least time between two fetches caused by unknown `kid`s (default 10 s). Tokens with
+    /// an unknown `kid` inside this window fail fast with `UnknownKid`.
+    pub fn min_refetch_interval(mut self, interval: Duration) -> Self {
+        self.min_refetch_interval = interval;
+        self
+    }
+
+    /// The wait after a first failed fetch (default 1 s); it doubles on each further failure up
+    /// to `max_backoff` (default 60 s), less up to a quarter of jitter, never below `initial`.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.backoff.initial = initial;
+        self.backoff.max = max;
+        self
+    }
+
+    cognito_http::request_limit_setters!(
+        request: "a JWKS fetch",
+        response: "JWKS document",
+        default_max: "128 KiB",
+    );
+
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+        OutOfRange::check(!self.refresh_interval.is_zero(), "refresh_interval", "must be above zero")?;
+        self.backoff.validate()?;
+        Ok(self.limits.validate()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_maximum() {
+        let options = JwksOptions::default().backoff(Duration::from_secs(1), Duration::from_secs(8));
+        let b1 = options.backoff.delay(1);
+        let b3 = options.backoff.delay(3);
+        let b9 = options.backoff.delay(9);
+        assert!(b1 >= Duration::from_millis(750) && b1 <= Duration::from_secs(1), "{b1:?}");
+        assert!(b3 >= Duration::from_secs(3) && b3 <= Duration::from_secs(4), "{b3:?}");
+        assert!(b9 >= Duration::from_secs(6) && b9 <= Duration::from_secs(8), "{b9:?}");
+    }
+
+    #[test]
+    fn out_of_range_options_are_named() {
+        let option = |options: JwksOptions| match options.validate() {
+            Err(ConfigError::OutOfRange { option, .. }) => option,
+            other => panic!("expected OutOfRange, got {other:?}"),
+        };
+        assert_eq!(option(JwksOptions::default().refresh_interval(Duration::ZERO)), "refresh_interval");
+        assert_eq!(option(JwksOptions::default().backoff(Duration::ZERO, Duration::ZERO)), "backoff");
+        assert_eq!(option(JwksOptions::default().timeout(Duration::ZERO)), "timeout");
+        assert_eq!(option(JwksOptions::default().max_response_bytes(100)), "max_response_bytes");
+    }
+}

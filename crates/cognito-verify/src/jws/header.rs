@@ -1,0 +1,174 @@
+//! The JOSE header of a token: one parser for every token kind, reading `alg` and `kid`, and for
+//! ALB tokens also `signer`, `client`, `iss` and `exp`.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+use super::numeric_date::NumericDate;
+use crate::algorithm::Algorithm;
+use crate::error::{VerifyError, truncate};
+use crate::json::Str;
+
+/// Longest `alg` quoted by [`VerifyError::DisallowedAlgorithm`], in characters.
+const MAX_ERROR_ALG_CHARS: usize = 32;
+
+/// Which header members are read besides `alg` and `kid`; the others are skipped, whatever their
+/// type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HeaderMembers {
+    /// `alg` and `kid` only (Cognito and other JWTs).
+    Jwt,
+    /// Also the ALB members `signer`, `client`, `iss` (strings) and `exp` (a NumericDate).
+    Alb,
+}
+
+/// The header members read, as found: strings are borrowed from the header JSON unless escaped.
+/// A member read must have its type and appear once, or the header is malformed.
+#[derive(Debug, Default)]
+pub(crate) struct Header<'h> {
+    alg: Option<Cow<'h, str>>,
+    kid: Option<Cow<'h, str>>,
+    /// ALB: the load balancer's ARN.
+    pub(crate) signer: Option<Cow<'h, str>>,
+    /// ALB: the app client the load balancer authenticated with.
+    pub(crate) client: Option<Cow<'h, str>>,
+    /// ALB: the identity provider.
+    pub(crate) iss: Option<Cow<'h, str>>,
+    /// ALB: the token's expiry.
+    pub(crate) exp: Option<i64>,
+}
+
+impl<'h> Header<'h> {
+    /// Parse the decoded header segment. The error names the member of the wrong type, if that
+    /// is what is wrong.
+    pub(crate) fn parse(json: &'h [u8], members: HeaderMembers) -> Result<Self, VerifyError> {
+        let failed = Cell::new(None);
+        let mut de = serde_json::Deserializer::from_slice(json);
+        let seed = HeaderSeed { members, failed: &failed };
+        seed.deserialize(&mut de)
+            .and_then(|header| de.end().map(|()| header))
+            .map_err(|_| VerifyError::MalformedHeader(failed.get().unwrap_or("not a valid JSON object")))
+    }
+
+    /// The `alg`, when `accept` takes it: [`MalformedHeader`](VerifyError::MalformedHeader)
+    /// without one, [`DisallowedAlgorithm`](VerifyError::DisallowedAlgorithm) for another.
+    pub(crate) fn alg(&self, accept: impl Fn(&str) -> Option<Algorithm>) -> Result<Algorithm, VerifyError> {
+        let alg = self.alg.as_deref().ok_or(VerifyError::MalformedHeader("no alg"))?;
+        accept(alg).ok_or_else(|| VerifyError::DisallowedAlgorithm(truncate(alg, MAX_ERROR_ALG_CHARS)))
+    }
+
+    /// The `kid`, or [`MissingKid`](VerifyError::MissingKid).
+    pub(crate) fn kid(&self) -> Result<&str, VerifyError> {
+        self.kid.as_deref().ok_or(VerifyError::MissingKid)
+    }
+}
+
+/// Reads a header object, recording which member had the wrong type.
+struct HeaderSeed<'a> {
+    members: HeaderMembers,
+    failed: &'a Cell<Option<&'static str>>,
+}
+
+impl<'de> DeserializeSeed<'de> for HeaderSeed<'_> {
+    type Value = Header<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Header<'de>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HeaderSeed<'_> {
+    type Value = Header<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Header<'de>, A::Error> {
+        let mut header = Header::default();
+        let alb = self.members == HeaderMembers::Alb;
+        while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
+            let (slot, error) = match key.as_ref() {
+                "alg" => (&mut header.alg, "alg is not a string"),
+                "kid" => (&mut header.kid, "kid is not a string"),
+                "signer" if alb => (&mut header.signer, "signer is not a string"),
+                "client" if alb => (&mut header.client, "client is not a string"),
+                "iss" if alb => (&mut header.iss, "iss is not a string"),
+                "exp" if alb => {
+                    if header.exp.is_some() {
+                        return Err(de::Error::custom("duplicate header member"));
+                    }
+                    let exp = map.next_value::<NumericDate>().inspect_err(|_| {
+                        self.failed.set(Some("exp is not a number"));
+                    })?;
+                    header.exp = Some(exp.into());
+                    continue;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            // A member given twice could be read differently by another parser: refuse it.
+            if slot.is_some() {
+                return Err(de::Error::custom("duplicate header member"));
+            }
+            let Str(value) = map.next_value::<Str<'de>>().inspect_err(|_| self.failed.set(Some(error)))?;
+            *slot = Some(value);
+        }
+        Ok(header)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str, members: HeaderMembers) -> Result<Header<'_>, VerifyError> {
+        Header::parse(json.as_bytes(), members)
+    }
+
+    #[test]
+    fn members_read_must_be_strings() {
+        let err = |json| parse(json, HeaderMembers::Jwt).unwrap_err();
+        assert_eq!(err(r#"{"alg":1,"kid":"k"}"#), VerifyError::MalformedHeader("alg is not a string"));
+        assert_eq!(
+            err(r#"{"alg":"RS256","kid":["k"]}"#),
+            VerifyError::MalformedHeader("kid is not a string")
+        );
+        assert_eq!(err(r#"["RS256"]"#), VerifyError::MalformedHeader("not a valid JSON object"));
+        assert_eq!(err(r#"{"kid":"a","kid":"b"}"#), VerifyError::MalformedHeader("not a valid JSON object"));
+    }
+
+    #[test]
+    fn alb_members_are_read_only_for_alb_tokens() {
+        let json = r#"{"alg":"ES256","kid":"k","signer":"arn","client":"c","iss":"i","exp":1.5,"typ":"JWT"}"#;
+        let header = parse(json, HeaderMembers::Alb).unwrap();
+        assert_eq!((header.signer.as_deref(), header.client.as_deref()), (Some("arn"), Some("c")));
+        assert_eq!((header.iss.as_deref(), header.exp), (Some("i"), Some(1)));
+        let other = r#"{"alg":"RS256","kid":"k","signer":1,"exp":"soon"}"#;
+        let header = parse(other, HeaderMembers::Jwt).unwrap();
+        assert_eq!((header.signer, header.exp), (None, None));
+        assert_eq!(
+            parse(other, HeaderMembers::Alb).unwrap_err(),
+            VerifyError::MalformedHeader("signer is not a string")
+        );
+        assert_eq!(
+            parse(r#"{"exp":"soon"}"#, HeaderMembers::Alb).unwrap_err(),
+            VerifyError::MalformedHeader("exp is not a number")
+        );
+    }
+
+    #[test]
+    fn alg_must_be_present_and_accepted() {
+        let header = parse(r#"{"kid":"k"}"#, HeaderMembers::Jwt).unwrap();
+        assert_eq!(header.alg(Algorithm::from_name), Err(VerifyError::MalformedHeader("no alg")));
+        assert_eq!(header.kid(), Ok("k"));
+        let long = format!(r#"{{"alg":"{}"}}"#, "X".repeat(100));
+        let header = parse(&long, HeaderMembers::Jwt).unwrap();
+        assert_eq!(header.alg(Algorithm::from_name), Err(VerifyError::DisallowedAlgorithm("X".repeat(32))));
+        assert_eq!(header.kid(), Err(VerifyError::MissingKid));
+    }
+}
