@@ -1,0 +1,408 @@
+//! The table of intended differences: every case where our verdict is allowed to differ from
+//! aws-jwt-verify's, with the reason. docs/differential.md holds the same table for readers; a
+//! test keeps the two in step.
+
+/// Why a difference is allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// We decide differently on purpose.
+    Intended,
+    /// We are wrong (or our verdict will change); the named work changes it, and must then
+    /// remove the entry or update it.
+    ToBeFixed(&'static str),
+}
+
+/// One allowed difference.
+#[derive(Debug)]
+pub struct Difference {
+    /// The corpus case.
+    pub case: &'static str,
+    /// Our verdict, as [`our_label`](crate::class::our_label) names it.
+    pub ours: &'static str,
+    /// Intended, or a known bug.
+    pub status: Status,
+    /// Why.
+    pub reason: &'static str,
+}
+
+/// Every allowed difference.
+pub const DIFFERENCES: &[Difference] = &[
+    Difference {
+        case: "alg_none_empty_signature",
+        ours: "DisallowedAlgorithm",
+        status: Status::Intended,
+        reason: "Both refuse. We check the header's alg against the allow-list before looking at the signature segment; aws-jwt-verify's token regex refuses the empty segment first.",
+    },
+    Difference {
+        case: "alg_es512",
+        ours: "DisallowedAlgorithm",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "ES512 (P-521) is not supported yet; issue 11 item 2 adds it.",
+    },
+    Difference {
+        case: "alg_es512_jwk_without_alg",
+        ours: "DisallowedAlgorithm",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "ES512 is not supported yet. After item 2 this case may still differ, as KeyAlgorithmMismatch, if the rule that an alg-less JWK of a Cognito issuer is for RS256 only applies to the replay's issuers: then make it Intended.",
+    },
+    Difference {
+        case: "alg_es256_header_on_rsa_key_without_alg",
+        ours: "KeyAlgorithmMismatch",
+        status: Status::Intended,
+        reason: "The header says ES256, the key is RSA, the signature RSASSA-PKCS1-v1_5. aws-jwt-verify maps ES256 to Node's digest name \"RSA-SHA256\" and lets the key's type choose the algorithm, so with an alg-less JWK the header's alg does not matter. The alg names the algorithm (RFC 7515 §4.1.1) and ES256 is ECDSA on P-256 (RFC 7518 §3.4): we tie the key type and curve to it.",
+    },
+    Difference {
+        case: "alg_rs256_header_on_ec_key_without_alg",
+        ours: "KeyAlgorithmMismatch",
+        status: Status::Intended,
+        reason: "The header says RS256, the key is P-256, the signature ECDSA: accepted by aws-jwt-verify for the same reason as alg_es256_header_on_rsa_key_without_alg. RS256 is RSA only (RFC 7518 §3.3).",
+    },
+    Difference {
+        case: "alg_es384_header_on_p256_key_without_alg",
+        ours: "KeyAlgorithmMismatch",
+        status: Status::Intended,
+        reason: "ES384 is ECDSA on P-384 (RFC 7518 §3.4); aws-jwt-verify verifies ECDSA P-256 with SHA-384 because the key, not the alg, chooses the curve.",
+    },
+    Difference {
+        case: "alg_eddsa_header_on_rsa_key_without_alg",
+        ours: "KeyAlgorithmMismatch",
+        status: Status::Intended,
+        reason: "EdDSA with an RSA key: aws-jwt-verify passes no digest to Node, which verifies an RSA signature with its default digest. EdDSA needs an OKP key (RFC 8037 §3.1).",
+    },
+    Difference {
+        case: "header_duplicate_alg",
+        ours: "MalformedHeader",
+        status: Status::Intended,
+        reason: "RFC 7515 §5.2 allows refusing duplicate header members or taking the last; we refuse: a duplicated alg lets two parsers see two algorithms. aws-jwt-verify's JSON.parse takes the last.",
+    },
+    Difference {
+        case: "header_duplicate_kid",
+        ours: "MalformedHeader",
+        status: Status::Intended,
+        reason: "As header_duplicate_alg, for kid.",
+    },
+    Difference {
+        case: "padding_on_every_segment",
+        ours: "Malformed",
+        status: Status::Intended,
+        reason: "JWS segments are base64url without padding (RFC 7515 §2); aws-jwt-verify's token regex allows up to two '=' per segment. Strict decoding keeps one spelling per token.",
+    },
+    Difference {
+        case: "padding_on_signature_only",
+        ours: "Malformed",
+        status: Status::Intended,
+        reason: "As padding_on_every_segment; with padding on the signature alone the signed text is unchanged, so aws-jwt-verify accepts a second spelling of a valid token.",
+    },
+    Difference {
+        case: "signature_non_canonical_trailing_bits",
+        ours: "Malformed",
+        status: Status::Intended,
+        reason: "Node's base64 decoder ignores the unused low bits of the last character, so aws-jwt-verify accepts several spellings of one signature (a malleable token). We decode canonically (RFC 4648 §3.5).",
+    },
+    Difference {
+        case: "payload_non_canonical_trailing_bits",
+        ours: "Malformed",
+        status: Status::Intended,
+        reason: "As signature_non_canonical_trailing_bits, for the payload (signed over the non-canonical text).",
+    },
+    Difference {
+        case: "signature_invalid_and_exp_a_string",
+        ours: "InvalidSignature",
+        status: Status::Intended,
+        reason: "Both refuse. We read no claim before the signature verified; aws-jwt-verify type-checks exp while parsing, before the signature.",
+    },
+    Difference {
+        case: "size_token_over_16_kib",
+        ours: "TokenTooLarge",
+        status: Status::Intended,
+        reason: "Tokens above max_token_bytes (16 KiB by default, configurable) are refused before any decoding, to bound the work an unauthenticated request causes. Cognito tokens are 1-4 KiB. aws-jwt-verify has no limit.",
+    },
+    Difference {
+        case: "iss_other_pool_signed_by_its_key",
+        ours: "UnknownKid",
+        status: Status::Intended,
+        reason: "Both refuse. With a single trusted issuer we look the key up by kid before reading any claim, so the unknown kid is reported (after one rate-limited refetch); aws-jwt-verify selects the issuer configuration by the unverified iss first.",
+    },
+    Difference {
+        case: "iss_updated_format",
+        ours: "IssuerMismatch",
+        status: Status::ToBeFixed("issue 11 item 1"),
+        reason: "aws-jwt-verify 5.2.1 trusts both issuer formats of a pool; user_pool(id) trusts the original one only. After item 1, make the replay trust what user_pool(id) trusts (src/replay.rs, Pool::original_issuer), then remove this entry.",
+    },
+    Difference {
+        case: "access_token_with_aud_array",
+        ours: "InvalidClaim(aud)",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "aud may be an array (RFC 7519 §4.1.3); we read it as a string only. An access token's client is its client_id, so after item 2 this verifies.",
+    },
+    Difference {
+        case: "exp_equals_now",
+        ours: "Expired",
+        status: Status::Intended,
+        reason: "RFC 7519 §4.1.4: the token must not be accepted on or after exp; aws-jwt-verify still accepts it at exp. (Needs a frozen clock: not replayed yet.)",
+    },
+    Difference {
+        case: "exp_half_second_ahead",
+        ours: "Expired",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "We truncate a fractional exp to the second below, refusing half a second early; item 2 compares with sub-second precision. (Needs a frozen clock: not replayed yet.)",
+    },
+    Difference {
+        case: "exp_fractional_clock_before_exp",
+        ours: "Expired",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "As exp_half_second_ahead, with a fractional clock. (Needs a frozen clock: not replayed yet.)",
+    },
+    Difference {
+        case: "nbf_half_second_ahead",
+        ours: "ok",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "We truncate a fractional nbf toward acceptance; item 2 forbids it. (Needs a frozen clock: not replayed yet.)",
+    },
+    Difference {
+        case: "nbf_fractional_clock_before_nbf",
+        ours: "ok",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "As nbf_half_second_ahead, with a fractional clock. (Needs a frozen clock: not replayed yet.)",
+    },
+    Difference {
+        case: "iat_one_second_ahead",
+        ours: "IssuedInFuture",
+        status: Status::Intended,
+        reason: "We refuse tokens issued in the future (beyond the leeway): the issuer's clock or the token is wrong. aws-jwt-verify does not read iat. (Needs a frozen clock: not replayed yet.)",
+    },
+    Difference {
+        case: "grace_exp_at_boundary",
+        ours: "Expired",
+        status: Status::Intended,
+        reason: "As exp_equals_now, with 60 s of leeway. (Needs a frozen clock: not replayed yet.)",
+    },
+    Difference {
+        case: "grace_iat_beyond",
+        ours: "IssuedInFuture",
+        status: Status::Intended,
+        reason: "As iat_one_second_ahead, beyond 60 s of leeway. (Needs a frozen clock: not replayed yet.)",
+    },
+    Difference {
+        case: "exp_huge_finite",
+        ours: "InvalidClaim(exp)",
+        status: Status::Intended,
+        reason: "exp = 1e300 is no date; NumericDates beyond about 285 million years (9e15 s) are refused rather than clamped. aws-jwt-verify accepts any finite number.",
+    },
+    Difference {
+        case: "exp_beyond_i64",
+        ours: "InvalidClaim(exp)",
+        status: Status::Intended,
+        reason: "As exp_huge_finite, for 1e20.",
+    },
+    Difference {
+        case: "exp_missing",
+        ours: "MissingClaim(exp)",
+        status: Status::Intended,
+        reason: "Cognito always sets exp, and a token without one would never expire: we require it. aws-jwt-verify checks exp only when present.",
+    },
+    Difference {
+        case: "iat_far_future",
+        ours: "IssuedInFuture",
+        status: Status::Intended,
+        reason: "As iat_one_second_ahead, far from any clock.",
+    },
+    Difference {
+        case: "auth_time_string",
+        ours: "InvalidClaim(auth_time)",
+        status: Status::Intended,
+        reason: "We type-check every standard Cognito claim we expose (auth_time is a NumericDate); aws-jwt-verify type-checks only exp, nbf, iat, iss, sub, aud, scope and jti.",
+    },
+    Difference {
+        case: "scope_tab_separated",
+        ours: "ok",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "We split scope on any ASCII whitespace; RFC 6749 §3.3 separates scopes with spaces only, so \"openid\\ttransactions/post\" is one scope. aws-jwt-verify splits on spaces.",
+    },
+    Difference {
+        case: "scope_newline_separated",
+        ours: "ok",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "As scope_tab_separated, with a newline.",
+    },
+    Difference {
+        case: "groups_null_no_requirement",
+        ours: "InvalidClaim(cognito:groups)",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "An optional claim that is null reads as absent after item 2.",
+    },
+    Difference {
+        case: "groups_string_no_requirement",
+        ours: "InvalidClaim(cognito:groups)",
+        status: Status::Intended,
+        reason: "Cognito writes cognito:groups as an array; we refuse another type instead of guessing. aws-jwt-verify does not read the claim unless groups are required.",
+    },
+    Difference {
+        case: "groups_string_with_requirement",
+        ours: "InvalidClaim(cognito:groups)",
+        status: Status::Intended,
+        reason: "As groups_string_no_requirement; aws-jwt-verify reads a string as a one-group list.",
+    },
+    Difference {
+        case: "groups_mixed_types_match_first",
+        ours: "InvalidClaim(cognito:groups)",
+        status: Status::Intended,
+        reason: "cognito:groups [\"admin\", 1] is not an array of strings. aws-jwt-verify stops at the first match and never sees the number (with [1, \"admin\"] it refuses).",
+    },
+    Difference {
+        case: "sub_missing",
+        ours: "MissingClaim(sub)",
+        status: Status::Intended,
+        reason: "Cognito sets sub on every token and our claims type exposes it as a string: we require it. aws-jwt-verify does not.",
+    },
+    Difference {
+        case: "username_number",
+        ours: "InvalidClaim(username)",
+        status: Status::Intended,
+        reason: "As auth_time_string, for username.",
+    },
+    Difference {
+        case: "version_string",
+        ours: "InvalidClaim(version)",
+        status: Status::Intended,
+        reason: "As auth_time_string, for version (an integer).",
+    },
+    Difference {
+        case: "event_id_null",
+        ours: "InvalidClaim(event_id)",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "An optional claim that is null reads as absent after item 2.",
+    },
+    Difference {
+        case: "json_duplicate_token_use",
+        ours: "MalformedPayload",
+        status: Status::Intended,
+        reason: "RFC 7519 §4 allows refusing duplicate claim names or taking the last; we refuse, since two parsers taking different duplicates is a known bypass. aws-jwt-verify's JSON.parse takes the last.",
+    },
+    Difference {
+        case: "json_duplicate_exp",
+        ours: "MalformedPayload",
+        status: Status::Intended,
+        reason: "As json_duplicate_token_use, for exp.",
+    },
+    Difference {
+        case: "json_duplicate_iss",
+        ours: "MalformedPayload",
+        status: Status::Intended,
+        reason: "As json_duplicate_token_use, for iss.",
+    },
+    Difference {
+        case: "json_duplicate_exp_via_escaped_key",
+        ours: "MalformedPayload",
+        status: Status::Intended,
+        reason: "As json_duplicate_exp, with the second name spelled \\u0065xp.",
+    },
+    Difference {
+        case: "json_duplicate_groups",
+        ours: "MalformedPayload",
+        status: Status::Intended,
+        reason: "As json_duplicate_token_use, for cognito:groups.",
+    },
+    Difference {
+        case: "json_invalid_utf8_in_username",
+        ours: "InvalidClaim(username)",
+        status: Status::Intended,
+        reason: "JSON text is UTF-8 (RFC 8259 §8.1). Node replaces the invalid byte with U+FFFD, so aws-jwt-verify returns a username that is not the one signed.",
+    },
+    Difference {
+        case: "json_lone_surrogate_in_username",
+        ours: "InvalidClaim(username)",
+        status: Status::Intended,
+        reason: "\\ud800 alone is no Unicode character (RFC 8259 §8.2); aws-jwt-verify returns a string that is not valid Unicode.",
+    },
+    Difference {
+        case: "key_rsa_1024",
+        ours: "InvalidSignature",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "RSA keys below 2048 bits are refused (NIST SP 800-131A; Cognito's keys are 2048). Today the refusal comes at verification, as InvalidSignature; item 2 makes such a JWK UnusableKey when the set is parsed: then record ours as UnusableKey and make the entry Intended.",
+    },
+    Difference {
+        case: "key_rsa_8704",
+        ours: "InvalidSignature",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "RSA keys above 8192 bits are refused (a bound on verification cost); as key_rsa_1024, item 2 makes it UnusableKey.",
+    },
+    Difference {
+        case: "key_alg_unknown",
+        ours: "UnusableKey",
+        status: Status::Intended,
+        reason: "Both refuse. We judge a JWK when the set is parsed: one whose alg we do not support (RS257) is unusable whatever the token says; aws-jwt-verify compares the JWK's alg with the header's.",
+    },
+    Difference {
+        case: "key_rsa_exponent_1_forged",
+        ours: "InvalidSignature",
+        status: Status::ToBeFixed("issue 11 item 2"),
+        reason: "With e = 1, RSA verification is the identity: the forged token (its signature is the encoded message itself) verifies in aws-jwt-verify. We refuse it at verification today; item 2 makes such a JWK UnusableKey when the set is parsed: then record UnusableKey and make the entry Intended.",
+    },
+    Difference {
+        case: "key_rsa_n_standard_alphabet",
+        ours: "UnusableKey",
+        status: Status::Intended,
+        reason: "JWK members are base64url (RFC 7518 §6.3.1.1, RFC 7515 §2); Node's JWK import also accepts the standard alphabet.",
+    },
+    Difference {
+        case: "key_rsa_n_leading_zero",
+        ours: "UnusableKey",
+        status: Status::Intended,
+        reason: "A Base64urlUInt uses the minimum number of octets (RFC 7518 §2); Node accepts a leading zero octet. Cognito's n has none.",
+    },
+    Difference {
+        case: "key_kty_oct_hs256_header",
+        ours: "DisallowedAlgorithm",
+        status: Status::Intended,
+        reason: "Both refuse. HMAC is refused from the header, before any key is looked up; aws-jwt-verify refuses the oct key.",
+    },
+    Difference {
+        case: "key_ec_x_with_leading_zero",
+        ours: "UnusableKey",
+        status: Status::Intended,
+        reason: "An EC coordinate is exactly the curve's size (RFC 7518 §6.2.1.2: 32 octets for P-256); Node accepts 33.",
+    },
+    Difference {
+        case: "key_ec_jwk_alg_rs256",
+        ours: "UnusableKey",
+        status: Status::Intended,
+        reason: "A JWK whose alg (RS256) does not fit its key type (EC) is unusable. aws-jwt-verify only compares the JWK's alg with the header's and then verifies ECDSA, since the key chooses the algorithm.",
+    },
+    Difference {
+        case: "key_p384_jwk_alg_es256",
+        ours: "UnusableKey",
+        status: Status::Intended,
+        reason: "ES256 is P-256 only (RFC 7518 §3.4): a P-384 key labelled ES256 is unusable; aws-jwt-verify verifies ECDSA P-384 with SHA-256.",
+    },
+    Difference {
+        case: "key_duplicate_kid_first_is_signer",
+        ours: "UnusableKey",
+        status: Status::Intended,
+        reason: "A kid listed twice in a JWKS is ambiguous; we use neither key. aws-jwt-verify takes the first, so the verdict depends on the order of the set (see key_duplicate_kid_second_is_signer).",
+    },
+    Difference {
+        case: "key_duplicate_kid_second_is_signer",
+        ours: "UnusableKey",
+        status: Status::Intended,
+        reason: "Both refuse: aws-jwt-verify tries the first key of that kid (InvalidSignature), we refuse the ambiguous kid.",
+    },
+    Difference {
+        case: "key_other_member_not_a_string",
+        ours: "ok",
+        status: Status::Intended,
+        reason: "A JWK that cannot be parsed is skipped, not the whole set (docs/architecture.md); aws-jwt-verify refuses the whole JWKS when one JWK has a member of the wrong type, and with it every token of the pool.",
+    },
+    Difference {
+        case: "key_jwks_only_small_rsa",
+        ours: "InvalidSignature",
+        status: Status::ToBeFixed("issue 11 items 2 and 3"),
+        reason: "The only key is RSA-1024. Today it parses as usable and fails at verification; after item 2 (unusable at parse) and item 3 (a set without usable keys is a successful fetch) the token gets UnusableKey: then record that and make the entry Intended, as key_rsa_1024.",
+    },
+    Difference {
+        case: "key_jwks_only_use_enc",
+        ours: "KeysUnavailable",
+        status: Status::ToBeFixed("issue 11 item 3"),
+        reason: "A JWKS that parses but holds no usable key is treated as a failed fetch (retryable, 503); item 3 makes it UnusableKey (401), which agrees with aws-jwt-verify's JwkInvalidUseError.",
+    },
+];
