@@ -15,20 +15,14 @@ pub(crate) const CARRIED_PARAMS: [&str; 8] = [
     "code_challenge_method",
 ];
 
-/// Escapes text for HTML element content and double-quoted attribute values.
+/// Escapes text for HTML element content and double-quoted attribute values (`&` first, so
+/// the other entities are not escaped twice).
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f2f3f3;margin:0}\
