@@ -2,7 +2,6 @@
 //! [`AlbTokenBuilder`], which mints `x-amzn-oidc-data` tokens the way a load balancer does
 //! (ES256, `kid`/`signer`/`client`/`iss`/`exp` in the header, `=`-padded segments).
 
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -16,53 +15,16 @@ use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use serde_json::{Map, Value, json};
 
 use crate::conn::ConnHandle;
+use crate::defaults::{DEFAULT_LIFETIME, DEFAULT_USERNAME};
 use crate::faults::{self, Fault};
-use crate::issuer::{DEFAULT_USERNAME, Shared, TestIssuer, lock};
-use crate::keys::{self, KeyKind, SigningKey};
-use crate::token::{DEFAULT_LIFETIME, now};
+use crate::issuer::TestIssuer;
+use crate::lock::lock;
+use crate::shared::Shared;
+use crate::token::now;
 
 /// The `signer` of ALB tokens unless told otherwise: the ARN of a made-up load balancer.
 pub const DEFAULT_ALB_ARN: &str =
     "arn:aws:elasticloadbalancing:local-1:123456789012:loadbalancer/app/test-alb/50dc6c495c0c9188";
-
-/// The load balancer's keys: every one generated, which of them the endpoint serves, which
-/// signs.
-#[derive(Debug)]
-pub(crate) struct AlbKeyRing {
-    keys: Vec<Arc<SigningKey>>,
-    published: HashSet<String>,
-    signing: Arc<SigningKey>,
-}
-
-impl AlbKeyRing {
-    /// A ring with one published P-256 key that signs.
-    pub(crate) fn new() -> AlbKeyRing {
-        let key = new_key();
-        AlbKeyRing {
-            published: HashSet::from([key.kid().to_owned()]),
-            keys: vec![Arc::clone(&key)],
-            signing: key,
-        }
-    }
-
-    fn find(&self, kid: &str) -> Option<Arc<SigningKey>> {
-        self.keys.iter().find(|key| key.kid() == kid).cloned()
-    }
-
-    fn published(&self, kid: &str) -> Option<Arc<SigningKey>> {
-        self.published.contains(kid).then(|| self.find(kid)).flatten()
-    }
-}
-
-/// A P-256 key named by a UUID, as load balancer keys are.
-fn new_key() -> Arc<SigningKey> {
-    SigningKey::generate_with_kid(KeyKind::Es256, keys::uuid_v4())
-}
-
-fn pem_of(key: &SigningKey) -> Option<String> {
-    let der = key.public_key_spki_der().ok()?;
-    Some(keys::pem("PUBLIC KEY", &der))
-}
 
 /// `GET /alb-keys/{kid}`: the PEM public key, 404 for keys not published.
 pub(crate) async fn key_endpoint(
@@ -74,7 +36,7 @@ pub(crate) async fn key_endpoint(
     if let Some(response) = faults::apply(shared.alb_key_fault.next(), &conn).await {
         return response;
     }
-    let Some(pem) = lock(&shared.alb_keys).published(&kid).as_deref().and_then(pem_of) else {
+    let Some(pem) = lock(&shared.alb_keys).published_pem(&kid) else {
         return (StatusCode::NOT_FOUND, "no such key\n").into_response();
     };
     let mut response = pem.into_response();
@@ -103,29 +65,23 @@ impl TestIssuer {
 
     /// The `kid` ALB tokens are signed with.
     pub fn alb_signing_kid(&self) -> String {
-        lock(&self.shared().alb_keys).signing.kid().to_owned()
+        lock(&self.shared().alb_keys).signing().kid().to_owned()
     }
 
     /// Generates a new load balancer key, publishes it and makes it sign. Returns its `kid`.
     pub fn rotate_alb_key(&self) -> String {
-        let key = new_key();
-        let kid = key.kid().to_owned();
-        let mut ring = lock(&self.shared().alb_keys);
-        ring.published.insert(kid.clone());
-        ring.keys.push(Arc::clone(&key));
-        ring.signing = key;
-        kid
+        lock(&self.shared().alb_keys).rotate()
     }
 
     /// Stops serving `kid` (the endpoint answers 404); the key still signs if it was signing,
     /// which is how ALB tokens with an unknown `kid` are made.
     pub fn remove_alb_key(&self, kid: &str) {
-        lock(&self.shared().alb_keys).published.remove(kid);
+        lock(&self.shared().alb_keys).unpublish(kid);
     }
 
     /// The PEM the endpoint serves for `kid` (published or not).
     pub fn alb_key_pem(&self, kid: &str) -> Option<String> {
-        lock(&self.shared().alb_keys).find(kid).as_deref().and_then(pem_of)
+        lock(&self.shared().alb_keys).pem(kid)
     }
 
     /// Applies `fault` to every ALB key request until cleared with `None`.
@@ -191,7 +147,7 @@ fn object(value: Value) -> Map<String, Value> {
 impl AlbTokenBuilder {
     fn new(shared: Arc<Shared>) -> AlbTokenBuilder {
         let exp = now().saturating_add(i64::try_from(DEFAULT_LIFETIME.as_secs()).unwrap_or(i64::MAX));
-        let kid = lock(&shared.alb_keys).signing.kid().to_owned();
+        let kid = lock(&shared.alb_keys).signing().kid().to_owned();
         let header = object(json!({
             "typ": "JWT",
             "kid": kid,
@@ -298,7 +254,7 @@ impl AlbTokenBuilder {
             let ring = lock(&self.shared.alb_keys);
             match &self.key {
                 Some(kid) => ring.find(kid).unwrap_or_else(|| panic!("cognito-testkit: no ALB key {kid:?}")),
-                None => Arc::clone(&ring.signing),
+                None => ring.signing(),
             }
         };
         let encode = |bytes: &[u8]| {

@@ -15,10 +15,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::client::ClientRegistration;
-use crate::issuer::{Shared, lock};
 use crate::keys;
+use crate::lock::lock;
 use crate::login_page::{CARRIED_PARAMS, error_page, login_form};
 use crate::login_state::{AUTHORIZATION_CODE_LIFETIME, AuthorizationCode, HOSTED_SESSION_COOKIE};
+use crate::shared::Shared;
 
 /// Scopes every app client may request, beside its own resource-server scopes.
 const STANDARD_SCOPES: [&str; 5] = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"];

@@ -1,4 +1,5 @@
-//! [`TestIssuerBuilder`]: what a [`TestIssuer`] is configured with, and starting it.
+//! [`TestIssuerBuilder`]: what a [`TestIssuer`] is configured with, and starting it
+//! ([`TestIssuer::start`], [`TestIssuer::builder`]).
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -8,17 +9,35 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-use crate::alb::AlbKeyRing;
+use crate::alb_key_ring::AlbKeyRing;
 use crate::client::ClientRegistration;
 use crate::clock::TestClock;
 use crate::conn::KillableListener;
+use crate::defaults::{DEFAULT_CLIENT_ID, DEFAULT_POOL_ID};
 use crate::faults::FaultSlot;
-use crate::issuer::{DEFAULT_CLIENT_ID, DEFAULT_POOL_ID, Shared, TestIssuer};
+use crate::issuer::TestIssuer;
 use crate::jwks::KeyRing;
 use crate::keys::{self, KeyKind, SigningKey};
 use crate::login_state::HostedLogin;
 use crate::server;
+use crate::shared::Shared;
 use crate::user::TestUser;
+
+/// Starting an issuer.
+impl TestIssuer {
+    /// Starts an issuer for pool [`DEFAULT_POOL_ID`] on `127.0.0.1:0` with one RSA-2048 key.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound.
+    pub async fn start() -> TestIssuer {
+        TestIssuerBuilder::default().start().await
+    }
+
+    /// A builder for an issuer with another pool id, clients, key kind or JWKS caching.
+    pub fn builder() -> TestIssuerBuilder {
+        TestIssuerBuilder::default()
+    }
+}
 
 /// Configures a [`TestIssuer`] before it starts. From [`TestIssuer::builder`]; finish with
 /// [`start`](Self::start).

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::token::DEFAULT_LIFETIME;
+use crate::defaults::DEFAULT_LIFETIME;
 
 /// Default lifetime of refresh tokens, as in Cognito (30 days).
 pub const DEFAULT_REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);

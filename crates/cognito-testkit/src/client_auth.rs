@@ -9,8 +9,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 
 use crate::client::ClientRegistration;
-use crate::issuer::{Shared, lock};
+use crate::lock::lock;
 use crate::oauth_error::TokenError;
+use crate::shared::Shared;
 
 /// The registered client the request authenticates as, or `invalid_client`.
 pub(crate) fn authenticate(

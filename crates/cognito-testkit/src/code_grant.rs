@@ -15,11 +15,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::client::ClientRegistration;
-use crate::issuer::{Shared, lock};
 use crate::jws::b64url;
 use crate::keys;
+use crate::lock::lock;
 use crate::login_state::{IssuedAccess, RefreshGrant};
 use crate::oauth_error::{TokenError, no_store};
+use crate::shared::Shared;
 use crate::token::TokenBuilder;
 use crate::user::TestUser;
 

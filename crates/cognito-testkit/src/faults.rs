@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::conn::ConnHandle;
-use crate::issuer::lock;
+use crate::lock::lock;
 
 /// A failure injected into one of the issuer's endpoints (JWKS, discovery, token).
 ///

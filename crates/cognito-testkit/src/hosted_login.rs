@@ -21,7 +21,8 @@
 //! ```
 
 use crate::clock::TestClock;
-use crate::issuer::{TestIssuer, lock};
+use crate::issuer::TestIssuer;
+use crate::lock::lock;
 use crate::login_state::HostedLoginCounts;
 use crate::user::TestUser;
 

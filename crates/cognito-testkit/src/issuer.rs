@@ -1,68 +1,22 @@
-//! [`TestIssuer`]: a running local user pool, and the state its server shares.
+//! [`TestIssuer`]: a running local user pool: its URLs, keys, faults and counters, and the tokens
+//! it mints.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use cognito_verify::{CognitoVerifier, CognitoVerifierBuilder, TokenUse};
 use serde_json::Value;
 use tokio::task::AbortHandle;
 
-use crate::alb::AlbKeyRing;
-use crate::builder::TestIssuerBuilder;
 use crate::client::ClientRegistration;
-use crate::clock::TestClock;
-use crate::faults::{Fault, FaultSlot};
-use crate::jwks::KeyRing;
+use crate::faults::Fault;
 use crate::jws;
 use crate::keys::{self, KeyKind, SigningKey};
-use crate::login_state::HostedLogin;
+use crate::lock::lock;
+use crate::shared::Shared;
 use crate::token::TokenBuilder;
-
-/// The pool id of an issuer started with [`TestIssuer::start`].
-pub const DEFAULT_POOL_ID: &str = "local-1_TestPool1";
-/// The app client id user tokens carry unless told otherwise (26 lowercase alphanumerics, like
-/// Cognito's).
-pub const DEFAULT_CLIENT_ID: &str = "3testkitdefaultappclient00";
-/// The `username` of user tokens unless told otherwise.
-pub const DEFAULT_USERNAME: &str = "test-user";
-
-/// Locks `mutex`, ignoring poisoning: the data behind these locks stays consistent between
-/// statements, and a panicking test thread must not take the issuer down with it.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// What the HTTP handlers, the token builders and the issuer handle share.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) pool_id: String,
-    pub(crate) base_url: String,
-    pub(crate) issuer_url: String,
-    pub(crate) default_client_id: String,
-    pub(crate) default_sub: String,
-    pub(crate) keys: Mutex<KeyRing>,
-    pub(crate) clients: Mutex<HashMap<String, ClientRegistration>>,
-    pub(crate) jwks_max_age: Mutex<Option<Duration>>,
-    pub(crate) jwks_fault: FaultSlot,
-    pub(crate) discovery_fault: FaultSlot,
-    pub(crate) token_fault: FaultSlot,
-    pub(crate) jwks_requests: AtomicU64,
-    pub(crate) discovery_requests: AtomicU64,
-    pub(crate) token_requests: AtomicU64,
-    pub(crate) alb_keys: Mutex<AlbKeyRing>,
-    pub(crate) alb_key_fault: FaultSlot,
-    pub(crate) alb_key_requests: AtomicU64,
-    pub(crate) clock: TestClock,
-    pub(crate) hosted: Mutex<HostedLogin>,
-}
-
-impl Shared {
-    fn key(&self, kid: &str) -> Option<Arc<SigningKey>> {
-        lock(&self.keys).find(kid)
-    }
-}
 
 /// A local issuer that behaves like an Amazon Cognito user pool, served over HTTP on loopback.
 ///
@@ -117,19 +71,6 @@ impl TestIssuer {
         stopped: Arc<AtomicBool>,
     ) -> TestIssuer {
         TestIssuer { inner: Arc::new(Inner { shared, addr, server, stopped }) }
-    }
-
-    /// Starts an issuer for pool [`DEFAULT_POOL_ID`] on `127.0.0.1:0` with one RSA-2048 key.
-    ///
-    /// # Panics
-    /// If no loopback port can be bound.
-    pub async fn start() -> TestIssuer {
-        TestIssuerBuilder::default().start().await
-    }
-
-    /// A builder for an issuer with another pool id, clients, key kind or JWKS caching.
-    pub fn builder() -> TestIssuerBuilder {
-        TestIssuerBuilder::default()
     }
 
     pub(crate) fn shared(&self) -> &Arc<Shared> {
@@ -193,9 +134,40 @@ impl TestIssuer {
         &self.shared().default_sub
     }
 
-    /// A verifier builder that trusts this issuer (loopback `http` is allowed by the verifier).
-    pub fn verifier(&self) -> cognito_verify::CognitoVerifierBuilder {
-        cognito_verify::CognitoVerifier::builder().issuer(self.issuer_url())
+    /// A verifier builder that trusts this issuer (loopback `http` is allowed by the verifier),
+    /// nothing else set: for tests of the builder's own requirements. The presets below are what
+    /// most tests want.
+    pub fn verifier(&self) -> CognitoVerifierBuilder {
+        CognitoVerifier::builder().issuer(self.issuer_url())
+    }
+
+    /// A verifier builder for this issuer's user access tokens: trusts this issuer, accepts
+    /// `token_use: "access"` of the [default client](Self::default_client_id). Every setting can
+    /// still be changed (`.client_ids(["m2m-client"])`, `.required_scopes(..)`, ...) before
+    /// `build()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let issuer = cognito_testkit::TestIssuer::start().await;
+    /// let verifier = issuer.access_verifier().build().unwrap();
+    /// verifier.verify(&issuer.access_token().sign()).await.unwrap();
+    /// # }
+    /// ```
+    pub fn access_verifier(&self) -> CognitoVerifierBuilder {
+        self.verifier_for(TokenUse::Access)
+    }
+
+    /// A verifier builder for this issuer's ID tokens: trusts this issuer, accepts
+    /// `token_use: "id"` whose `aud` is the [default client](Self::default_client_id).
+    pub fn id_verifier(&self) -> CognitoVerifierBuilder {
+        self.verifier_for(TokenUse::Id)
+    }
+
+    /// A verifier builder that trusts this issuer and accepts `token_use` tokens of the
+    /// [default client](Self::default_client_id) ([`TokenUse::Any`]: access and ID tokens).
+    pub fn verifier_for(&self, token_use: TokenUse) -> CognitoVerifierBuilder {
+        self.verifier().token_use(token_use).client_ids([self.default_client_id()])
     }
 
     /// A user access token: `sub`, `iss`, `client_id`, `token_use: "access"`,

@@ -19,8 +19,11 @@
 //! [`TestBrowser`] drives such an app the way a browser does: cookies, redirects, the login
 //! form.
 //!
-//! For tests that call an app over real HTTP, [`serve_router`] serves an axum `Router` on a
-//! loopback port, and [`eventually`] waits on a condition instead of sleeping.
+//! For tests that call an app over real HTTP, [`TestApp`] serves an axum `Router` on a loopback
+//! port with a client pointed at it, [`Challenge`] parses the `WWW-Authenticate` of a rejection,
+//! and [`eventually`] waits on a condition instead of sleeping. Test verifiers come preset:
+//! [`TestIssuer::access_verifier`], [`TestIssuer::id_verifier`]. [`replay_fuzz_corpus`] runs a
+//! fuzz target's regression corpus in `cargo test`.
 //!
 //! ```
 //! use std::time::Duration;
@@ -45,7 +48,7 @@
 //! // What a verifier is pointed at.
 //! assert_eq!(issuer.issuer_url(), format!("{}/local-1_TestPool1", issuer.base_url()));
 //! assert_eq!(issuer.jwks_url(), format!("{}/.well-known/jwks.json", issuer.issuer_url()));
-//! let _verifier = issuer.verifier();
+//! let _verifier = issuer.access_verifier().build().unwrap();
 //!
 //! // The JWKS endpoint, down for one request.
 //! issuer.set_jwks_fault_for(cognito_testkit::Fault::Status(503), 1);
@@ -55,31 +58,40 @@
 //! Tokens are signed with aws-lc-rs: RS256 with RSA keys (RS384/RS512 when the header says
 //! so), ES256/ES384 and EdDSA for the other [`KeyKind`]s, plus `alg: none` and HS256 tokens for
 //! negative tests.
+//!
+//! What the issuer stands in for, in the data path of cognito-rs: `docs/architecture.md`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod alb;
+mod alb_key_ring;
 mod authorize;
 mod browser;
 mod builder;
+mod challenge;
 mod client;
 mod client_auth;
 mod clock;
 mod code_grant;
 mod conn;
+mod defaults;
 mod faults;
+mod fuzz_corpus;
 mod hosted_login;
 mod issuer;
 mod jwks;
 mod jws;
 mod keys;
+mod lock;
 mod login_page;
 mod login_state;
 mod oauth_error;
 mod serve;
 mod server;
+mod shared;
 mod sign_out;
+mod test_app;
 mod token;
 mod token_endpoint;
 mod user;
@@ -89,14 +101,18 @@ mod wait;
 pub use alb::{AlbTokenBuilder, DEFAULT_ALB_ARN};
 pub use browser::{Page, TestBrowser};
 pub use builder::TestIssuerBuilder;
+pub use challenge::Challenge;
 pub use client::{ClientRegistration, DEFAULT_REFRESH_TOKEN_LIFETIME};
 pub use clock::TestClock;
+pub use defaults::{DEFAULT_CLIENT_ID, DEFAULT_LIFETIME, DEFAULT_POOL_ID, DEFAULT_USERNAME};
 pub use faults::{Fault, GARBAGE_BODY};
-pub use issuer::{DEFAULT_CLIENT_ID, DEFAULT_POOL_ID, DEFAULT_USERNAME, TestIssuer};
+pub use fuzz_corpus::replay_fuzz_corpus;
+pub use issuer::TestIssuer;
 pub use jws::{decode_token, tamper_payload, tamper_signature};
 pub use keys::KeyKind;
 pub use login_state::{AUTHORIZATION_CODE_LIFETIME, HOSTED_SESSION_COOKIE, HostedLoginCounts};
 pub use serve::serve_router;
-pub use token::{DEFAULT_LIFETIME, TokenBuilder, USER_ADMIN_SCOPE};
+pub use test_app::{TestApp, response_header};
+pub use token::{TokenBuilder, USER_ADMIN_SCOPE};
 pub use user::TestUser;
 pub use wait::{eventually, unix_now};

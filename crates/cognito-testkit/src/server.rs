@@ -1,7 +1,7 @@
 //! The HTTP side: routes, the JWKS and discovery handlers, and the server task.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Json;
 use axum::Router;
@@ -14,8 +14,9 @@ use serde_json::{Value, json};
 use crate::alb;
 use crate::authorize;
 use crate::conn::{ConnHandle, KillableListener};
-use crate::faults;
-use crate::issuer::{Shared, lock};
+use crate::faults::{self, FaultSlot};
+use crate::lock::lock;
+use crate::shared::Shared;
 use crate::sign_out;
 use crate::token_endpoint;
 use crate::user_info;
@@ -42,16 +43,30 @@ fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
+/// What the pool's well-known endpoints do first: 404 for another pool's path, then count the
+/// request and apply the endpoint's fault. `None`: go on with the normal answer.
+async fn answered_early(
+    shared: &Shared,
+    pool: &str,
+    requests: &AtomicU64,
+    fault: &FaultSlot,
+    conn: &ConnHandle,
+) -> Option<Response> {
+    if pool != shared.pool_id {
+        return Some(StatusCode::NOT_FOUND.into_response());
+    }
+    requests.fetch_add(1, Ordering::SeqCst);
+    faults::apply(fault.next(), conn).await
+}
+
 async fn jwks(
     State(shared): State<Arc<Shared>>,
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
     Path(pool): Path<String>,
 ) -> Response {
-    if pool != shared.pool_id {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    shared.jwks_requests.fetch_add(1, Ordering::SeqCst);
-    if let Some(response) = faults::apply(shared.jwks_fault.next(), &conn).await {
+    if let Some(response) =
+        answered_early(&shared, &pool, &shared.jwks_requests, &shared.jwks_fault, &conn).await
+    {
         return response;
     }
     let body = lock(&shared.keys).jwks();
@@ -71,11 +86,9 @@ async fn discovery(
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
     Path(pool): Path<String>,
 ) -> Response {
-    if pool != shared.pool_id {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    shared.discovery_requests.fetch_add(1, Ordering::SeqCst);
-    if let Some(response) = faults::apply(shared.discovery_fault.next(), &conn).await {
+    let early =
+        answered_early(&shared, &pool, &shared.discovery_requests, &shared.discovery_fault, &conn).await;
+    if let Some(response) = early {
         return response;
     }
     Json(discovery_document(&shared)).into_response()

@@ -11,10 +11,11 @@ use serde::Deserialize;
 
 use crate::authorize::{redirect, session_cookie};
 use crate::client_auth;
-use crate::issuer::{Shared, lock};
+use crate::lock::lock;
 use crate::login_page::error_page;
 use crate::login_state::HOSTED_SESSION_COOKIE;
 use crate::oauth_error::{TokenError, no_store};
+use crate::shared::Shared;
 
 /// `POST /oauth2/revoke` with `token=<refresh token>` and the client's credentials.
 ///

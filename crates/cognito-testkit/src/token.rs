@@ -9,14 +9,14 @@ use aws_lc_rs::error::Unspecified;
 use aws_lc_rs::hmac;
 use serde_json::{Map, Value, json};
 
-use crate::issuer::{DEFAULT_USERNAME, Shared, lock};
+use crate::defaults::{DEFAULT_LIFETIME, DEFAULT_USERNAME};
 use crate::jws::{b64url, compact, try_compact};
 use crate::keys::{self, SigningKey};
+use crate::lock::lock;
+use crate::shared::Shared;
 
 /// The scope of a user access token from a plain sign-in.
 pub const USER_ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
-/// Default lifetime of minted tokens, as in Cognito.
-pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {

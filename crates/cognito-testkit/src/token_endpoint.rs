@@ -20,8 +20,8 @@ use crate::client_auth;
 use crate::code_grant;
 use crate::conn::ConnHandle;
 use crate::faults;
-use crate::issuer::Shared;
 use crate::oauth_error::{TokenError, no_store};
+use crate::shared::Shared;
 use crate::token::TokenBuilder;
 
 /// The handler: counts, applies the token fault, then answers the grant.

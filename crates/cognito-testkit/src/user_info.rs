@@ -9,8 +9,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use crate::issuer::{Shared, lock};
+use crate::lock::lock;
 use crate::oauth_error::no_store;
+use crate::shared::Shared;
 
 pub(crate) async fn user_info(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let token = headers
