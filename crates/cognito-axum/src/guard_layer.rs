@@ -8,7 +8,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use cognito_tower::{ResponseBody, define_inner_service_accessors};
+use cognito_http::define_inner_service_accessors;
+use cognito_tower::ResponseBody;
 use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};

@@ -32,6 +32,9 @@
 //! - [`ClaimsRejection`]: what the extractors answer. Client failures look exactly like the
 //!   layer's (status, `WWW-Authenticate`, gRPC status, custom hook); a route without the layer
 //!   is a 500 that names the missing layer.
+//!
+//! The claims reach the extractors from the layer's request extensions; the data path before
+//! that (token source, `Authenticate`, the verifier's checks) is in `docs/architecture.md`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(

@@ -30,7 +30,8 @@
 //! The path of a token, in module order: `builder` (validation, `endpoint`) → `provider` →
 //! `cache` (per-scope slots, single flight, refresh ahead) → `request` (the HTTP request with the
 //! validated `config`, `retry`, response parsing) → [`AccessToken`] → `reqwest_ext` / `layer`.
-//! Outbound HTTP follows one policy, from the internal `cognito-http` crate.
+//! Outbound HTTP follows one policy, from the internal `cognito-http` crate. The crates and what
+//! each does: `docs/architecture.md`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(

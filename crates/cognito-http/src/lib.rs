@@ -9,6 +9,10 @@
 //!   [`request_limit_setters!`] gives an options type the builder methods that set them.
 //! - [`describe`]: one line, safe to log, for a failed request.
 //! - [`Backoff`]: exponential backoff with jitter, from one source of randomness.
+//! - `define_inner_service_accessors!`: `get_ref`/`get_mut`/`into_inner` for the middleware
+//!   services of `cognito-tower`, `cognito-axum` and `cognito-client`.
+//!
+//! Which crate does what, and the data path they share: `docs/architecture.md`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -21,6 +25,7 @@ mod body;
 mod describe;
 mod limits;
 mod out_of_range;
+mod service_accessors;
 mod url_rules;
 
 pub use backoff::Backoff;

@@ -1,10 +1,11 @@
-//! Macros shared by the middleware of this workspace.
+//! [`define_inner_service_accessors!`](crate::define_inner_service_accessors): the accessors
+//! every middleware service of this workspace has.
 
 /// Defines `get_ref`, `get_mut` and `into_inner` for a middleware service whose wrapped service
 /// is the field `inner` of type `S`: use it inside `impl<S, ..> MyService<S, ..> { .. }`.
 ///
-/// Exported for the other cognito-rs crates' services (`cognito-axum`'s guard service, ...);
-/// not part of the public API.
+/// Exported for the cognito-rs crates' services (`cognito-tower`'s auth service,
+/// `cognito-axum`'s guard service, `cognito-client`'s token service); not part of the public API.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! define_inner_service_accessors {

@@ -36,6 +36,9 @@
 //! # Ok(app) }
 //! ```
 //!
+//! The session's place in the shared data path (`Authenticate` → claims in the extensions →
+//! extractors and guards) is in `docs/architecture.md`.
+//!
 //! What each part guarantees, and the test that shows it, is in `docs/browser-login.md`:
 //!
 //! - `state`, `nonce` and the PKCE verifier are random per sign-in, kept in the session, and

@@ -149,7 +149,7 @@ impl<S, A: Authenticate> AuthService<S, A> {
 }
 
 impl<S, A> AuthService<S, A> {
-    crate::define_inner_service_accessors!();
+    cognito_http::define_inner_service_accessors!();
 }
 
 impl<S, A, ReqBody, ResBody> Service<Request<ReqBody>> for AuthService<S, A>

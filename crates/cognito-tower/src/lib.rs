@@ -43,6 +43,9 @@
 //! `request.extensions().get::<Arc<CognitoClaims>>()`; axum handlers are simpler with
 //! `cognito-axum`'s `Claims` extractor.
 //!
+//! Where this crate sits in the whole data path (token source → `Authenticate` → claims in the
+//! extensions → extractors and guards) is in `docs/architecture.md`.
+//!
 //! The request path: [`TokenSource`] → [`Authenticate`] (the verifier) → [`AuthService`] (claims
 //! and [`AuthContext`] into the extensions) → on failure [`AuthError`] (what the outcome is) and
 //! its response, or an [`OnRejection`] hook.
@@ -52,8 +55,6 @@
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
-
-mod macros;
 
 mod alb;
 mod authenticate;

@@ -11,7 +11,7 @@ use crate::token_use::TokenUse;
 
 /// A verifier could not be built: the configuration is incomplete or malformed.
 ///
-/// Returned by [`VerifierBuilder::build`](crate::CognitoVerifierBuilder::build) and
+/// Returned by [`CognitoVerifierBuilder::build`](crate::CognitoVerifierBuilder::build) and
 /// [`CognitoVerifier::from_env`](crate::CognitoVerifier::from_env). No network is involved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
