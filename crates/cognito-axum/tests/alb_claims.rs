@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::routing::get;
 use cognito_axum::{AlbClaims, AlbLayer, Claims, CognitoClaims, GuardLayer, require_groups, require_scopes};
-use cognito_testkit::{DEFAULT_ALB_ARN, TestIssuer};
+use cognito_testkit::{DEFAULT_ALB_ARN, TestApp, TestIssuer, response_header};
 use reqwest::StatusCode;
 
 require_groups!(Admins: "admin");
@@ -33,8 +33,7 @@ async fn cognito_me(claims: Claims<CognitoClaims>) -> String {
 
 struct App {
     issuer: TestIssuer,
-    base: String,
-    http: reqwest::Client,
+    http: TestApp,
 }
 
 impl App {
@@ -57,8 +56,7 @@ impl App {
             .route("/cognito-me", get(cognito_me))
             .merge(admin_area)
             .layer(configure(AlbLayer::new(verifier)));
-        let base = format!("http://{}", cognito_testkit::serve_router(app).await);
-        App { issuer, base, http: reqwest::Client::new() }
+        App { issuer, http: TestApp::serve(app).await }
     }
 
     /// `GET path` as a user in `groups` (none: no `cognito:groups` claim).
@@ -67,17 +65,13 @@ impl App {
         if !groups.is_empty() {
             token = token.claim("cognito:groups", serde_json::json!(groups));
         }
-        let request = self.http.get(format!("{}{path}", self.base));
+        let request = self.http.get(path);
         request.header("x-amzn-oidc-data", token.sign()).send().await.unwrap()
     }
 
     async fn get_anonymous(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.base)).send().await.unwrap()
+        self.http.get(path).send().await.unwrap()
     }
-}
-
-fn challenge(response: &reqwest::Response) -> &str {
-    response.headers().get("www-authenticate").map(|v| v.to_str().unwrap()).unwrap_or_default()
 }
 
 #[tokio::test]
@@ -112,7 +106,7 @@ async fn group_guard_rejects_an_alb_caller_outside_the_group_with_403() {
     for groups in [&["users"][..], &[]] {
         let response = app.get_as("/admin", groups).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{groups:?}");
-        let challenge = challenge(&response);
+        let challenge = response_header(&response, "www-authenticate");
         assert!(challenge.starts_with(r#"Bearer error="insufficient_scope""#), "{challenge}");
         assert!(!challenge.contains("scope=\""), "{challenge}");
     }
@@ -131,7 +125,11 @@ async fn scope_guard_refuses_alb_claims_which_grant_no_scopes() {
     let app = App::start(|layer| layer).await;
     let response = app.get_as("/post", &["admin"]).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(challenge(&response).ends_with(r#"scope="transactions/post""#), "{}", challenge(&response));
+    assert!(
+        response_header(&response, "www-authenticate").ends_with(r#"scope="transactions/post""#),
+        "{}",
+        response_header(&response, "www-authenticate")
+    );
 }
 
 #[tokio::test]

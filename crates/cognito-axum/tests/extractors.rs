@@ -4,10 +4,9 @@
 use axum::Router;
 use axum::routing::get;
 use cognito_axum::{
-    Claims, ClaimsRejection, CognitoClaims, CognitoLayer, CognitoVerifier, TokenUse, require_groups,
-    require_scopes,
+    Claims, ClaimsRejection, CognitoClaims, CognitoLayer, CognitoVerifier, require_groups, require_scopes,
 };
-use cognito_testkit::{TestIssuer, unix_now};
+use cognito_testkit::{TestApp, TestIssuer, response_header, unix_now};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
@@ -60,44 +59,35 @@ fn routes() -> Router {
 
 struct App {
     issuer: TestIssuer,
-    base: String,
-    http: reqwest::Client,
+    http: TestApp,
 }
 
 impl App {
     async fn start(configure: impl FnOnce(CognitoLayer) -> CognitoLayer) -> App {
         let issuer = TestIssuer::start().await;
         let app = routes().layer(configure(CognitoLayer::new(verifier(&issuer))));
-        App { base: serve(app).await, issuer, http: reqwest::Client::new() }
+        App { http: TestApp::serve(app).await, issuer }
     }
 
     async fn without_layer() -> App {
         let issuer = TestIssuer::start().await;
-        App { base: serve(routes()).await, issuer, http: reqwest::Client::new() }
+        App { http: TestApp::serve(routes()).await, issuer }
     }
 
     /// `GET path` with an access token carrying `scopes` and `groups`.
     async fn get_as(&self, path: &str, scopes: &[&str], groups: &[&str]) -> reqwest::Response {
         let token =
             self.issuer.access_token().scopes(scopes.iter().copied()).groups(groups.iter().copied()).sign();
-        self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.unwrap()
+        self.http.get(path).bearer_auth(token).send().await.unwrap()
     }
 
     async fn get_anonymous(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.base)).send().await.unwrap()
+        self.http.get(path).send().await.unwrap()
     }
 }
 
 fn verifier(issuer: &TestIssuer) -> CognitoVerifier {
-    issuer.verifier().token_use(TokenUse::Access).client_ids([issuer.default_client_id()]).build().unwrap()
-}
-
-async fn serve(app: Router) -> String {
-    format!("http://{}", cognito_testkit::serve_router(app).await)
-}
-
-fn challenge(response: &reqwest::Response) -> String {
-    response.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    issuer.access_verifier().build().unwrap()
 }
 
 #[tokio::test]
@@ -127,9 +117,9 @@ async fn optional_claims_are_some_with_a_valid_token() {
 async fn optional_mode_rejects_a_bad_token_before_the_handler() {
     let app = App::start(CognitoLayer::optional).await;
     let token = app.issuer.access_token().expires_at(unix_now() - 60).sign();
-    let response = app.http.get(format!("{}/maybe", app.base)).bearer_auth(token).send().await.unwrap();
+    let response = app.http.get("/maybe").bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(challenge(&response).contains(r#"error="invalid_token""#));
+    assert!(response_header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
 }
 
 #[tokio::test]
@@ -137,7 +127,7 @@ async fn required_claims_behind_an_optional_layer_are_401_without_a_token() {
     let app = App::start(|layer| layer.optional().realm("api")).await;
     let response = app.get_anonymous("/me").await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(challenge(&response), r#"Bearer realm="api""#);
+    assert_eq!(response_header(&response, "www-authenticate"), r#"Bearer realm="api""#);
 }
 
 #[tokio::test]
@@ -155,7 +145,7 @@ async fn scope_guard_rejects_with_403_insufficient_scope_naming_the_scopes() {
     let app = App::start(|layer| layer).await;
     let response = app.get_as("/post", &["transactions/get"], &[]).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let challenge = challenge(&response);
+    let challenge = response_header(&response, "www-authenticate");
     assert!(challenge.starts_with(r#"Bearer error="insufficient_scope""#), "{challenge}");
     assert!(challenge.ends_with(r#"scope="transactions/post transactions/admin""#), "{challenge}");
     let body: serde_json::Value = response.json().await.unwrap();
@@ -167,7 +157,11 @@ async fn all_of_scope_guard_needs_every_scope() {
     let app = App::start(|layer| layer).await;
     let one = app.get_as("/read-write", &["transactions/get"], &[]).await;
     assert_eq!(one.status(), StatusCode::FORBIDDEN);
-    assert!(challenge(&one).contains("all of"), "{}", challenge(&one));
+    assert!(
+        response_header(&one, "www-authenticate").contains("all of"),
+        "{}",
+        response_header(&one, "www-authenticate")
+    );
     let both = app.get_as("/read-write", &["transactions/get", "transactions/post"], &[]).await;
     assert_eq!(both.status(), StatusCode::OK);
 }
@@ -185,7 +179,7 @@ async fn group_guard_rejects_non_members_with_403_without_a_scope_attribute() {
     let app = App::start(|layer| layer).await;
     let response = app.get_as("/admin", &["transactions/post"], &["users"]).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let challenge = challenge(&response);
+    let challenge = response_header(&response, "www-authenticate");
     assert!(challenge.contains(r#"error="insufficient_scope""#), "{challenge}");
     assert!(!challenge.contains("scope=\""), "{challenge}");
 }
@@ -193,12 +187,10 @@ async fn group_guard_rejects_non_members_with_403_without_a_scope_attribute() {
 #[tokio::test]
 async fn group_guard_works_with_id_tokens() {
     let issuer = TestIssuer::start().await;
-    let verifier =
-        issuer.verifier().token_use(TokenUse::Id).client_ids([issuer.default_client_id()]).build().unwrap();
-    let base = serve(routes().layer(CognitoLayer::new(verifier))).await;
+    let verifier = issuer.id_verifier().build().unwrap();
+    let app = TestApp::serve(routes().layer(CognitoLayer::new(verifier))).await;
     let token = issuer.id_token().groups(["admin"]).sign();
-    let response =
-        reqwest::Client::new().get(format!("{base}/admin")).bearer_auth(token).send().await.unwrap();
+    let response = app.get("/admin").bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -219,7 +211,10 @@ async fn scope_route_layer_guards_its_routes() {
     assert_eq!(app.get_as("/guarded/scope", &["other"], &[]).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get_as("/guarded/scope", &["transactions/admin"], &[]).await.status(), StatusCode::OK);
     let response = app.get_as("/guarded/scope", &[], &[]).await;
-    assert!(challenge(&response).ends_with(r#"scope="transactions/post transactions/admin""#));
+    assert!(
+        response_header(&response, "www-authenticate")
+            .ends_with(r#"scope="transactions/post transactions/admin""#)
+    );
 }
 
 #[tokio::test]
@@ -234,7 +229,7 @@ async fn route_layer_guard_behind_an_optional_layer_is_401_without_a_token() {
     let app = App::start(CognitoLayer::optional).await;
     let response = app.get_anonymous("/guarded/group").await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(challenge(&response), "Bearer");
+    assert_eq!(response_header(&response, "www-authenticate"), "Bearer");
 }
 
 #[tokio::test]
@@ -253,7 +248,10 @@ async fn extractors_without_the_layer_are_500_naming_the_layer() {
 async fn guard_rejections_use_the_layers_realm() {
     let app = App::start(|layer| layer.realm("transactions")).await;
     let response = app.get_as("/post", &[], &[]).await;
-    assert!(challenge(&response).starts_with(r#"Bearer realm="transactions", error="insufficient_scope""#));
+    assert!(
+        response_header(&response, "www-authenticate")
+            .starts_with(r#"Bearer realm="transactions", error="insufficient_scope""#)
+    );
 }
 
 #[tokio::test]
@@ -276,7 +274,7 @@ async fn guard_rejection_of_a_grpc_request_is_permission_denied() {
     let token = app.issuer.access_token().sign();
     let response = app
         .http
-        .get(format!("{}/post", app.base))
+        .get("/post")
         .bearer_auth(token)
         .header("content-type", "application/grpc")
         .send()
@@ -295,13 +293,7 @@ struct Tenant {
 #[tokio::test]
 async fn custom_claims_are_extracted_with_their_type() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .verifier()
-        .token_use(TokenUse::Access)
-        .client_ids([issuer.default_client_id()])
-        .custom_claims::<Tenant>()
-        .build()
-        .unwrap();
+    let verifier = issuer.access_verifier().custom_claims::<Tenant>().build().unwrap();
     let app = Router::new()
         .route(
             "/tenant",
@@ -309,13 +301,12 @@ async fn custom_claims_are_extracted_with_their_type() {
         )
         .route("/plain", get(me))
         .layer(CognitoLayer::new(verifier));
-    let base = serve(app).await;
+    let app = TestApp::serve(app).await;
     let token = issuer.access_token().claim("tenant", "acme".into()).sign();
-    let http = reqwest::Client::new();
-    let tenant = http.get(format!("{base}/tenant")).bearer_auth(&token).send().await.unwrap();
+    let tenant = app.get("/tenant").bearer_auth(&token).send().await.unwrap();
     assert_eq!(tenant.text().await.unwrap(), "acme");
 
-    let mismatch = http.get(format!("{base}/plain")).bearer_auth(&token).send().await.unwrap();
+    let mismatch = app.get("/plain").bearer_auth(&token).send().await.unwrap();
     assert_eq!(mismatch.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(mismatch.text().await.unwrap().starts_with("Claims type mismatch"));
 }

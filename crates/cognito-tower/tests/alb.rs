@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::routing::get;
 use axum::{Extension, Router};
-use cognito_testkit::{DEFAULT_ALB_ARN, Fault, TestIssuer, unix_now};
+use cognito_testkit::{Challenge, DEFAULT_ALB_ARN, Fault, TestApp, TestIssuer, response_header, unix_now};
 use cognito_tower::AlbLayer;
 use cognito_verify::AlbClaims;
 use reqwest::StatusCode;
@@ -14,8 +14,7 @@ use reqwest::StatusCode;
 /// An app whose `/whoami` answers the verified `sub`, or `anonymous`, and counts its calls.
 struct App {
     issuer: TestIssuer,
-    base: String,
-    http: reqwest::Client,
+    http: TestApp,
     calls: Arc<AtomicUsize>,
 }
 
@@ -35,12 +34,11 @@ impl App {
             claims.map_or_else(|| "anonymous".to_owned(), |Extension(claims)| claims.sub.clone())
         };
         let app = Router::new().route("/whoami", get(whoami)).layer(configure(AlbLayer::new(verifier)));
-        let base = format!("http://{}", cognito_testkit::serve_router(app).await);
-        App { issuer, base, http: reqwest::Client::new(), calls }
+        App { issuer, http: TestApp::serve(app).await, calls }
     }
 
     fn get(&self) -> reqwest::RequestBuilder {
-        self.http.get(format!("{}/whoami", self.base))
+        self.http.get("/whoami")
     }
 
     fn with_token(&self, token: String) -> reqwest::RequestBuilder {
@@ -50,10 +48,6 @@ impl App {
     fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
     }
-}
-
-fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
-    response.headers().get(name).map(|v| v.to_str().unwrap()).unwrap_or_default()
 }
 
 #[tokio::test]
@@ -72,7 +66,7 @@ async fn missing_header_is_rejected_with_401() {
     let app = App::start(|layer| layer).await;
     let response = app.get().send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(header(&response, "www-authenticate"), "Bearer");
+    assert_eq!(response_header(&response, "www-authenticate"), "Bearer");
     assert_eq!(app.calls(), 0);
 }
 
@@ -90,7 +84,7 @@ async fn token_of_another_load_balancer_is_rejected_with_invalid_token() {
     let app = App::start(|layer| layer).await;
     let response = app.with_token(app.issuer.alb_token().signer("arn:evil").sign()).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
     assert_eq!(app.calls(), 0);
     assert_eq!(app.issuer.alb_key_requests(), 0);
 }
@@ -101,7 +95,7 @@ async fn expired_alb_token_is_rejected_with_invalid_token() {
     let token = app.issuer.alb_token().expires_at(unix_now() - 60).sign();
     let response = app.with_token(token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let challenge = header(&response, "www-authenticate");
+    let challenge = response_header(&response, "www-authenticate");
     assert!(challenge.contains(r#"error_description="token expired at"#), "{challenge}");
 }
 
@@ -111,8 +105,8 @@ async fn key_endpoint_failure_is_answered_with_503_and_retry_after() {
     app.issuer.set_alb_key_fault(Some(Fault::Status(500)));
     let response = app.with_token(app.issuer.alb_token().sign()).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert!(header(&response, "retry-after").parse::<u64>().unwrap() >= 1);
-    assert_eq!(header(&response, "www-authenticate"), "");
+    assert!(response_header(&response, "retry-after").parse::<u64>().unwrap() >= 1);
+    assert_eq!(response_header(&response, "www-authenticate"), "");
     assert_eq!(app.calls(), 0);
 }
 
@@ -121,13 +115,13 @@ async fn grpc_calls_get_grpc_statuses() {
     let app = App::start(|layer| layer).await;
     let grpc = |request: reqwest::RequestBuilder| request.header("content-type", "application/grpc");
     let response = grpc(app.get()).send().await.unwrap();
-    assert_eq!((response.status(), header(&response, "grpc-status")), (StatusCode::OK, "16"));
+    assert_eq!((response.status(), response_header(&response, "grpc-status")), (StatusCode::OK, "16"));
     let token = app.issuer.alb_token().client("other").sign();
     let response = grpc(app.with_token(token)).send().await.unwrap();
-    assert_eq!(header(&response, "grpc-status"), "16");
+    assert_eq!(response_header(&response, "grpc-status"), "16");
     app.issuer.set_alb_key_fault(Some(Fault::Status(500)));
     let response = grpc(app.with_token(app.issuer.alb_token().sign())).send().await.unwrap();
-    assert_eq!(header(&response, "grpc-status"), "14");
+    assert_eq!(response_header(&response, "grpc-status"), "14");
     assert_eq!(app.calls(), 0);
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use cognito_testkit::TestIssuer;
 use cognito_tower::CognitoLayer;
-use cognito_verify::{JwksOptions, TokenUse};
+use cognito_verify::JwksOptions;
 use http::{Request, Response, StatusCode};
 use tower::{Layer, ServiceExt};
 
@@ -30,7 +30,7 @@ fn hello()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_requests_with_a_new_kid_cause_exactly_one_jwks_fetch() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids(["app"]).build().unwrap();
+    let verifier = issuer.access_verifier().client_ids(["app"]).build().unwrap();
     verifier.hydrate().await.unwrap();
     let service = CognitoLayer::new(verifier).layer(hello());
     issuer.rotate_key();
@@ -54,8 +54,7 @@ async fn a_flood_of_unknown_kids_fetches_at_most_once_per_interval_while_known_k
     let issuer = TestIssuer::start().await;
     let interval = Duration::from_millis(500);
     let verifier = issuer
-        .verifier()
-        .token_use(TokenUse::Access)
+        .access_verifier()
         .client_ids(["app"])
         .jwks_options(JwksOptions::default().min_refetch_interval(interval))
         .build()

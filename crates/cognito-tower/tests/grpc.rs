@@ -3,7 +3,6 @@
 
 use cognito_testkit::{Fault, TestIssuer};
 use cognito_tower::CognitoLayer;
-use cognito_verify::TokenUse;
 use tonic::transport::{Channel, Server, server::TcpIncoming};
 use tonic::{Code, Request};
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -15,13 +14,7 @@ const SCOPE: &str = "health/read";
 /// A health server behind a layer whose verifier requires [`SCOPE`], and a client for it.
 async fn start() -> (TestIssuer, HealthClient<Channel>) {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .verifier()
-        .token_use(TokenUse::Access)
-        .client_ids([issuer.default_client_id()])
-        .required_scopes([SCOPE])
-        .build()
-        .unwrap();
+    let verifier = issuer.access_verifier().required_scopes([SCOPE]).build().unwrap();
     let (_reporter, health) = tonic_health::server::health_reporter();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

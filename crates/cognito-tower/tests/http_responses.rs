@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::routing::get;
 use axum::{Extension, Router};
 use bytes::Bytes;
-use cognito_testkit::{Fault, TestIssuer, unix_now};
+use cognito_testkit::{Challenge, Fault, TestApp, TestIssuer, response_header, unix_now};
 use cognito_tower::{AuthError, CognitoLayer, TokenSource};
-use cognito_verify::{CognitoClaims, CognitoVerifier, CognitoVerifierBuilder, TokenUse};
+use cognito_verify::{CognitoClaims, CognitoVerifier, CognitoVerifierBuilder};
 use http::HeaderName;
 use http::request::Parts;
 use reqwest::StatusCode;
@@ -17,8 +17,7 @@ use reqwest::StatusCode;
 /// An app whose `/whoami` answers the verified `sub`, or `anonymous`, and counts its calls.
 struct App {
     issuer: TestIssuer,
-    base: String,
-    http: reqwest::Client,
+    http: TestApp,
     calls: Arc<AtomicUsize>,
 }
 
@@ -33,7 +32,7 @@ impl App {
         configure: impl FnOnce(CognitoLayer) -> CognitoLayer,
     ) -> App {
         let issuer = TestIssuer::start().await;
-        let builder = issuer.verifier().token_use(TokenUse::Access).client_ids([issuer.default_client_id()]);
+        let builder = issuer.access_verifier();
         let verifier: CognitoVerifier = verifier(builder).build().unwrap();
         let calls = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&calls);
@@ -42,12 +41,11 @@ impl App {
             claims.map_or_else(|| "anonymous".to_owned(), |Extension(claims)| claims.sub.clone())
         };
         let app = Router::new().route("/whoami", get(whoami)).layer(configure(CognitoLayer::new(verifier)));
-        let base = serve(app).await;
-        App { issuer, base, http: reqwest::Client::new(), calls }
+        App { issuer, http: TestApp::serve(app).await, calls }
     }
 
     fn get(&self) -> reqwest::RequestBuilder {
-        self.http.get(format!("{}/whoami", self.base))
+        self.http.get("/whoami")
     }
 
     fn token(&self) -> String {
@@ -59,16 +57,8 @@ impl App {
     }
 }
 
-async fn serve(app: Router) -> String {
-    format!("http://{}", cognito_testkit::serve_router(app).await)
-}
-
-fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
-    response.headers().get(name).map(|v| v.to_str().unwrap()).unwrap_or_default()
-}
-
 async fn json(response: reqwest::Response) -> serde_json::Value {
-    assert_eq!(header(&response, "content-type"), "application/json");
+    assert_eq!(response_header(&response, "content-type"), "application/json");
     serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
 }
 
@@ -85,7 +75,7 @@ async fn missing_token_is_rejected_with_401_and_a_bare_bearer_challenge() {
     let app = App::start(|layer| layer).await;
     let response = app.get().send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(header(&response, "www-authenticate"), "Bearer");
+    assert_eq!(response_header(&response, "www-authenticate"), "Bearer");
     let body = json(response).await;
     assert_eq!(body["error"], "missing_token");
     assert_eq!(app.calls(), 0);
@@ -95,7 +85,7 @@ async fn missing_token_is_rejected_with_401_and_a_bare_bearer_challenge() {
 async fn realm_is_named_in_the_challenge() {
     let app = App::start(|layer| layer.realm("transactions")).await;
     let response = app.get().send().await.unwrap();
-    assert_eq!(header(&response, "www-authenticate"), r#"Bearer realm="transactions""#);
+    assert_eq!(response_header(&response, "www-authenticate"), r#"Bearer realm="transactions""#);
 }
 
 #[tokio::test]
@@ -104,7 +94,7 @@ async fn expired_token_is_rejected_with_invalid_token() {
     let token = app.issuer.access_token().expires_at(unix_now() - 60).sign();
     let response = app.get().bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let challenge = header(&response, "www-authenticate");
+    let challenge = response_header(&response, "www-authenticate");
     assert!(
         challenge.starts_with(r#"Bearer error="invalid_token", error_description="token expired at"#),
         "{challenge}"
@@ -119,7 +109,7 @@ async fn token_of_another_client_is_rejected_with_invalid_token() {
     let token = app.issuer.access_token().client_id("someoneelse").sign();
     let response = app.get().bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
 }
 
 #[tokio::test]
@@ -136,7 +126,7 @@ async fn bearer_without_a_token_is_rejected_with_invalid_request() {
     let app = App::start(|layer| layer).await;
     let response = app.get().header("authorization", "Bearer").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(header(&response, "www-authenticate").starts_with(r#"Bearer error="invalid_request""#));
+    assert!(response_header(&response, "www-authenticate").starts_with(r#"Bearer error="invalid_request""#));
     assert_eq!(json(response).await["error"], "invalid_request");
 }
 
@@ -160,7 +150,7 @@ async fn other_authorization_schemes_count_as_no_token() {
     let app = App::start(|layer| layer).await;
     let response = app.get().basic_auth("user", Some("password")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(header(&response, "www-authenticate"), "Bearer");
+    assert_eq!(response_header(&response, "www-authenticate"), "Bearer");
 }
 
 #[tokio::test]
@@ -180,7 +170,7 @@ async fn missing_scope_is_rejected_with_403_insufficient_scope_naming_the_scope(
     let token = app.issuer.access_token().scopes(["transactions/get"]).sign();
     let response = app.get().bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let challenge = header(&response, "www-authenticate");
+    let challenge = response_header(&response, "www-authenticate");
     assert!(challenge.starts_with(r#"Bearer error="insufficient_scope""#), "{challenge}");
     assert!(challenge.ends_with(r#"scope="transactions/post""#), "{challenge}");
     assert_eq!(json(response).await["error"], "insufficient_scope");
@@ -201,7 +191,7 @@ async fn missing_group_is_rejected_with_403_without_naming_groups() {
     let token = app.issuer.access_token().groups(["users"]).sign();
     let response = app.get().bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let challenge = header(&response, "www-authenticate").to_owned();
+    let challenge = response_header(&response, "www-authenticate").to_owned();
     assert!(challenge.contains(r#"error="insufficient_scope""#), "{challenge}");
     assert!(!challenge.contains("scope=\"") && !challenge.contains("admin"), "{challenge}");
     assert!(!response.text().await.unwrap().contains("admin"));
@@ -213,7 +203,7 @@ async fn unavailable_keys_are_503_with_retry_after() {
     app.issuer.set_jwks_fault(Some(Fault::Status(500)));
     let response = app.get().bearer_auth(app.token()).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let retry_after: u64 = header(&response, "retry-after").parse().unwrap();
+    let retry_after: u64 = response_header(&response, "retry-after").parse().unwrap();
     assert!(retry_after >= 1);
     assert!(response.headers().get("www-authenticate").is_none());
     assert_eq!(json(response).await["error"], "temporarily_unavailable");
@@ -252,7 +242,7 @@ async fn optional_mode_still_rejects_an_invalid_token() {
     let token = app.issuer.access_token().expires_at(unix_now() - 60).sign();
     let response = app.get().bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
     assert_eq!(app.calls(), 0);
 }
 
@@ -298,7 +288,7 @@ async fn rejection_hook_replaces_the_response() {
     let app = App::start(|layer| layer.on_rejection(hook)).await;
     let response = app.get().send().await.unwrap();
     assert_eq!(response.status(), StatusCode::IM_A_TEAPOT);
-    assert_eq!(header(&response, "x-path"), "/whoami");
+    assert_eq!(response_header(&response, "x-path"), "/whoami");
     assert_eq!(response.text().await.unwrap(), "nope: missing_token");
 }
 
@@ -324,23 +314,17 @@ async fn rejections_never_echo_the_token() {
 #[tokio::test]
 async fn route_layer_protects_only_the_routes_it_wraps() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .verifier()
-        .token_use(TokenUse::Access)
-        .client_ids([issuer.default_client_id()])
-        .build()
-        .unwrap();
+    let verifier = issuer.access_verifier().build().unwrap();
     let app = Router::new()
         .route("/private", get(|| async { "private" }))
         .route_layer(CognitoLayer::new(verifier))
         .route("/health", get(|| async { "ok" }));
-    let base = serve(app).await;
-    let http = reqwest::Client::new();
-    let health = http.get(format!("{base}/health")).send().await.unwrap();
+    let app = TestApp::serve(app).await;
+    let health = app.get("/health").send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
-    let private = http.get(format!("{base}/private")).send().await.unwrap();
+    let private = app.get("/private").send().await.unwrap();
     assert_eq!(private.status(), StatusCode::UNAUTHORIZED);
-    let unknown = http.get(format!("{base}/nowhere")).send().await.unwrap();
+    let unknown = app.get("/nowhere").send().await.unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
 
@@ -348,12 +332,7 @@ async fn route_layer_protects_only_the_routes_it_wraps() {
 async fn layer_is_generic_over_body_types() {
     use tower::{Layer, ServiceExt, service_fn};
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .verifier()
-        .token_use(TokenUse::Access)
-        .client_ids([issuer.default_client_id()])
-        .build()
-        .unwrap();
+    let verifier = issuer.access_verifier().build().unwrap();
     let service =
         CognitoLayer::new(verifier).layer(service_fn(|request: http::Request<String>| async move {
             let sub = request.extensions().get::<Arc<CognitoClaims>>().map(|claims| claims.sub.clone());

@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use cognito_testkit::TestIssuer;
 use cognito_tower::CognitoLayer;
-use cognito_verify::TokenUse;
 use tower::{Layer, ServiceExt, service_fn};
 use tracing::field::Field;
 use tracing::span::{Attributes, Id, Record};
@@ -50,12 +49,7 @@ async fn rejections_are_logged_with_reason_and_kid_but_never_the_token() {
     let _guard = tracing::subscriber::set_default(capture.clone());
 
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .verifier()
-        .token_use(TokenUse::Access)
-        .client_ids([issuer.default_client_id()])
-        .build()
-        .unwrap();
+    let verifier = issuer.access_verifier().build().unwrap();
     let service = CognitoLayer::new(verifier).layer(service_fn(|_: http::Request<String>| async {
         Ok::<_, Infallible>(http::Response::new(String::new()))
     }));

@@ -7,22 +7,19 @@ use cognito_testkit::{KeyKind, TestIssuer, unix_now as now};
 use cognito_verify::{CognitoVerifier, ConfigError, TokenUse, VerifyError};
 use serde_json::json;
 
-const CLIENT: &str = "client-a";
-
 #[tokio::test]
 async fn user_access_token_is_accepted_with_its_claims() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).build().unwrap();
+    let verifier = issuer.access_verifier().build().unwrap();
     let token = issuer
         .access_token()
-        .client_id(CLIENT)
         .username("alice")
         .scopes(["transactions/get", "transactions/post"])
         .groups(["admin", "users"])
         .sign();
     let claims = verifier.verify(&token).await.unwrap();
     assert_eq!(claims.token_use, "access");
-    assert_eq!(claims.client_id.as_deref(), Some(CLIENT));
+    assert_eq!(claims.client_id.as_deref(), Some(issuer.default_client_id()));
     assert_eq!(claims.aud, None, "Cognito access tokens carry no aud");
     assert_eq!(claims.username.as_deref(), Some("alice"));
     assert!(claims.scopes.contains_all(&["transactions/get", "transactions/post"]));
@@ -35,7 +32,7 @@ async fn user_access_token_is_accepted_with_its_claims() {
 #[tokio::test]
 async fn client_credentials_access_token_is_accepted() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids(["m2m-client"]).build().unwrap();
+    let verifier = issuer.access_verifier().client_ids(["m2m-client"]).build().unwrap();
     let token = issuer.client_credentials_token("m2m-client").scopes(["transactions/post"]).sign();
     let claims = verifier.verify(&token).await.unwrap();
     assert_eq!(claims.sub, "m2m-client");
@@ -47,11 +44,11 @@ async fn client_credentials_access_token_is_accepted() {
 #[tokio::test]
 async fn id_token_is_checked_against_aud() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Id).client_ids([CLIENT]).build().unwrap();
-    let token = issuer.id_token().audience(CLIENT).email("alice@example.com").groups(["admin"]).sign();
+    let verifier = issuer.id_verifier().build().unwrap();
+    let token = issuer.id_token().email("alice@example.com").groups(["admin"]).sign();
     let claims = verifier.verify(&token).await.unwrap();
     assert_eq!(claims.token_use, "id");
-    assert_eq!(claims.aud.as_deref(), Some(CLIENT));
+    assert_eq!(claims.aud.as_deref(), Some(issuer.default_client_id()));
     assert_eq!(claims.email.as_deref(), Some("alice@example.com"));
     assert!(claims.cognito_username.is_some());
     assert!(claims.in_group("admin"));
@@ -66,28 +63,28 @@ async fn id_token_is_checked_against_aud() {
 #[tokio::test]
 async fn token_use_any_accepts_both_kinds_but_nothing_else() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Any).client_ids([CLIENT]).build().unwrap();
-    verifier.verify(&issuer.access_token().client_id(CLIENT).sign()).await.unwrap();
-    verifier.verify(&issuer.id_token().audience(CLIENT).sign()).await.unwrap();
-    let odd = issuer.access_token().client_id(CLIENT).claim("token_use", json!("refresh")).sign();
+    let verifier = issuer.verifier_for(TokenUse::Any).build().unwrap();
+    verifier.verify(&issuer.access_token().sign()).await.unwrap();
+    verifier.verify(&issuer.id_token().sign()).await.unwrap();
+    let odd = issuer.access_token().claim("token_use", json!("refresh")).sign();
     assert!(matches!(verifier.verify(&odd).await, Err(VerifyError::TokenUseMismatch { .. })));
 }
 
 #[tokio::test]
 async fn any_client_accepts_every_client_when_spelled_out() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Access).any_client().build().unwrap();
+    let verifier = issuer.access_verifier().any_client().build().unwrap();
     verifier.verify(&issuer.access_token().client_id("whoever").sign()).await.unwrap();
 }
 
 #[tokio::test]
 async fn every_accepted_algorithm_verifies() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).build().unwrap();
+    let verifier = issuer.access_verifier().build().unwrap();
     let kinds = [KeyKind::Rsa4096, KeyKind::Es256, KeyKind::Es384, KeyKind::Ed25519];
     let kids: Vec<String> = kinds.iter().map(|kind| issuer.add_key(*kind)).collect();
     for (kind, kid) in kinds.iter().zip(kids) {
-        let token = issuer.access_token().client_id(CLIENT).signed_with_kid(&kid).sign();
+        let token = issuer.access_token().signed_with_kid(&kid).sign();
         verifier.verify(&token).await.unwrap_or_else(|err| panic!("{kind:?}: {err}"));
     }
 }
@@ -100,9 +97,9 @@ async fn rs384_and_rs512_verify_with_a_jwk_that_names_no_alg() {
     jwk.as_object_mut().unwrap().remove("alg");
     issuer.remove_key(&kid);
     issuer.publish_raw_jwk(jwk);
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).build().unwrap();
+    let verifier = issuer.access_verifier().build().unwrap();
     for alg in ["RS256", "RS384", "RS512"] {
-        let token = issuer.access_token().client_id(CLIENT).signed_with_kid(&kid).alg(alg).sign();
+        let token = issuer.access_token().signed_with_kid(&kid).alg(alg).sign();
         verifier.verify(&token).await.unwrap_or_else(|err| panic!("{alg}: {err}"));
     }
 }
@@ -115,7 +112,7 @@ async fn two_pools() -> (TestIssuer, TestIssuer, CognitoVerifier) {
         .issuer(pool_a.issuer_url())
         .issuer(pool_b.issuer_url())
         .token_use(TokenUse::Access)
-        .client_ids([CLIENT])
+        .client_ids([cognito_testkit::DEFAULT_CLIENT_ID])
         .build()
         .unwrap();
     (pool_a, pool_b, verifier)
@@ -124,8 +121,8 @@ async fn two_pools() -> (TestIssuer, TestIssuer, CognitoVerifier) {
 #[tokio::test]
 async fn several_pools_are_selected_by_iss() {
     let (pool_a, pool_b, verifier) = two_pools().await;
-    let a = verifier.verify(&pool_a.access_token().client_id(CLIENT).sign()).await.unwrap();
-    let b = verifier.verify(&pool_b.access_token().client_id(CLIENT).sign()).await.unwrap();
+    let a = verifier.verify(&pool_a.access_token().sign()).await.unwrap();
+    let b = verifier.verify(&pool_b.access_token().sign()).await.unwrap();
     assert_eq!(
         (a.iss.as_str(), b.iss.as_str()),
         (pool_a.issuer_url().as_str(), pool_b.issuer_url().as_str())
@@ -137,15 +134,14 @@ async fn several_pools_are_selected_by_iss() {
 async fn a_pool_cannot_sign_for_another_pool() {
     let (pool_a, pool_b, verifier) = two_pools().await;
     // Signed by B, claiming to be from A: A's key set has no such key.
-    let forged = pool_b.access_token().client_id(CLIENT).issuer(pool_a.issuer_url()).sign();
+    let forged = pool_b.access_token().issuer(pool_a.issuer_url()).sign();
     assert!(matches!(verifier.verify(&forged).await, Err(VerifyError::UnknownKid { .. })));
     // Signed by B with A's kid: the signature fails.
-    let forged =
-        pool_b.access_token().client_id(CLIENT).issuer(pool_a.issuer_url()).kid(pool_a.signing_kid()).sign();
+    let forged = pool_b.access_token().issuer(pool_a.issuer_url()).kid(pool_a.signing_kid()).sign();
     assert_eq!(verifier.verify(&forged).await.unwrap_err(), VerifyError::InvalidSignature);
     // A pool the verifier does not know at all.
     let stranger = TestIssuer::builder().pool_id("local-1_Stranger").start().await;
-    let token = stranger.access_token().client_id(CLIENT).sign();
+    let token = stranger.access_token().sign();
     assert_eq!(
         verifier.verify(&token).await.unwrap_err(),
         VerifyError::UntrustedIssuer { found: stranger.issuer_url() }
@@ -156,27 +152,20 @@ async fn a_pool_cannot_sign_for_another_pool() {
 #[tokio::test]
 async fn leeway_tolerates_small_clock_skew_only() {
     let issuer = TestIssuer::start().await;
-    let strict = issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).build().unwrap();
-    let lenient = issuer
-        .verifier()
-        .token_use(TokenUse::Access)
-        .client_ids([CLIENT])
-        .leeway(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    let just_expired = issuer.access_token().client_id(CLIENT).expires_at(now() - 20).sign();
+    let strict = issuer.access_verifier().build().unwrap();
+    let lenient = issuer.access_verifier().leeway(Duration::from_secs(60)).build().unwrap();
+    let just_expired = issuer.access_token().expires_at(now() - 20).sign();
     assert!(matches!(strict.verify(&just_expired).await, Err(VerifyError::Expired { .. })));
     lenient.verify(&just_expired).await.unwrap();
 
-    let long_expired = issuer.access_token().client_id(CLIENT).expires_at(now() - 120).sign();
+    let long_expired = issuer.access_token().expires_at(now() - 120).sign();
     assert!(matches!(lenient.verify(&long_expired).await, Err(VerifyError::Expired { .. })));
 
-    let slightly_future =
-        issuer.access_token().client_id(CLIENT).issued_at(now() + 20).not_before(now() + 20).sign();
+    let slightly_future = issuer.access_token().issued_at(now() + 20).not_before(now() + 20).sign();
     assert!(matches!(strict.verify(&slightly_future).await, Err(VerifyError::NotYetValid { .. })));
     lenient.verify(&slightly_future).await.unwrap();
 
-    let far_future = issuer.access_token().client_id(CLIENT).issued_at(now() + 120).sign();
+    let far_future = issuer.access_token().issued_at(now() + 120).sign();
     assert!(matches!(lenient.verify(&far_future).await, Err(VerifyError::IssuedInFuture { .. })));
 }
 
@@ -189,20 +178,18 @@ async fn custom_claims_are_parsed_into_the_users_type() {
     }
     let issuer = TestIssuer::start().await;
     let verifier = issuer
-        .verifier()
-        .token_use(TokenUse::Id)
-        .client_ids([CLIENT])
+        .id_verifier()
         .custom_claims::<Tenant>()
         .custom_check(
             |claims| if claims.custom.tenant == "acme" { Ok(()) } else { Err("wrong tenant".into()) },
         )
         .build()
         .unwrap();
-    let token = issuer.id_token().audience(CLIENT).claim("custom:tenant", json!("acme")).sign();
+    let token = issuer.id_token().claim("custom:tenant", json!("acme")).sign();
     assert_eq!(verifier.verify(&token).await.unwrap().custom.tenant, "acme");
-    let token = issuer.id_token().audience(CLIENT).claim("custom:tenant", json!("globex")).sign();
+    let token = issuer.id_token().claim("custom:tenant", json!("globex")).sign();
     assert_eq!(verifier.verify(&token).await.unwrap_err(), VerifyError::Rejected("wrong tenant".into()));
-    let token = issuer.id_token().audience(CLIENT).sign();
+    let token = issuer.id_token().sign();
     assert!(matches!(verifier.verify(&token).await, Err(VerifyError::MalformedPayload(_))));
 }
 
@@ -303,11 +290,11 @@ async fn from_env_with_an_explicit_issuer_verifies_against_it() {
     let issuer_url = issuer.issuer_url();
     let verifier = CognitoVerifier::from_lookup(|name| match name {
         "COGNITO_USER_POOL_ID" => Some(issuer.pool_id().to_owned()),
-        "COGNITO_CLIENT_ID" => Some(CLIENT.to_owned()),
+        "COGNITO_CLIENT_ID" => Some(issuer.default_client_id().to_owned()),
         "COGNITO_TOKEN_USE" => Some("access".to_owned()),
         "COGNITO_ISSUER" => Some(issuer_url.clone()),
         _ => None,
     })
     .unwrap();
-    verifier.verify(&issuer.access_token().client_id(CLIENT).sign()).await.unwrap();
+    verifier.verify(&issuer.access_token().sign()).await.unwrap();
 }

@@ -7,9 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cognito_testkit::{Fault, TestIssuer, eventually};
-use cognito_verify::{CognitoVerifier, JwksOptions, TokenUse, VerifyError};
-
-const CLIENT: &str = "client-a";
+use cognito_verify::{CognitoVerifier, JwksOptions, VerifyError};
 
 fn fast() -> JwksOptions {
     JwksOptions::default()
@@ -19,7 +17,7 @@ fn fast() -> JwksOptions {
 }
 
 fn verifier(issuer: &TestIssuer, options: JwksOptions) -> CognitoVerifier {
-    issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).jwks_options(options).build().unwrap()
+    issuer.access_verifier().jwks_options(options).build().unwrap()
 }
 
 #[tokio::test]
@@ -28,7 +26,7 @@ async fn keys_are_fetched_lazily_once_and_shared() {
     let verifier = verifier(&issuer, fast());
     assert_eq!(issuer.jwks_requests(), 0, "building a verifier makes no request");
     for _ in 0..5 {
-        verifier.verify(&issuer.access_token().client_id(CLIENT).sign()).await.unwrap();
+        verifier.verify(&issuer.access_token().sign()).await.unwrap();
     }
     assert_eq!(issuer.jwks_requests(), 1);
 }
@@ -39,7 +37,7 @@ async fn hydrate_fetches_keys_before_the_first_token() {
     let verifier = verifier(&issuer, fast());
     verifier.hydrate().await.unwrap();
     assert_eq!(issuer.jwks_requests(), 1);
-    verifier.verify(&issuer.access_token().client_id(CLIENT).sign()).await.unwrap();
+    verifier.verify(&issuer.access_token().sign()).await.unwrap();
     assert_eq!(issuer.jwks_requests(), 1);
 }
 
@@ -55,10 +53,10 @@ async fn hydrate_reports_an_unreachable_idp_as_keys_unavailable() {
 async fn new_kid_after_rotation_is_fetched_once() {
     let issuer = TestIssuer::start().await;
     let verifier = verifier(&issuer, fast());
-    verifier.verify(&issuer.access_token().client_id(CLIENT).sign()).await.unwrap();
+    verifier.verify(&issuer.access_token().sign()).await.unwrap();
     issuer.rotate_key();
     for _ in 0..3 {
-        verifier.verify(&issuer.access_token().client_id(CLIENT).sign()).await.unwrap();
+        verifier.verify(&issuer.access_token().sign()).await.unwrap();
     }
     assert_eq!(issuer.jwks_requests(), 2);
 }
@@ -70,7 +68,7 @@ async fn a_thousand_concurrent_verifications_of_a_new_kid_cause_one_fetch() {
     let verifier = verifier(&issuer, JwksOptions::default());
     verifier.hydrate().await.unwrap();
     issuer.rotate_key();
-    let token: Arc<str> = issuer.access_token().client_id(CLIENT).sign().into();
+    let token: Arc<str> = issuer.access_token().sign().into();
     let tasks: Vec<_> = (0..1000)
         .map(|_| {
             let (verifier, token) = (verifier.clone(), Arc::clone(&token));
@@ -89,13 +87,9 @@ async fn a_flood_of_unknown_kids_is_rate_limited_while_known_kids_keep_verifying
     let verifier = verifier(&issuer, JwksOptions::default());
     verifier.hydrate().await.unwrap();
     for i in 0..200 {
-        let unknown = issuer.access_token().client_id(CLIENT).kid(format!("unknown-{i}")).sign();
+        let unknown = issuer.access_token().kid(format!("unknown-{i}")).sign();
         assert!(matches!(verifier.verify(&unknown).await, Err(VerifyError::UnknownKid { .. })));
-        let known = issuer
-            .access_token()
-            .client_id(CLIENT)
-            .claim("jti", serde_json::json!(format!("jti-{i}")))
-            .sign();
+        let known = issuer.access_token().claim("jti", serde_json::json!(format!("jti-{i}"))).sign();
         verifier.verify(&known).await.unwrap();
     }
     assert_eq!(issuer.jwks_requests(), 2, "hydrate, then one refetch for the whole flood");
@@ -106,7 +100,7 @@ async fn removed_key_stops_verifying_after_the_background_refresh() {
     let issuer = TestIssuer::start().await;
     let verifier = verifier(&issuer, fast().refresh_interval(Duration::from_millis(100)));
     let old_kid = issuer.signing_kid();
-    let old_token = issuer.access_token().client_id(CLIENT).sign();
+    let old_token = issuer.access_token().sign();
     verifier.verify(&old_token).await.unwrap();
     issuer.rotate_key();
     issuer.remove_key(&old_kid);
@@ -115,7 +109,7 @@ async fn removed_key_stops_verifying_after_the_background_refresh() {
         matches!(verifier.verify(&old_token).await, Err(VerifyError::UnknownKid { .. }))
     })
     .await;
-    verifier.verify(&issuer.access_token().client_id(CLIENT).sign()).await.unwrap();
+    verifier.verify(&issuer.access_token().sign()).await.unwrap();
 }
 
 #[tokio::test]
@@ -134,15 +128,11 @@ async fn known_kids_keep_verifying_from_the_last_good_set_while_the_jwks_fails()
     issuer.set_jwks_fault(Some(Fault::Status(500)));
     eventually(Duration::from_secs(10), || async { issuer.jwks_requests() >= 3 }).await;
     for i in 0..10 {
-        let token = issuer
-            .access_token()
-            .client_id(CLIENT)
-            .claim("jti", serde_json::json!(format!("fresh-{i}")))
-            .sign();
+        let token = issuer.access_token().claim("jti", serde_json::json!(format!("fresh-{i}"))).sign();
         verifier.verify(&token).await.unwrap();
     }
     // Unknown kids during the outage fail as unknown, not as unavailable: keys exist.
-    let unknown = issuer.access_token().client_id(CLIENT).kid("new").sign();
+    let unknown = issuer.access_token().kid("new").sign();
     assert!(matches!(verifier.verify(&unknown).await, Err(VerifyError::UnknownKid { .. })));
 }
 
@@ -151,7 +141,7 @@ async fn idp_down_at_start_gives_keys_unavailable_then_recovers() {
     let issuer = TestIssuer::start().await;
     let verifier = verifier(&issuer, fast());
     issuer.set_jwks_fault(Some(Fault::Status(500)));
-    let token = issuer.access_token().client_id(CLIENT).sign();
+    let token = issuer.access_token().sign();
     let err = verifier.verify(&token).await.unwrap_err();
     assert!(matches!(&err, VerifyError::KeysUnavailable { reason, .. } if reason.contains("500")), "{err}");
     assert!(err.is_retryable());
@@ -164,7 +154,7 @@ async fn failed_fetches_back_off_instead_of_hammering_the_idp() {
     let issuer = TestIssuer::start().await;
     let verifier = verifier(&issuer, fast().backoff(Duration::from_secs(30), Duration::from_secs(60)));
     issuer.set_jwks_fault(Some(Fault::Status(500)));
-    let token = issuer.access_token().client_id(CLIENT).sign();
+    let token = issuer.access_token().sign();
     for _ in 0..50 {
         let err = verifier.verify(&token).await.unwrap_err();
         assert!(
@@ -179,7 +169,7 @@ async fn unavailable_reason(fault: Fault, options: JwksOptions) -> String {
     let issuer = TestIssuer::start().await;
     let verifier = verifier(&issuer, options);
     issuer.set_jwks_fault(Some(fault));
-    match verifier.verify(&issuer.access_token().client_id(CLIENT).sign()).await {
+    match verifier.verify(&issuer.access_token().sign()).await {
         Err(VerifyError::KeysUnavailable { reason, .. }) => reason,
         other => panic!("expected KeysUnavailable, got {other:?}"),
     }
@@ -210,7 +200,7 @@ async fn closed_connection_is_a_failed_fetch() {
     let issuer = TestIssuer::start().await;
     let verifier = verifier(&issuer, fast());
     issuer.set_jwks_fault(Some(Fault::CloseConnection));
-    let err = verifier.verify(&issuer.access_token().client_id(CLIENT).sign()).await.unwrap_err();
+    let err = verifier.verify(&issuer.access_token().sign()).await.unwrap_err();
     assert!(err.is_retryable(), "{err}");
 }
 
@@ -219,7 +209,7 @@ async fn a_fetch_that_fails_once_is_retried_after_the_backoff() {
     let issuer = TestIssuer::start().await;
     let verifier = verifier(&issuer, fast());
     issuer.set_jwks_fault_for(Fault::Status(502), 1);
-    let token = issuer.access_token().client_id(CLIENT).sign();
+    let token = issuer.access_token().sign();
     assert!(verifier.verify(&token).await.unwrap_err().is_retryable());
     eventually(Duration::from_secs(10), || async { verifier.verify(&token).await.is_ok() }).await;
     assert_eq!(issuer.jwks_requests(), 2);

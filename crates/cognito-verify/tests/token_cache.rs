@@ -3,15 +3,13 @@
 use std::time::Duration;
 
 use cognito_testkit::{TestIssuer, eventually, unix_now as now};
-use cognito_verify::{TokenUse, VerifyError};
-
-const CLIENT: &str = "client-a";
+use cognito_verify::VerifyError;
 
 #[tokio::test]
 async fn a_verified_token_is_remembered() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).build().unwrap();
-    let token = issuer.access_token().client_id(CLIENT).sign();
+    let verifier = issuer.access_verifier().build().unwrap();
+    let token = issuer.access_token().sign();
     let first = verifier.verify(&token).await.unwrap();
     let second = verifier.verify(&token).await.unwrap();
     assert_eq!(verifier.cached_tokens(), 1);
@@ -21,7 +19,7 @@ async fn a_verified_token_is_remembered() {
 #[tokio::test]
 async fn rejected_tokens_are_not_remembered() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).build().unwrap();
+    let verifier = issuer.access_verifier().build().unwrap();
     verifier.verify(&issuer.access_token().client_id("other").sign()).await.unwrap_err();
     assert_eq!(verifier.cached_tokens(), 0);
 }
@@ -29,8 +27,8 @@ async fn rejected_tokens_are_not_remembered() {
 #[tokio::test]
 async fn a_cached_token_still_expires() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).build().unwrap();
-    let token = issuer.access_token().client_id(CLIENT).expires_at(now() + 2).sign();
+    let verifier = issuer.access_verifier().build().unwrap();
+    let token = issuer.access_token().expires_at(now() + 2).sign();
     verifier.verify(&token).await.unwrap();
     eventually(Duration::from_secs(10), || async {
         matches!(verifier.verify(&token).await, Err(VerifyError::Expired { .. }))
@@ -41,14 +39,8 @@ async fn a_cached_token_still_expires() {
 #[tokio::test]
 async fn the_cache_can_be_turned_off() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .verifier()
-        .token_use(TokenUse::Access)
-        .client_ids([CLIENT])
-        .disable_token_cache()
-        .build()
-        .unwrap();
-    let token = issuer.access_token().client_id(CLIENT).sign();
+    let verifier = issuer.access_verifier().disable_token_cache().build().unwrap();
+    let token = issuer.access_token().sign();
     verifier.verify(&token).await.unwrap();
     verifier.verify(&token).await.unwrap();
     assert_eq!(verifier.cached_tokens(), 0);
@@ -57,16 +49,9 @@ async fn the_cache_can_be_turned_off() {
 #[tokio::test]
 async fn the_cache_is_bounded_under_a_flood_of_distinct_tokens() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .verifier()
-        .token_use(TokenUse::Access)
-        .client_ids([CLIENT])
-        .token_cache_capacity(16)
-        .build()
-        .unwrap();
+    let verifier = issuer.access_verifier().token_cache_capacity(16).build().unwrap();
     for i in 0..300 {
-        let token =
-            issuer.access_token().client_id(CLIENT).claim("jti", serde_json::json!(format!("t{i}"))).sign();
+        let token = issuer.access_token().claim("jti", serde_json::json!(format!("t{i}"))).sign();
         verifier.verify(&token).await.unwrap();
     }
     assert!(verifier.cached_tokens() <= 16, "{} entries", verifier.cached_tokens());

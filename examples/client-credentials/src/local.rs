@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use cognito_client::ClientCredentials;
 use cognito_testkit::{ClientRegistration, TestIssuer};
-use cognito_verify::{CognitoVerifier, TokenUse};
+use cognito_verify::CognitoVerifier;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -58,8 +58,7 @@ impl LocalSetup {
             .await
             .map_err(|err| Error::LocalSetup(format!("test issuer: {err}")))?;
         let verifier: CognitoVerifier = issuer
-            .verifier()
-            .token_use(TokenUse::Access)
+            .access_verifier()
             .client_ids([LOCAL_CLIENT_ID])
             .build()
             .map_err(|err| Error::LocalSetup(format!("verifier: {err}")))?;

@@ -7,12 +7,11 @@ use client_credentials::{
 };
 use cognito_client::{ClientCredentials, OAuthErrorCode, TokenError};
 use cognito_testkit::{ClientRegistration, TestIssuer};
-use cognito_verify::TokenUse;
 use http::StatusCode;
 
 /// Serves the api example for `issuer`, accepting access tokens of `client_id`.
 async fn serve_api(issuer: &TestIssuer, client_id: &str) -> SocketAddr {
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids([client_id]).build().unwrap();
+    let verifier = issuer.access_verifier().client_ids([client_id]).build().unwrap();
     cognito_testkit::serve_router(api::router(verifier)).await
 }
 

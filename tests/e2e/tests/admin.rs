@@ -2,7 +2,7 @@
 //! tokens, and `/api/me`.
 
 use admin::{AuditEntry, Me, User};
-use cognito_testkit::{TestIssuer, USER_ADMIN_SCOPE, unix_now};
+use cognito_testkit::{Challenge, TestApp, TestIssuer, USER_ADMIN_SCOPE, response_header, unix_now};
 use cognito_verify::TokenUse;
 use reqwest::{Response, StatusCode};
 
@@ -10,21 +10,14 @@ use reqwest::{Response, StatusCode};
 /// issuer's default app client (as `main.rs` builds it).
 struct Admin {
     issuer: TestIssuer,
-    base: String,
-    http: reqwest::Client,
+    http: TestApp,
 }
 
 impl Admin {
     async fn start() -> Admin {
         let issuer = TestIssuer::start().await;
-        let verifier = issuer
-            .verifier()
-            .token_use(TokenUse::Any)
-            .client_ids([issuer.default_client_id()])
-            .build()
-            .unwrap();
-        let addr = cognito_testkit::serve_router(admin::api_router(verifier)).await;
-        Admin { issuer, base: format!("http://{addr}"), http: reqwest::Client::new() }
+        let verifier = issuer.verifier_for(TokenUse::Any).build().unwrap();
+        Admin { issuer, http: TestApp::serve(admin::api_router(verifier)).await }
     }
 
     fn access_token(&self, username: &str, groups: &[&str]) -> String {
@@ -36,7 +29,7 @@ impl Admin {
     }
 
     async fn get(&self, path: &str, token: Option<&str>) -> Response {
-        let request = self.http.get(format!("{}{path}", self.base));
+        let request = self.http.get(path);
         let request = match token {
             Some(token) => request.bearer_auth(token),
             None => request,
@@ -45,16 +38,12 @@ impl Admin {
     }
 }
 
-fn header<'a>(response: &'a Response, name: &str) -> &'a str {
-    response.headers().get(name).map(|v| v.to_str().unwrap()).unwrap_or_default()
-}
-
 #[tokio::test]
 async fn me_without_a_token_is_401_with_a_bearer_challenge() {
     let admin = Admin::start().await;
     let response = admin.get("/api/me", None).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(header(&response, "www-authenticate"), r#"Bearer realm="admin""#);
+    assert_eq!(response_header(&response, "www-authenticate"), r#"Bearer realm="admin""#);
 }
 
 #[tokio::test]
@@ -126,7 +115,7 @@ async fn caller_outside_the_admin_group_is_403_without_disclosing_the_group() {
     for token in [admin.access_token("bob", &["staff"]), admin.id_token("bob", &["staff"])] {
         let response = admin.get("/api/admin/users", Some(&token)).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
-        let challenge = header(&response, "www-authenticate").to_owned();
+        let challenge = response_header(&response, "www-authenticate").to_owned();
         assert!(challenge.starts_with(r#"Bearer realm="admin", error="insufficient_scope""#), "{challenge}");
         assert!(!challenge.contains("scope=\""), "groups are not scopes: {challenge}");
         let body: serde_json::Value = response.json().await.unwrap();
@@ -171,7 +160,7 @@ async fn route_guard_refuses_non_admins() {
     let admin = Admin::start().await;
     let response = admin.get("/api/admin/audit", Some(&admin.access_token("bob", &["staff"]))).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(header(&response, "www-authenticate").contains(r#"error="insufficient_scope""#));
+    assert_eq!(Challenge::of(&response).error(), Some("insufficient_scope"));
 }
 
 #[tokio::test]
@@ -180,7 +169,7 @@ async fn id_token_of_another_app_client_is_401_invalid_token() {
     let token = admin.issuer.id_token().client_id("someotherclient").groups(["admin"]).sign();
     let response = admin.get("/api/admin/users", Some(&token)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
 }
 
 #[tokio::test]
@@ -189,7 +178,7 @@ async fn expired_id_token_of_an_admin_is_401_invalid_token() {
     let token = admin.issuer.id_token().groups(["admin"]).issued_at(unix_now() - 7200).sign();
     let response = admin.get("/api/admin/users", Some(&token)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
 }
 
 #[tokio::test]

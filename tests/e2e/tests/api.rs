@@ -2,8 +2,9 @@
 //! called with reqwest and tokens from the testkit issuer.
 
 use api::{NewTransaction, SCOPE_GET, SCOPE_POST, Transaction};
-use cognito_testkit::{ClientRegistration, Fault, TestIssuer, tamper_signature, unix_now};
-use cognito_verify::TokenUse;
+use cognito_testkit::{
+    Challenge, ClientRegistration, Fault, TestApp, TestIssuer, response_header, tamper_signature, unix_now,
+};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 
@@ -12,22 +13,16 @@ const M2M_CLIENT: &str = "m2m-client";
 /// The api router on loopback, trusting the issuer's default app client and an M2M client.
 struct Api {
     issuer: TestIssuer,
-    base: String,
-    http: reqwest::Client,
+    http: TestApp,
 }
 
 impl Api {
     async fn start() -> Api {
         let issuer =
             TestIssuer::builder().client(ClientRegistration::new(M2M_CLIENT, "s3cret")).start().await;
-        let verifier = issuer
-            .verifier()
-            .token_use(TokenUse::Access)
-            .client_ids([issuer.default_client_id(), M2M_CLIENT])
-            .build()
-            .unwrap();
-        let addr = cognito_testkit::serve_router(api::router(verifier)).await;
-        Api { issuer, base: format!("http://{addr}"), http: reqwest::Client::new() }
+        let verifier =
+            issuer.access_verifier().client_ids([issuer.default_client_id(), M2M_CLIENT]).build().unwrap();
+        Api { issuer, http: TestApp::serve(api::router(verifier)).await }
     }
 
     /// A user access token for alice with these scopes.
@@ -36,16 +31,16 @@ impl Api {
     }
 
     fn get(&self, path: &str) -> RequestBuilder {
-        self.http.get(format!("{}{path}", self.base))
+        self.http.get(path)
     }
 
     fn post(&self, token: &str, amount: i64) -> RequestBuilder {
         let body = NewTransaction { amount, description: "coffee beans".to_owned() };
-        self.http.post(format!("{}/transactions", self.base)).bearer_auth(token).json(&body)
+        self.http.post("/transactions").bearer_auth(token).json(&body)
     }
 
     fn delete(&self, id: u64, token: &str) -> RequestBuilder {
-        self.http.delete(format!("{}/transactions/{id}", self.base)).bearer_auth(token)
+        self.http.delete(&format!("/transactions/{id}")).bearer_auth(token)
     }
 
     async fn transactions(&self) -> Vec<Transaction> {
@@ -55,12 +50,8 @@ impl Api {
     }
 }
 
-fn header<'a>(response: &'a Response, name: &str) -> &'a str {
-    response.headers().get(name).map(|v| v.to_str().unwrap()).unwrap_or_default()
-}
-
 async fn error_body(response: Response) -> Value {
-    assert_eq!(header(&response, "content-type"), "application/json");
+    assert_eq!(response_header(&response, "content-type"), "application/json");
     response.json().await.unwrap()
 }
 
@@ -83,7 +74,7 @@ async fn request_without_a_token_is_401_with_a_bare_bearer_challenge() {
     let api = Api::start().await;
     let response = api.get("/transactions").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(header(&response, "www-authenticate"), r#"Bearer realm="transactions""#);
+    assert_eq!(response_header(&response, "www-authenticate"), r#"Bearer realm="transactions""#);
     let body = error_body(response).await;
     assert_eq!(body["error"], "missing_token");
 }
@@ -94,7 +85,7 @@ async fn expired_token_is_401_invalid_token() {
     let token = api.issuer.access_token().scopes([SCOPE_GET]).issued_at(unix_now() - 7200).sign();
     let response = api.get("/transactions").bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let challenge = header(&response, "www-authenticate");
+    let challenge = response_header(&response, "www-authenticate");
     assert!(
         challenge.starts_with(r#"Bearer realm="transactions", error="invalid_token", error_description=""#),
         "{challenge}"
@@ -109,7 +100,7 @@ async fn token_with_a_tampered_signature_is_401_invalid_token() {
     let token = tamper_signature(&api.token(&[SCOPE_GET]));
     let response = api.get("/transactions").bearer_auth(&token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
     let body = response.text().await.unwrap();
     assert!(!body.contains(&token), "the token is never echoed");
 }
@@ -126,7 +117,7 @@ async fn token_signed_by_another_issuers_key_is_401_invalid_token() {
         .sign();
     let response = api.get("/transactions").bearer_auth(forged).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
 }
 
 #[tokio::test]
@@ -134,7 +125,7 @@ async fn id_token_is_refused_by_the_api() {
     let api = Api::start().await;
     let response = api.get("/transactions").bearer_auth(api.issuer.id_token().sign()).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
 }
 
 #[tokio::test]
@@ -151,7 +142,7 @@ async fn malformed_authorization_header_is_400_invalid_request() {
     for value in ["Bearer", "Bearer two tokens"] {
         let response = api.get("/transactions").header("authorization", value).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{value:?}");
-        let challenge = header(&response, "www-authenticate");
+        let challenge = response_header(&response, "www-authenticate");
         assert!(challenge.contains(r#"error="invalid_request""#), "{challenge}");
         assert_eq!(error_body(response).await["error"], "invalid_request");
     }
@@ -170,7 +161,7 @@ async fn post_without_the_post_scope_is_403_naming_the_scope_and_creates_nothing
     let api = Api::start().await;
     let response = api.post(&api.token(&[SCOPE_GET]), 1250).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let challenge = header(&response, "www-authenticate");
+    let challenge = response_header(&response, "www-authenticate");
     assert!(
         challenge.starts_with(r#"Bearer realm="transactions", error="insufficient_scope""#),
         "{challenge}"
@@ -213,7 +204,7 @@ async fn get_without_the_get_scope_is_403_naming_the_scope() {
     let api = Api::start().await;
     let response = api.get("/transactions").bearer_auth(api.token(&[SCOPE_POST])).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(header(&response, "www-authenticate").ends_with(r#"scope="transactions/get""#));
+    assert!(response_header(&response, "www-authenticate").ends_with(r#"scope="transactions/get""#));
 }
 
 #[tokio::test]
@@ -232,7 +223,7 @@ async fn delete_needs_all_of_its_scopes() {
     for partial in [[SCOPE_GET], [SCOPE_POST]] {
         let response = api.delete(1, &api.token(&partial)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{partial:?}");
-        let challenge = header(&response, "www-authenticate");
+        let challenge = response_header(&response, "www-authenticate");
         assert!(challenge.ends_with(r#"scope="transactions/get transactions/post""#), "{challenge}");
     }
     assert_eq!(api.transactions().await.len(), 1);
@@ -256,7 +247,7 @@ async fn invalid_token_in_the_cookie_is_401_invalid_token() {
     let cookie = format!("access_token={}", tamper_signature(&api.token(&[SCOPE_GET])));
     let response = api.get("/transactions").header("cookie", cookie).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
 }
 
 #[tokio::test]
@@ -281,7 +272,7 @@ async fn optional_route_still_refuses_an_invalid_token() {
     let token = api.issuer.access_token().issued_at(unix_now() - 7200).sign();
     let response = api.get("/hello").bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(header(&response, "www-authenticate").contains(r#"error="invalid_token""#));
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
 }
 
 #[tokio::test]
@@ -290,8 +281,8 @@ async fn unreachable_signing_keys_at_start_are_503_with_retry_after() {
     api.issuer.set_jwks_fault(Some(Fault::Status(500)));
     let response = api.get("/transactions").bearer_auth(api.token(&[SCOPE_GET])).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let retry_after: u64 = header(&response, "retry-after").parse().unwrap();
+    let retry_after: u64 = response_header(&response, "retry-after").parse().unwrap();
     assert!(retry_after >= 1);
-    assert_eq!(header(&response, "www-authenticate"), "", "503 is not an authentication failure");
+    assert_eq!(response_header(&response, "www-authenticate"), "", "503 is not an authentication failure");
     assert_eq!(error_body(response).await["error"], "temporarily_unavailable");
 }

@@ -4,19 +4,13 @@
 use std::net::SocketAddr;
 
 use cognito_testkit::{Fault, TestIssuer, tamper_signature, unix_now};
-use cognito_verify::TokenUse;
 use grpc::{REQUIRED_SCOPE, SERVING};
 use tonic::Code;
 
 /// The example server on loopback, trusting the issuer's default app client.
 async fn start() -> (TestIssuer, SocketAddr) {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .verifier()
-        .token_use(TokenUse::Access)
-        .client_ids([issuer.default_client_id()])
-        .build()
-        .unwrap();
+    let verifier = issuer.access_verifier().build().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(grpc::serve(listener, verifier));

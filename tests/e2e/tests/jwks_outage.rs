@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use api::SCOPE_GET;
 use cognito_testkit::{Fault, TestIssuer, eventually};
-use cognito_verify::{CognitoVerifier, JwksOptions, TokenUse};
+use cognito_verify::{CognitoVerifier, JwksOptions};
 use reqwest::StatusCode;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -18,13 +18,7 @@ fn eager_verifier(issuer: &TestIssuer) -> CognitoVerifier {
     let options = JwksOptions::default()
         .refresh_interval(Duration::from_millis(50))
         .backoff(Duration::from_millis(20), Duration::from_millis(50));
-    issuer
-        .verifier()
-        .token_use(TokenUse::Access)
-        .client_ids([issuer.default_client_id()])
-        .jwks_options(options)
-        .build()
-        .unwrap()
+    issuer.access_verifier().jwks_options(options).build().unwrap()
 }
 
 async fn start_api() -> (TestIssuer, String) {

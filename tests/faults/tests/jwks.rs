@@ -17,15 +17,13 @@
 //! `crates/cognito-verify/tests/jwks.rs`; the layer and gRPC during a 500 outage in
 //! `tests/e2e/tests/jwks_outage.rs`.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use api::SCOPE_GET;
 use cognito_testkit::{Fault, KeyKind, TestIssuer, eventually};
 use cognito_verify::JwksOptions;
-use support::{Api, Secs, Tally, WAIT, send};
+use faults::{Api, Secs, Tally, WAIT, send};
 use tokio::task::JoinHandle;
 
 /// Concurrent HTTP clients during a fault.

@@ -21,8 +21,6 @@
 //! SOAK_SECONDS=60 cargo test -p faults --release --test soak -- --nocapture
 //! ```
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
@@ -31,7 +29,7 @@ use std::time::{Duration, Instant};
 use api::{SCOPE_GET, SCOPE_POST};
 use cognito_testkit::{KeyKind, TestIssuer, eventually, tamper_payload, tamper_signature, unix_now};
 use cognito_verify::{CognitoVerifier, JwksOptions};
-use support::{Api, Secs, Tally, WAIT, send};
+use faults::{Api, Secs, Tally, WAIT, send};
 use tokio::runtime::Handle;
 
 /// The verified-token cache is kept small so that the valid tokens outnumber it.

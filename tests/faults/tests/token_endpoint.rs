@@ -18,14 +18,12 @@
 //! oversized and 404 not retried; `invalid_client`, `invalid_scope`, `unauthorized_client`),
 //! and a failed background refresh (500) in `crates/cognito-client/tests/caching.rs`.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use cognito_client::{AccessToken, ClientCredentials, OAuthErrorCode, TokenError};
 use cognito_testkit::{ClientRegistration, Fault, TestIssuer, eventually};
+use faults::{Secs, WAIT};
 use reqwest::StatusCode;
-use support::{Secs, WAIT};
 
 const CLIENT_ID: &str = "m2m-client";
 const SECRET: &str = "m2m-secret";

@@ -2,12 +2,11 @@
 //! cognito-verify in the same build: our crates enable no backend, and never call into one.
 
 use cognito_testkit::TestIssuer;
-use cognito_verify::TokenUse;
 
 #[tokio::test]
 async fn cognito_verify_works_next_to_the_applications_jsonwebtoken_backend() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids(["app"]).build().unwrap();
+    let verifier = issuer.access_verifier().client_ids(["app"]).build().unwrap();
     let token = issuer.access_token().client_id("app").scopes(["a/b"]).sign();
 
     let claims = verifier.verify(&token).await.unwrap();

@@ -6,24 +6,12 @@
 
 mod harness;
 
-use std::path::Path;
+use cognito_testkit::replay_fuzz_corpus;
 
 #[test]
 fn fuzzed_token_responses_are_parsed_or_refused_cleanly() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions/token_response");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no corpus in {}", dir.display());
-    let failed: Vec<String> = files
-        .iter()
-        .filter(|path| {
-            let data = std::fs::read(path).unwrap();
-            std::panic::catch_unwind(|| harness::token_response(&data)).is_err()
-        })
-        .map(|path| path.display().to_string())
-        .collect();
-    assert!(failed.is_empty(), "{} of {} inputs fail: {failed:#?}", failed.len(), files.len());
+    replay_fuzz_corpus(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions/token_response"),
+        harness::token_response,
+    );
 }

@@ -7,24 +7,12 @@
 
 mod harness;
 
-use std::path::Path;
+use cognito_testkit::replay_fuzz_corpus;
 
 #[test]
 fn fuzzed_headers_reach_the_service_only_with_a_valid_token() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions/authorization_header");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no corpus in {}", dir.display());
-    let failed: Vec<String> = files
-        .iter()
-        .filter(|path| {
-            let data = std::fs::read(path).unwrap();
-            std::panic::catch_unwind(|| harness::authorization_header(&data)).is_err()
-        })
-        .map(|path| path.display().to_string())
-        .collect();
-    assert!(failed.is_empty(), "{} of {} inputs fail: {failed:#?}", failed.len(), files.len());
+    replay_fuzz_corpus(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions/authorization_header"),
+        harness::authorization_header,
+    );
 }

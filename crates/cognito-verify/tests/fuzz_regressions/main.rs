@@ -7,44 +7,31 @@
 
 mod harness;
 
-use std::path::Path;
+use cognito_testkit::replay_fuzz_corpus;
 
-/// Runs every file of the corpus of `target` through `check`, naming the files that fail.
-fn replay(target: &str, check: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions").join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no corpus in {}", dir.display());
-    let failed: Vec<String> = files
-        .iter()
-        .filter(|path| {
-            let data = std::fs::read(path).unwrap();
-            std::panic::catch_unwind(|| check(&data)).is_err()
-        })
-        .map(|path| path.display().to_string())
-        .collect();
-    assert!(failed.is_empty(), "{} of {} inputs fail: {failed:#?}", failed.len(), files.len());
+/// The corpus of the fuzz target `target`, in this directory.
+macro_rules! corpus {
+    ($target:literal) => {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions/", $target)
+    };
 }
 
 #[test]
 fn arbitrary_tokens_are_refused() {
-    replay("verify_token", harness::verify_token);
+    replay_fuzz_corpus(corpus!("verify_token"), harness::verify_token);
 }
 
 #[test]
 fn mutated_valid_tokens_are_refused() {
-    replay("verify_token_mutated", harness::verify_token_mutated);
+    replay_fuzz_corpus(corpus!("verify_token_mutated"), harness::verify_token_mutated);
 }
 
 #[test]
 fn well_signed_payloads_get_the_outcome_the_model_predicts() {
-    replay("verify_token_signed", harness::verify_token_signed);
+    replay_fuzz_corpus(corpus!("verify_token_signed"), harness::verify_token_signed);
 }
 
 #[test]
 fn jwks_documents_yield_only_keys_their_jwk_allows() {
-    replay("jwks_document", harness::jwks_document);
+    replay_fuzz_corpus(corpus!("jwks_document"), harness::jwks_document);
 }
