@@ -12,14 +12,12 @@
 //!   replica; without it, in memory.
 //! - `RUST_LOG` filters the logs (default `info,cognito_tower=debug`).
 
-use std::error::Error;
 use std::process::ExitCode;
 
 use admin::{ADMIN_GROUP, DEFAULT_ADDR, LOCAL_USERS, Setup};
 use cognito_login::tower_sessions::MemoryStore;
 use cognito_testkit::TestIssuer;
-use example_support::{init_logs, shutdown_signal, warm_keys};
-use tokio::net::TcpListener;
+use example_support::{BoxError, bind, run, serve_router, warm_keys};
 use tower_sessions_redis_store::RedisStore;
 use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, Pool};
 
@@ -27,21 +25,11 @@ const BOB_SUB: &str = "8d1f0c4e-5b7a-4e8b-9a51-2f3c6d7e8b90";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    init_logs();
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("admin: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    run("admin", serve()).await
 }
 
-async fn run() -> Result<(), Box<dyn Error>> {
-    let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_owned());
-    let listener = TcpListener::bind(&listen)
-        .await
-        .map_err(|err| format!("cannot listen on {listen:?} (LISTEN_ADDR): {err}"))?;
+async fn serve() -> Result<(), BoxError> {
+    let listener = bind(DEFAULT_ADDR).await?;
     let app_url = match std::env::var("APP_URL") {
         Ok(url) => url.trim_end_matches('/').to_owned(),
         Err(_) => format!("http://{}", listener.local_addr()?),
@@ -68,8 +56,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
         Err(_) => admin::app(&setup.login, setup.verifier, MemoryStore::default()),
     };
     println!("Ctrl-C to stop.");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
-    Ok(())
+    serve_router(listener, app).await
 }
 
 fn print_walkthrough(base: &str, issuer: &TestIssuer) {

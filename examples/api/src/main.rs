@@ -7,37 +7,22 @@
 //! - Without it, starts a local test issuer and prints curl commands with fresh tokens.
 //! - `RUST_LOG` filters the logs (default `info,cognito_tower=debug`: every rejection is logged).
 
-use std::error::Error;
 use std::process::ExitCode;
 
 use api::{DEFAULT_ADDR, SCOPE_GET, SCOPE_POST, TOKEN_COOKIE};
 use cognito_testkit::TestIssuer;
-use example_support::{init_logs, local_issuer_unless_configured, shutdown_signal, warm_keys};
-use tokio::net::TcpListener;
+use cognito_verify::TokenUse;
+use example_support::{BoxError, bind, run, serve_router, verifier};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    init_logs();
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("api: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    run("api", serve()).await
 }
 
-async fn run() -> Result<(), Box<dyn Error>> {
-    let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_owned());
-    let issuer = local_issuer_unless_configured().await;
-    let verifier =
-        api::verifier_from_env_or(issuer.as_ref()).map_err(|err| format!("configuration: {err}"))?;
-    let listener = TcpListener::bind(&listen)
-        .await
-        .map_err(|err| format!("cannot listen on {listen:?} (LISTEN_ADDR): {err}"))?;
+async fn serve() -> Result<(), BoxError> {
+    let (issuer, verifier) = verifier(TokenUse::Access).await?;
+    let listener = bind(DEFAULT_ADDR).await?;
     let base = format!("http://{}", listener.local_addr()?);
-
-    warm_keys(&verifier);
 
     println!("api example: transactions resource server on {base}");
     match &issuer {
@@ -45,9 +30,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
         None => println!("verifying access tokens of the user pool in COGNITO_USER_POOL_ID\n"),
     }
     println!("Ctrl-C to stop.");
-
-    axum::serve(listener, api::router(verifier)).with_graceful_shutdown(shutdown_signal()).await?;
-    Ok(())
+    serve_router(listener, api::router(verifier)).await
 }
 
 fn print_walkthrough(base: &str, issuer: &TestIssuer) {

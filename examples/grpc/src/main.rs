@@ -8,38 +8,23 @@
 //!   token without the scope, a valid token) and prints the outcomes and tokens to try.
 //! - `RUST_LOG` filters the logs (default `info,cognito_tower=debug`: every rejection is logged).
 
-use std::error::Error;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use cognito_testkit::TestIssuer;
-use example_support::{init_logs, local_issuer_unless_configured, shutdown_signal, warm_keys};
+use cognito_verify::TokenUse;
+use example_support::{BoxError, bind, run, shutdown_signal, verifier};
 use grpc::{DEFAULT_ADDR, REQUIRED_SCOPE, SERVING};
-use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    init_logs();
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("grpc: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    run("grpc", serve()).await
 }
 
-async fn run() -> Result<(), Box<dyn Error + Send + Sync>> {
-    let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_owned());
-    let issuer = local_issuer_unless_configured().await;
-    let verifier =
-        grpc::verifier_from_env_or(issuer.as_ref()).map_err(|err| format!("configuration: {err}"))?;
-    let listener = TcpListener::bind(&listen)
-        .await
-        .map_err(|err| format!("cannot listen on {listen:?} (LISTEN_ADDR): {err}"))?;
+async fn serve() -> Result<(), BoxError> {
+    let (issuer, verifier) = verifier(TokenUse::Access).await?;
+    let listener = bind(DEFAULT_ADDR).await?;
     let addr = listener.local_addr()?;
-
-    warm_keys(&verifier);
     let server = tokio::spawn(grpc::serve_with_shutdown(listener, verifier, shutdown_signal()));
 
     println!("grpc example: grpc.health.v1.Health on {addr}, every call needs scope {REQUIRED_SCOPE}");

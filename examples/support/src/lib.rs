@@ -1,11 +1,74 @@
 //! What the example binaries (`api`, `admin`, `grpc`) share, so each `main.rs` shows only what
-//! is particular to its pattern: logging to stderr, graceful shutdown, and the choice between a
-//! real user pool (from the environment) and a local test issuer.
+//! is particular to its pattern: [`run`] (logging to stderr, an error as a message and exit
+//! code), [`bind`] (`LISTEN_ADDR`), [`verifier`] (a real user pool from the environment or a
+//! local test issuer, keys fetched in the background) and [`serve_router`] (graceful shutdown).
+//!
+//! ```no_run
+//! use example_support::{BoxError, bind, run, serve_router, verifier};
+//!
+//! #[tokio::main]
+//! async fn main() -> std::process::ExitCode {
+//!     run("hello", async {
+//!         let (_local_issuer, verifier) = verifier(cognito_verify::TokenUse::Access).await?;
+//!         let listener = bind("127.0.0.1:3000").await?;
+//!         let app = axum::Router::new().layer(cognito_tower::CognitoLayer::new(verifier));
+//!         serve_router(listener, app).await
+//!     })
+//!     .await
+//! }
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+use std::error::Error;
+use std::future::Future;
+use std::process::ExitCode;
+
 use cognito_testkit::TestIssuer;
 use cognito_verify::{CognitoVerifier, ConfigError, TokenUse};
+use tokio::net::TcpListener;
+
+/// The error an example's body ends with: printed as `{name}: {error}`.
+pub type BoxError = Box<dyn Error + Send + Sync>;
+
+/// Runs an example binary's body: logs to stderr ([`init_logs`]), then awaits `body`; an error
+/// is printed to stderr as `{name}: {error}` and exits with status 1.
+pub async fn run(name: &str, body: impl Future<Output = Result<(), BoxError>>) -> ExitCode {
+    init_logs();
+    match body.await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{name}: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Listens on `LISTEN_ADDR`, by default `default_addr`.
+pub async fn bind(default_addr: &str) -> Result<TcpListener, BoxError> {
+    let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| default_addr.to_owned());
+    TcpListener::bind(&listen)
+        .await
+        .map_err(|err| format!("cannot listen on {listen:?} (LISTEN_ADDR): {err}").into())
+}
+
+/// The verifier an example serves with, and the local test issuer it trusts when
+/// `COGNITO_USER_POOL_ID` is not set (see [`verifier_from_env_or`]); its keys are fetched in
+/// the background ([`warm_keys`]). A configuration error reads `configuration: ...`.
+pub async fn verifier(token_use: TokenUse) -> Result<(Option<TestIssuer>, CognitoVerifier), BoxError> {
+    let issuer = local_issuer_unless_configured().await;
+    let verifier =
+        verifier_from_env_or(issuer.as_ref(), token_use).map_err(|err| format!("configuration: {err}"))?;
+    warm_keys(&verifier);
+    Ok((issuer, verifier))
+}
+
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM ([`shutdown_signal`]), finishing the
+/// requests in flight.
+pub async fn serve_router(listener: TcpListener, router: axum::Router) -> Result<(), BoxError> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
 
 /// Logs to stderr; `RUST_LOG` filters, by default `info` plus every rejection of the layer and
 /// the extractors (with its reason, never the token).
@@ -18,7 +81,7 @@ pub fn init_logs() {
 }
 
 /// A local test issuer, unless `COGNITO_USER_POOL_ID` points the example at a real pool.
-pub async fn local_issuer_unless_configured() -> Option<TestIssuer> {
+async fn local_issuer_unless_configured() -> Option<TestIssuer> {
     match std::env::var_os("COGNITO_USER_POOL_ID") {
         Some(_) => None,
         None => Some(TestIssuer::start().await),
@@ -36,7 +99,7 @@ pub fn verifier_from_env_or(
 ) -> Result<CognitoVerifier, ConfigError> {
     match issuer {
         Some(issuer) if std::env::var_os("COGNITO_USER_POOL_ID").is_none() => {
-            issuer.verifier().token_use(token_use).client_ids([issuer.default_client_id()]).build()
+            issuer.verifier_for(token_use).build()
         }
         _ => CognitoVerifier::from_lookup(|name| {
             let value = std::env::var(name).ok();
