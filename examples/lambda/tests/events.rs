@@ -214,3 +214,12 @@ fn the_setup_is_chosen_by_its_environment_variable_and_typos_are_refused() {
     assert_eq!(Setup::from_env_value(Some("api-gateway")), Ok(Setup::TrustApiGateway));
     assert!(Setup::from_env_value(Some("apigateway")).is_err());
 }
+
+#[tokio::test]
+async fn trusted_setup_refuses_a_request_that_is_no_lambda_event_with_401() {
+    // The app served by `axum::serve` instead of `lambda_http`: no request context at all.
+    let issuer = TestIssuer::start().await;
+    let request = axum::http::Request::get("/me").body(axum::body::Body::empty()).unwrap();
+    let response = router(Setup::TrustApiGateway, verifier(&issuer)).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
