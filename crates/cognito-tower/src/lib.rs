@@ -49,6 +49,9 @@
 //! The request path: [`TokenSource`] → [`Authenticate`] (the verifier) → [`AuthService`] (claims
 //! and [`AuthContext`] into the extensions) → on failure [`AuthError`] (what the outcome is) and
 //! its response, or an [`OnRejection`] hook.
+//!
+//! With the `lambda` feature, `ApiGatewayLayer` authenticates Lambda events by the claims API
+//! Gateway's Cognito or JWT authorizer already verified (see its trust model).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -57,6 +60,8 @@
 )]
 
 mod alb;
+#[cfg(feature = "lambda")]
+mod api_gateway;
 mod authenticate;
 mod body;
 mod cognito;
@@ -68,6 +73,8 @@ mod response;
 mod token_source;
 
 pub use alb::{ALB_DATA_HEADER, AlbLayer};
+#[cfg(feature = "lambda")]
+pub use api_gateway::{ApiGatewayLayer, TrustApiGateway};
 pub use authenticate::{Authenticate, BoxAuthFuture, Credentials};
 pub use body::ResponseBody;
 pub use cognito::CognitoLayer;

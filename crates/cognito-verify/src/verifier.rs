@@ -222,6 +222,27 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         self.inner.token_cache.as_ref().map_or(0, TokenCache::len)
     }
 
+    /// Every check of [`verify`](Self::verify) except the signature, on a JSON object of claims
+    /// that something you trust has already verified: API Gateway's Cognito or JWT authorizer,
+    /// say, which hands the claims to a Lambda function but not the token.
+    ///
+    /// The claims are read by the same parser as a token's payload (same JSON types: `exp` a
+    /// number, `cognito:groups` an array, ...), then checked as a verified token would be:
+    /// issuer, `token_use`, client, `exp`/`nbf`/`iat` with the leeway, required scopes and
+    /// groups, the custom check. Nothing is cached and no key is needed.
+    ///
+    /// Never call this on claims a client sent: without the signature, anyone can write them.
+    pub fn check_claims(&self, claims_json: &[u8]) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
+        let config = &self.inner.config;
+        let issuer = self.select_issuer(claims_json)?;
+        let claims: CognitoClaims<C> = claims::parse(claims_json)?;
+        config.check_identity(&claims, issuer)?;
+        config.check_times(&claims)?;
+        config.check_requirements(&claims)?;
+        config.check_custom(&claims)?;
+        Ok(Arc::new(claims))
+    }
+
     /// With several issuers, the (still unverified) `iss` picks the key set; the signature and
     /// the `iss` check that follow make sure the choice was honest.
     fn select_issuer(&self, payload: &[u8]) -> Result<&Issuer, VerifyError> {
