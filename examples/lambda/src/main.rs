@@ -13,30 +13,20 @@
 //! setup needs API Gateway's events: `cargo test -p lambda` feeds it REST, HTTP API and
 //! function URL events.
 
-use std::error::Error;
-use std::process::ExitCode;
-
 use cognito_testkit::TestIssuer;
 use cognito_verify::TokenUse;
-use example_support::{init_logs, local_issuer_unless_configured, shutdown_signal, verifier_from_env_or};
+use example_support::{BoxError, bind, run, serve_router, verifier, verifier_from_env_or};
 use lambda::{ADMIN_GROUP, DEFAULT_ADDR, RUNTIME_API_ENV, SCOPE_GET, SETUP_ENV, Setup};
-use tokio::net::TcpListener;
 
 #[tokio::main]
-async fn main() -> ExitCode {
-    init_logs();
-    let result =
-        if std::env::var_os(RUNTIME_API_ENV).is_some() { on_lambda().await } else { locally().await };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("lambda: {err}");
-            ExitCode::FAILURE
-        }
-    }
+async fn main() -> std::process::ExitCode {
+    run("lambda", async {
+        if std::env::var_os(RUNTIME_API_ENV).is_some() { on_lambda().await } else { locally().await }
+    })
+    .await
 }
 
-async fn on_lambda() -> Result<(), Box<dyn Error>> {
+async fn on_lambda() -> Result<(), BoxError> {
     let setup = Setup::from_env_value(std::env::var(SETUP_ENV).ok().as_deref())?;
     let verifier =
         verifier_from_env_or(None, TokenUse::Access).map_err(|err| format!("configuration: {err}"))?;
@@ -50,13 +40,10 @@ async fn on_lambda() -> Result<(), Box<dyn Error>> {
         }
     }
     tracing::info!(?setup, issuers = ?verifier.issuers().collect::<Vec<_>>(), "serving Lambda events");
-    lambda_http::run(lambda::on_lambda(lambda::router(setup, verifier))).await.map_err(|err| {
-        let err: Box<dyn Error> = err;
-        err
-    })
+    lambda_http::run(lambda::on_lambda(lambda::router(setup, verifier))).await
 }
 
-async fn locally() -> Result<(), Box<dyn Error>> {
+async fn locally() -> Result<(), BoxError> {
     if Setup::from_env_value(std::env::var(SETUP_ENV).ok().as_deref())? == Setup::TrustApiGateway {
         return Err(format!(
             "{SETUP_ENV}=api-gateway only makes sense behind API Gateway (no authorizer context here); \
@@ -64,23 +51,15 @@ async fn locally() -> Result<(), Box<dyn Error>> {
         )
         .into());
     }
-    let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_owned());
-    let issuer = local_issuer_unless_configured().await;
-    let verifier = verifier_from_env_or(issuer.as_ref(), TokenUse::Access)
-        .map_err(|err| format!("configuration: {err}"))?;
-    let listener = TcpListener::bind(&listen)
-        .await
-        .map_err(|err| format!("cannot listen on {listen:?} (LISTEN_ADDR): {err}"))?;
+    let (issuer, verifier) = verifier(TokenUse::Access).await?;
+    let listener = bind(DEFAULT_ADDR).await?;
     let base = format!("http://{}", listener.local_addr()?);
-    example_support::warm_keys(&verifier);
     println!("lambda example (run locally, verifying tokens itself) on {base}");
     if let Some(issuer) = &issuer {
         print_walkthrough(&base, issuer);
     }
     println!("Ctrl-C to stop.");
-    let app = lambda::router(Setup::VerifyToken, verifier);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
-    Ok(())
+    serve_router(listener, lambda::router(Setup::VerifyToken, verifier)).await
 }
 
 fn print_walkthrough(base: &str, issuer: &TestIssuer) {
