@@ -45,6 +45,8 @@ mod endpoint;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
+#[cfg(feature = "metrics")]
+mod instruments;
 mod layer;
 mod provider;
 mod request;

@@ -46,12 +46,15 @@ mod env;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
+#[cfg(feature = "metrics")]
+mod instruments;
 mod issuer;
 mod json;
 mod jwks;
 pub mod jws;
 mod keys;
 mod scope_set;
+mod telemetry;
 mod token_cache;
 mod token_use;
 mod validation;

@@ -29,6 +29,8 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn Error>> {
     let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_owned());
+    // Before any verifier exists, so every metric is recorded.
+    let metrics = api::install_metrics_recorder().map_err(|err| format!("metrics recorder: {err}"))?;
     let issuer = local_issuer_unless_configured().await;
     let verifier =
         api::verifier_from_env_or(issuer.as_ref()).map_err(|err| format!("configuration: {err}"))?;
@@ -46,7 +48,9 @@ async fn run() -> Result<(), Box<dyn Error>> {
     }
     println!("Ctrl-C to stop.");
 
-    axum::serve(listener, api::router(verifier)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, api::router_with_metrics(verifier, metrics))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -88,6 +92,7 @@ fn print_walkthrough(base: &str, issuer: &TestIssuer) {
         ("204: deleted", format!("curl -i -X DELETE {base}/transactions/1 {}", bearer("WRITE_TOKEN"))),
         ("200: hello, anonymous caller", format!("curl -i {base}/hello")),
         ("200: hello, alice", format!("curl -i {base}/hello {}", bearer("READ_TOKEN"))),
+        ("200: the counters of the requests above", format!("curl -s {base}/metrics")),
     ];
     println!("\nTry:");
     for (outcome, command) in steps {
