@@ -107,6 +107,21 @@ composite_rejection! {
     /// Rejection of [`Claims`](crate::Claims), `Option<Claims>` and the guards declared with
     /// [`require_scopes!`](crate::require_scopes) / [`require_groups!`](crate::require_groups):
     /// one variant per way they can fail.
+    ///
+    /// ```
+    /// use axum::response::{IntoResponse, Response};
+    /// use cognito_axum::{Claims, ClaimsRejection};
+    ///
+    /// async fn me(claims: Result<Claims, ClaimsRejection>) -> Response {
+    ///     match claims {
+    ///         Ok(claims) => claims.sub.clone().into_response(),
+    ///         // The layer's own answer: 401 with `WWW-Authenticate`, 403, 503...
+    ///         Err(rejection @ ClaimsRejection::AuthFailed(_)) => rejection.into_response(),
+    ///         Err(other) => other.into_response(), // 500: the route lacks the layer
+    ///     }
+    /// }
+    /// # let _ = me;
+    /// ```
     pub enum ClaimsRejection {
         /// No layer ran: 500.
         MissingAuthLayer,

@@ -89,7 +89,10 @@ impl TokenCache {
     /// flight (started if none is).
     pub(crate) async fn get(self: &Arc<Self>, scopes: &ScopeSet) -> Result<AccessToken, TokenError> {
         let slot = self.slot(scopes);
-        if let Some(token) = self.fresh(&slot, scopes) {
+        let fresh = self.fresh(&slot, scopes);
+        #[cfg(feature = "metrics")]
+        crate::instruments::token_cache(fresh.is_some());
+        if let Some(token) = fresh {
             return Ok(token);
         }
         let mut outcome = {
@@ -113,7 +116,13 @@ impl TokenCache {
     /// The cached token for `scopes` if it is fresh; no waiting, no network (a background
     /// refresh may start).
     pub(crate) fn cached(self: &Arc<Self>, scopes: &ScopeSet) -> Option<AccessToken> {
-        self.fresh(&self.slot(scopes), scopes)
+        let fresh = self.fresh(&self.slot(scopes), scopes);
+        // A miss here is followed by `get` (the layer's slow path), which counts it.
+        #[cfg(feature = "metrics")]
+        if fresh.is_some() {
+            crate::instruments::token_cache(true);
+        }
+        fresh
     }
 
     /// Forgets every cached token; fetches in flight still complete and fill their slots.

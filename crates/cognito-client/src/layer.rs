@@ -36,6 +36,22 @@ use crate::token::AccessToken;
 
 /// Adds `Authorization: Bearer {token}` from a [`ClientCredentials`] provider to each request.
 /// Use [`ClientCredentials::with_scopes`] for a layer with other scopes.
+///
+/// ```
+/// use cognito_client::{ClientCredentials, ClientCredentialsLayer};
+/// use tower::ServiceBuilder;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let tokens = ClientCredentials::builder()
+///     .domain("my-app", "eu-west-1")
+///     .client_id("4a1bexampleclientid")
+///     .client_secret("s3cret")
+///     .scopes(["transactions/post"])
+///     .build()?;
+/// // Around any tower client service taking `http::Request`s (hyper, a tonic `Channel`, ...).
+/// let _layers = ServiceBuilder::new().layer(ClientCredentialsLayer::new(tokens));
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ClientCredentialsLayer {
     tokens: ClientCredentials,

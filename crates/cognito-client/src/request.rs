@@ -53,6 +53,23 @@ enum Transient {
     Unreachable(String),
 }
 
+#[cfg(feature = "metrics")]
+impl Failure {
+    /// A fixed name for the metric label.
+    fn kind(&self) -> &'static str {
+        match self {
+            Failure::Transient { kind: Transient::Status(_), .. } => "http_status",
+            Failure::Transient { kind: Transient::Timeout, .. } => "timeout",
+            Failure::Transient { kind: Transient::Unreachable(_), .. } => "unreachable",
+            Failure::Fatal(TokenError::OAuth { .. }) => "oauth_error",
+            Failure::Fatal(TokenError::Status { .. }) => "http_status",
+            Failure::Fatal(TokenError::ResponseTooLarge { .. }) => "too_large",
+            Failure::Fatal(TokenError::MalformedResponse(_)) => "malformed",
+            Failure::Fatal(_) => "error",
+        }
+    }
+}
+
 impl fmt::Display for Transient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -100,7 +117,15 @@ impl TokenRequester {
                 attempt,
                 "requesting a client-credentials token"
             );
-            let error = match self.attempt(scopes).await {
+            #[cfg(feature = "metrics")]
+            let started = Instant::now();
+            let result = self.attempt(scopes).await;
+            #[cfg(feature = "metrics")]
+            crate::instruments::token_request(
+                result.as_ref().map_or_else(Failure::kind, |_| "success"),
+                started.elapsed(),
+            );
+            let error = match result {
                 Ok(fetched) => {
                     tracing::debug!(
                         client_id = %self.config.client_id,

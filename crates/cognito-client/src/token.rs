@@ -10,6 +10,14 @@ use http::HeaderValue;
 ///
 /// Cheap to clone. Read it with [`as_str`](Self::as_str) or put it on a request with
 /// [`authorization`](Self::authorization); its `Debug` shows only the expiry, never the token.
+///
+/// ```no_run
+/// # async fn run(tokens: cognito_client::ClientCredentials) -> Result<(), cognito_client::TokenError> {
+/// let token = tokens.access_token().await?;
+/// println!("valid for {:?} more", token.expires_in());
+/// let _header = token.authorization(); // `Bearer …`, marked sensitive
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct AccessToken {
     inner: Arc<Inner>,

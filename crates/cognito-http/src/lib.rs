@@ -1,18 +1,4 @@
-//! Internal support crate of cognito-rs: the one outbound HTTP policy of `cognito-verify` (JWKS
-//! and ALB key fetches) and `cognito-client` (token requests). Not meant for direct use; its API
-//! follows the needs of those crates and may change in any release.
-//!
-//! - [`check_url`]: which URLs may be fetched (`https`; plain `http` only for loopback or on
-//!   explicit opt-in; no credentials), and [`is_region`] for AWS regions put into host names.
-//! - [`RequestLimits`]: timeouts and response size cap; [`RequestLimits::client`] builds the
-//!   `reqwest` client (no redirects), [`read_capped`] reads a body within the cap, and
-//!   [`request_limit_setters!`] gives an options type the builder methods that set them.
-//! - [`describe`]: one line, safe to log, for a failed request.
-//! - [`Backoff`]: exponential backoff with jitter, from one source of randomness.
-//! - `define_inner_service_accessors!`: `get_ref`/`get_mut`/`into_inner` for the middleware
-//!   services of `cognito-tower`, `cognito-axum` and `cognito-client`.
-//!
-//! Which crate does what, and the data path they share: `docs/architecture.md`.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(

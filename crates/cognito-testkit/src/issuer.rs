@@ -37,6 +37,25 @@ use crate::token::TokenBuilder;
 ///
 /// Cloning is cheap and shares the same server; the server stops when the last clone is dropped
 /// or on [`shutdown`](Self::shutdown). It runs on the Tokio runtime that started it.
+///
+/// ```
+/// use cognito_testkit::{KeyKind, TestIssuer};
+/// use cognito_verify::TokenUse;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let issuer = TestIssuer::start().await;
+/// let verifier = issuer.verifier().token_use(TokenUse::Access).any_client().build().unwrap();
+///
+/// let token = issuer.access_token().scopes(["orders/read"]).sign();
+/// assert!(verifier.verify(&token).await.unwrap().scopes.contains("orders/read"));
+///
+/// // Rotation: a new signing key, published in the JWKS.
+/// let kid = issuer.add_key(KeyKind::Es256);
+/// issuer.set_signing_kid(&kid);
+/// assert!(verifier.verify(&issuer.access_token().sign()).await.is_ok());
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct TestIssuer {
     inner: Arc<Inner>,

@@ -18,6 +18,23 @@ use crate::on_rejection::OnRejection;
 /// extractors and guards further in (e.g. `cognito-axum`'s) answer with the same statuses,
 /// headers and hook, and can tell "no layer ran" from "the layer ran in optional mode and found
 /// no token".
+///
+/// A handler or middleware behind the layer reads it from the request extensions:
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use axum::Extension;
+/// use cognito_tower::AuthContext;
+/// use cognito_verify::CognitoClaims;
+///
+/// async fn who(Extension(context): Extension<AuthContext>) -> String {
+///     let mode = if context.is_optional() { "optional" } else { "required" };
+///     assert!(context.provides::<CognitoClaims>());
+///     format!("{mode} auth, realm {:?}", context.realm())
+/// }
+/// # let _ = who;
+/// ```
 #[derive(Clone)]
 pub struct AuthContext {
     inner: Arc<ContextInner>,

@@ -12,6 +12,14 @@ use cognito_verify::VerifyError;
 use http::StatusCode;
 
 /// How a list of required scopes or groups is matched.
+///
+/// ```
+/// use cognito_tower::Match;
+///
+/// let has = |scope: &str| scope == "orders/read";
+/// assert!(Match::Any.matches(["orders/read", "orders/write"], has));
+/// assert!(!Match::All.matches(["orders/read", "orders/write"], has));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Match {
     /// At least one of the listed values must be present.

@@ -109,6 +109,19 @@ pub enum ConfigError {
 /// Variants follow the order of the checks. All but
 /// [`KeysUnavailable`](VerifyError::KeysUnavailable) mean the token itself is at fault and a retry
 /// with the same token fails the same way; see [`VerifyError::is_retryable`].
+///
+/// ```no_run
+/// use cognito_verify::{CognitoVerifier, VerifyError};
+///
+/// # async fn run(verifier: CognitoVerifier, token: &str) {
+/// match verifier.verify(token).await {
+///     Ok(claims) => println!("hello {}", claims.sub),
+///     Err(VerifyError::Expired { .. }) => println!("sign in again"),
+///     Err(err) if err.is_retryable() => println!("identity provider unreachable: {err}"),
+///     Err(err) => println!("refused: {err}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {

@@ -21,8 +21,10 @@ use tokio::time::Instant;
 
 pub use self::options::JwksOptions;
 
-use self::fetch::fetch;
+use self::fetch::{FetchError, fetch};
 use crate::error::VerifyError;
+#[cfg(feature = "metrics")]
+use crate::instruments;
 use crate::keys::{KeyEntry, KeySet, VerifyingKey};
 
 /// The keys of one JWKS URL.
@@ -164,6 +166,8 @@ impl JwksCache {
                 None => {
                     let now = Instant::now();
                     if let Some(until) = state.backoff_until.filter(|until| *until > now) {
+                        #[cfg(feature = "metrics")]
+                        instruments::refetch_refused(&self.uri, "backoff");
                         return Err(Refused::RateLimited(until - now));
                     }
                     let have_keys = self.keys.load().is_some();
@@ -176,6 +180,8 @@ impl JwksCache {
                             .map(|last| last + self.options.min_refetch_interval)
                             .filter(|allowed_at| *allowed_at > now)
                     {
+                        #[cfg(feature = "metrics")]
+                        instruments::refetch_refused(&self.uri, "rate_limit");
                         return Err(Refused::RateLimited(allowed_at - now));
                     }
                     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
@@ -186,6 +192,8 @@ impl JwksCache {
                     state.in_flight = Some(rx.clone());
                     if !scheduled && have_keys {
                         state.last_refetch = Some(now);
+                        #[cfg(feature = "metrics")]
+                        instruments::unknown_kid_refetch(&self.uri);
                     }
                     self.fetches.fetch_add(1, Ordering::Relaxed);
                     let cache = Arc::clone(self);
@@ -210,8 +218,16 @@ impl JwksCache {
     }
 
     async fn fetch_and_store(&self) {
+        #[cfg(feature = "metrics")]
+        let started = Instant::now();
         let result = fetch(&self.client, &self.uri, self.options.limits.max_response_bytes).await;
         let now = Instant::now();
+        #[cfg(feature = "metrics")]
+        instruments::jwks_fetch(
+            &self.uri,
+            result.as_ref().map_or_else(|err| err.kind, |_| "success"),
+            now - started,
+        );
         let mut state = self.lock();
         match result {
             Ok((mut set, max_age)) => {
@@ -230,10 +246,10 @@ impl JwksCache {
                     .unwrap_or(self.options.refresh_interval);
                 state.next_refresh = Some(now + interval);
             }
-            Err(reason) => {
+            Err(FetchError { reason, kind }) => {
                 state.failures = state.failures.saturating_add(1);
                 let backoff = self.options.backoff.delay(state.failures);
-                tracing::warn!(uri = %self.uri, %reason, failures = state.failures, ?backoff,
+                tracing::warn!(uri = %self.uri, %reason, kind, failures = state.failures, ?backoff,
                     kept_previous_keys = self.keys.load().is_some(), "JWKS fetch failed");
                 state.backoff_until = Some(now + backoff);
                 state.next_refresh = Some(now + backoff);

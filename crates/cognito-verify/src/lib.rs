@@ -1,32 +1,11 @@
-//! Local verification of Amazon Cognito access and ID tokens.
+#![doc = include_str!("../README.md")]
 //!
-//! Build a [`CognitoVerifier`] once, then call [`CognitoVerifier::verify`] per request. It checks
-//! everything AWS documents (signature with the pool's JWKS key, `iss`, `token_use`,
-//! `client_id`/`aud`, `exp`/`nbf`/`iat`, and optionally scopes, groups and a custom check)
-//! without calling Cognito per token, and remembers verified tokens so a repeat costs well under
-//! a microsecond. The claims come back as an `Arc<`[`CognitoClaims`]`>`.
-//!
-//! ```no_run
-//! use cognito_verify::{CognitoVerifier, TokenUse};
-//!
-//! # async fn run(token: &str) -> Result<(), Box<dyn std::error::Error>> {
-//! let verifier = CognitoVerifier::builder()
-//!     .user_pool("eu-west-1_AbCdEf123")
-//!     .token_use(TokenUse::Access)
-//!     .client_ids(["4a1bexampleclientid"])
-//!     .build()?; // no network: keys are fetched on first use
-//!
-//! let claims = verifier.verify(token).await?;
-//! assert!(claims.scopes.contains("transactions/post"));
-//! # Ok(()) }
-//! ```
-//!
-//! Behind an Application Load Balancer that authenticates users, [`AlbVerifier`] verifies the
-//! `x-amzn-oidc-data` header the load balancer signs, into an `Arc<`[`AlbClaims`]`>`.
+//! ## Map of the crate
 //!
 //! The data path, in module order: [`jws`] (segments, base64url, header, NumericDate, clock) →
 //! the issuer's `jwks` (key set cache) → `keys` (JWK parsing, signature) → `claims` → `checks`
-//! (claim checks) in `verifier`, which remembers verified tokens in `token_cache`. Configuration:
+//! (claim checks) in `verifier`, which remembers verified tokens in `token_cache`, and reports
+//! through `telemetry` (span, and `instruments` with the `metrics` feature). Configuration:
 //! `builder` (and `env`) → `validation` → `config`. Outbound HTTP follows one policy, from the
 //! internal `cognito-http` crate. See `docs/architecture.md`.
 #![forbid(unsafe_code)]
@@ -46,12 +25,15 @@ mod env;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
+#[cfg(feature = "metrics")]
+mod instruments;
 mod issuer;
 mod json;
 mod jwks;
 pub mod jws;
 mod keys;
 mod scope_set;
+mod telemetry;
 mod token_cache;
 mod token_use;
 mod validation;

@@ -4,6 +4,15 @@
 ///
 /// Kept as the claim's string and searched in place: tokens carry a handful of scopes, and this
 /// saves an allocation per scope on every verification.
+///
+/// ```no_run
+/// # async fn run(verifier: cognito_verify::CognitoVerifier, token: &str) -> Result<(), cognito_verify::VerifyError> {
+/// let claims = verifier.verify(token).await?;
+/// if claims.scopes.contains_any(&["orders/read", "orders/admin"]) {
+///     println!("scopes: {}", claims.scopes.as_str());
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct ScopeSet(String);
 

@@ -3,6 +3,19 @@
 use std::fmt;
 
 /// Which kind of Cognito token a verifier accepts, checked against the `token_use` claim.
+///
+/// ```
+/// use cognito_verify::{CognitoVerifier, TokenUse};
+///
+/// # fn main() -> Result<(), cognito_verify::ConfigError> {
+/// let verifier = CognitoVerifier::builder()
+///     .user_pool("eu-west-1_AbCdEf123")
+///     .token_use(TokenUse::Id) // ID tokens of a browser sign-in; `Access` for API calls
+///     .client_ids(["4a1bexampleclientid"])
+///     .build()?;
+/// assert_eq!(verifier.token_use(), TokenUse::Id);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenUse {
     /// Access tokens (`token_use: "access"`): what APIs should accept. The client is checked

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::claims::{self, CognitoClaims, NoCustomClaims};
 use crate::config::Config;
@@ -19,6 +20,7 @@ use crate::error::{VerifyError, truncate};
 use crate::issuer::Issuer;
 use crate::jws::{self, DecodedToken};
 use crate::keys::VerifyingKey;
+use crate::telemetry::{self, Cache, Verifier};
 use crate::token_cache::{CachedToken, TokenCache, TokenKey};
 use crate::token_use::TokenUse;
 
@@ -74,7 +76,8 @@ impl<C> fmt::Debug for CognitoVerifier<C> {
 
 /// The outcome of running the checks with the keys at hand.
 enum Attempt<'v, 't, C> {
-    Done(Result<Arc<CognitoClaims<C>>, VerifyError>),
+    /// Finished, with or without the verified-token cache.
+    Done(Result<Arc<CognitoClaims<C>>, VerifyError>, Cache),
     /// The token's key is not in the cached set: fetch it, then finish.
     NeedKey(Pending<'v, 't, C>),
 }
@@ -99,15 +102,18 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     /// Never calls Cognito per token: keys come from the cached JWKS, fetched on first need.
     /// Fails with the [`VerifyError`] of the first check that fails.
     pub async fn verify(&self, token: &str) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
-        match self.attempt(token) {
-            Attempt::Done(result) => result,
+        let span = telemetry::span(Verifier::Cognito, token);
+        let (result, cache) = match span.in_scope(|| self.attempt(token)) {
+            Attempt::Done(result, cache) => (result, cache),
             Attempt::NeedKey(pending) => {
                 // Fetches (single-flight, rate limited) and fails with the precise error when the
                 // key still is not there.
-                let key = pending.issuer.keys.key(&pending.decoded.kid).await?;
-                self.finish(pending, key)
+                let key = pending.issuer.keys.key(&pending.decoded.kid).instrument(span.clone()).await;
+                (key.and_then(|key| span.in_scope(|| self.finish(pending, key))), Cache::Miss)
             }
-        }
+        };
+        telemetry::verified(&span, Verifier::Cognito, cache, &result);
+        result
     }
 
     /// [`verify`](Self::verify) with the keys at hand: `None` when the token's key is not in the
@@ -117,9 +123,16 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     /// Lets a caller skip creating a future on the hot path, which is how the tower layer uses
     /// it.
     pub fn verify_now(&self, token: &str) -> Option<Result<Arc<CognitoClaims<C>>, VerifyError>> {
-        match self.attempt(token) {
-            Attempt::Done(result) => Some(result),
-            Attempt::NeedKey(_) => None,
+        let span = telemetry::span(Verifier::Cognito, token);
+        match span.in_scope(|| self.attempt(token)) {
+            Attempt::Done(result, cache) => {
+                telemetry::verified(&span, Verifier::Cognito, cache, &result);
+                Some(result)
+            }
+            Attempt::NeedKey(_) => {
+                span.record("outcome", telemetry::NEEDS_KEY_FETCH);
+                None
+            }
         }
     }
 
@@ -127,10 +140,10 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     fn attempt<'t>(&self, token: &'t str) -> Attempt<'_, 't, C> {
         let config = &self.inner.config;
         if token.len() > config.limits.max_token_bytes {
-            return Attempt::Done(Err(VerifyError::TokenTooLarge {
-                len: token.len(),
-                max: config.limits.max_token_bytes,
-            }));
+            return Attempt::Done(
+                Err(VerifyError::TokenTooLarge { len: token.len(), max: config.limits.max_token_bytes }),
+                Cache::Miss,
+            );
         }
         let cache = self.inner.token_cache.as_ref().and_then(|cache| Some((cache, TokenKey::of(token)?)));
         if let Some((cache, key)) = &cache
@@ -138,7 +151,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         {
             if hit.keys.current(&hit.kid).is_some_and(|current| Arc::ptr_eq(&current, &hit.key)) {
                 let checked = config.check_times(&hit.claims).and_then(|()| config.check_custom(&hit.claims));
-                return Attempt::Done(checked.map(|()| Arc::clone(&hit.claims)));
+                return Attempt::Done(checked.map(|()| Arc::clone(&hit.claims)), Cache::Hit);
             }
             // The key that verified this token is gone from the key set: so is the entry.
             cache.remove(key);
@@ -146,15 +159,15 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
 
         let decoded = match jws::decode(token) {
             Ok(decoded) => decoded,
-            Err(err) => return Attempt::Done(Err(err)),
+            Err(err) => return Attempt::Done(Err(err), Cache::Miss),
         };
         let issuer = match self.select_issuer(&decoded.payload) {
             Ok(issuer) => issuer,
-            Err(err) => return Attempt::Done(Err(err)),
+            Err(err) => return Attempt::Done(Err(err), Cache::Miss),
         };
         match issuer.keys.lookup(&decoded.kid) {
-            Some(Ok(key)) => Attempt::Done(self.finish(Pending { decoded, issuer, cache }, key)),
-            Some(Err(err)) => Attempt::Done(Err(err)),
+            Some(Ok(key)) => Attempt::Done(self.finish(Pending { decoded, issuer, cache }, key), Cache::Miss),
+            Some(Err(err)) => Attempt::Done(Err(err), Cache::Miss),
             None => Attempt::NeedKey(Pending { decoded, issuer, cache }),
         }
     }

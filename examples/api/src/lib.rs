@@ -7,6 +7,7 @@
 //! | `GET /transactions` | scope `transactions/get` |
 //! | `POST /transactions` | scope `transactions/post`; body `{"amount": 1250, "description": "..."}` |
 //! | `DELETE /transactions/{id}` | both scopes (an all-of requirement) |
+//! | `GET /metrics` | nothing: Prometheus text format ([`router_with_metrics`] only) |
 //!
 //! The token is read from `Authorization: Bearer`, or from the `access_token` cookie for
 //! browsers. Scopes are required by guard types declared once with [`require_scopes!`] and named
@@ -21,12 +22,16 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::routing::{delete, get};
 use axum::{Json, Router};
 use cognito_axum::{Claims, CognitoLayer, CognitoVerifier, TokenSource, TokenUse, require_scopes};
 use cognito_testkit::TestIssuer;
 use cognito_verify::ConfigError;
+use metrics_exporter_prometheus::{BuildError, PrometheusBuilder, PrometheusHandle};
 use serde::{Deserialize, Serialize};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::trace::{DefaultMakeSpan, TraceLayer};
 
 /// Where the example listens unless `LISTEN_ADDR` says otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -77,8 +82,47 @@ pub struct Transaction {
 }
 
 /// The app: public `/health`, optional-auth `/hello`, and the scope-protected transactions
-/// routes behind a [`CognitoLayer`] built from `verifier` (which should accept access tokens).
+/// routes behind a [`CognitoLayer`] built from `verifier` (which should accept access tokens),
+/// with the HTTP layers of [`http_layers`].
 pub fn router(verifier: CognitoVerifier) -> Router {
+    http_layers(routes(verifier))
+}
+
+/// [`router`] plus `GET /metrics`: the metrics recorded so far (by `cognito-verify` and anything
+/// else using the `metrics` facade) in the Prometheus text format, from `metrics`, the handle of
+/// the installed recorder (see [`install_metrics_recorder`]).
+///
+/// The example serves it unauthenticated on the same port; a real service would put it on an
+/// internal port or behind its own access rule.
+pub fn router_with_metrics(verifier: CognitoVerifier, metrics: PrometheusHandle) -> Router {
+    let scrape = get(move || {
+        let metrics = metrics.clone();
+        async move {
+            // Histograms are drained into their buckets here, rather than by a background task.
+            metrics.run_upkeep();
+            metrics.render()
+        }
+    });
+    http_layers(routes(verifier).route("/metrics", scrape))
+}
+
+/// Installs the process-wide Prometheus recorder that [`router_with_metrics`] renders. Call it
+/// once, before building verifiers: metrics recorded before it are lost.
+pub fn install_metrics_recorder() -> Result<PrometheusHandle, BuildError> {
+    PrometheusBuilder::new().install_recorder()
+}
+
+/// What an application puts in front of its routes whatever the authentication: a
+/// [`TraceLayer`] (a span per request, with its headers) and, outside it,
+/// [`SetSensitiveRequestHeadersLayer`] for `Authorization` and `Cookie`, so the tokens they carry
+/// are shown as `Sensitive` in those spans rather than logged.
+pub fn http_layers(routes: Router) -> Router {
+    routes
+        .layer(TraceLayer::new_for_http().make_span_with(DefaultMakeSpan::new().include_headers(true)))
+        .layer(SetSensitiveRequestHeadersLayer::new([AUTHORIZATION, COOKIE]))
+}
+
+fn routes(verifier: CognitoVerifier) -> Router {
     let layer = CognitoLayer::new(verifier)
         .token_sources([TokenSource::Bearer, TokenSource::cookie(TOKEN_COOKIE)])
         .realm(REALM);

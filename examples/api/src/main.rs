@@ -20,6 +20,8 @@ async fn main() -> ExitCode {
 }
 
 async fn serve() -> Result<(), BoxError> {
+    // Before any verifier exists, so every metric is recorded.
+    let metrics = api::install_metrics_recorder().map_err(|err| format!("metrics recorder: {err}"))?;
     let (issuer, verifier) = verifier(TokenUse::Access).await?;
     let listener = bind(DEFAULT_ADDR).await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -30,7 +32,7 @@ async fn serve() -> Result<(), BoxError> {
         None => println!("verifying access tokens of the user pool in COGNITO_USER_POOL_ID\n"),
     }
     println!("Ctrl-C to stop.");
-    serve_router(listener, api::router(verifier)).await
+    serve_router(listener, api::router_with_metrics(verifier, metrics)).await
 }
 
 fn print_walkthrough(base: &str, issuer: &TestIssuer) {
@@ -71,6 +73,7 @@ fn print_walkthrough(base: &str, issuer: &TestIssuer) {
         ("204: deleted", format!("curl -i -X DELETE {base}/transactions/1 {}", bearer("WRITE_TOKEN"))),
         ("200: hello, anonymous caller", format!("curl -i {base}/hello")),
         ("200: hello, alice", format!("curl -i {base}/hello {}", bearer("READ_TOKEN"))),
+        ("200: the counters of the requests above", format!("curl -s {base}/metrics")),
     ];
     println!("\nTry:");
     for (outcome, command) in steps {

@@ -22,6 +22,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// The snippets of the repository's README.md, compiled (and run, when they need no network)
+/// as doctests, so they work as shown.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
+
 mod checks;
 mod error;
 mod group_admin;

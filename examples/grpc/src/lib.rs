@@ -25,6 +25,7 @@ use cognito_axum::require_scopes;
 use cognito_testkit::TestIssuer;
 use cognito_tower::CognitoLayer;
 use cognito_verify::{CognitoVerifier, ConfigError, TokenUse};
+use http::header::{AUTHORIZATION, COOKIE};
 use tonic::metadata::MetadataValue;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, Server};
@@ -32,6 +33,8 @@ use tonic::{Request, Status};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::trace::{DefaultMakeSpan, TraceLayer};
 
 /// Where the example listens unless `LISTEN_ADDR` says otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:50051";
@@ -64,7 +67,10 @@ pub async fn serve_with_shutdown(
 ) -> Result<(), Box<dyn Error + Send + Sync>> {
     let (reporter, health) = tonic_health::server::health_reporter();
     Server::builder()
-        // Layers run in the order they are added: verify the token, then check its scope.
+        // Layers run in the order they are added: mark the credentials sensitive, trace the call
+        // (its headers show `authorization: Sensitive`), verify the token, then check its scope.
+        .layer(SetSensitiveRequestHeadersLayer::new([AUTHORIZATION, COOKIE]))
+        .layer(TraceLayer::new_for_grpc().make_span_with(DefaultMakeSpan::new().include_headers(true)))
         .layer(CognitoLayer::new(verifier))
         .layer(HealthCheck::layer())
         .add_service(health)

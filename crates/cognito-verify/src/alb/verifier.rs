@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use tracing::Instrument;
+
 use super::claims::{self, AlbClaims};
 use super::config::AlbConfig;
 use super::keys::{AlbKey, AlbKeys};
@@ -10,6 +12,7 @@ use super::options::AlbKeyOptions;
 use crate::algorithm::Algorithm;
 use crate::error::{VerifyError, truncate};
 use crate::jws::{Header, HeaderMembers, Padding, Segments, unix_now};
+use crate::telemetry::{self, Cache, SpanClaims, Verifier};
 
 /// Longest `kid` accepted. Load balancer key ids are UUIDs (36 characters).
 pub const MAX_ALB_KID_LEN: usize = 128;
@@ -115,22 +118,32 @@ impl AlbVerifier {
     /// `kid`, shared by concurrent callers); fails with the [`VerifyError`] of the first check
     /// that fails.
     pub async fn verify(&self, token: &str) -> Result<Arc<AlbClaims>, VerifyError> {
-        match self.attempt(token) {
+        let span = telemetry::span(Verifier::Alb, token);
+        let result = match span.in_scope(|| self.attempt(token)) {
             Attempt::Done(result) => result,
             Attempt::NeedKey(checked) => {
-                let key = self.inner.keys.fetch(&checked.kid).await?;
-                self.finish(checked, &key)
+                let key = self.inner.keys.fetch(&checked.kid).instrument(span.clone()).await;
+                key.and_then(|key| span.in_scope(|| self.finish(checked, &key)))
             }
-        }
+        };
+        telemetry::verified(&span, Verifier::Alb, Cache::Miss, &result);
+        result
     }
 
     /// [`verify`](Self::verify) with the keys at hand: `None` when the token's key has not been
     /// fetched yet, so verification would have to wait for the key endpoint; call `verify` then.
     /// The tower layer uses it to skip creating a future on the hot path.
     pub fn verify_now(&self, token: &str) -> Option<Result<Arc<AlbClaims>, VerifyError>> {
-        match self.attempt(token) {
-            Attempt::Done(result) => Some(result),
-            Attempt::NeedKey(_) => None,
+        let span = telemetry::span(Verifier::Alb, token);
+        match span.in_scope(|| self.attempt(token)) {
+            Attempt::Done(result) => {
+                telemetry::verified(&span, Verifier::Alb, Cache::Miss, &result);
+                Some(result)
+            }
+            Attempt::NeedKey(_) => {
+                span.record("outcome", telemetry::NEEDS_KEY_FETCH);
+                None
+            }
         }
     }
 
@@ -208,6 +221,16 @@ impl AlbVerifier {
             return Err(VerifyError::Expired { exp: claims.exp, now });
         }
         Ok(Arc::new(claims))
+    }
+}
+
+/// What a verification span reports about ALB claims: no `token_use`; the client from the header.
+impl SpanClaims for AlbClaims {
+    fn token_use(&self) -> Option<&str> {
+        None
+    }
+    fn client(&self) -> Option<&str> {
+        self.client.as_deref()
     }
 }
 

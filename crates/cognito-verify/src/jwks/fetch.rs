@@ -6,22 +6,33 @@ use cognito_http::{BodyError, describe, read_capped};
 
 use crate::keys::KeySet;
 
-/// GET the JWKS document with a size cap; parse it. Returns the set and `max-age`, if any; the
-/// error is a reason safe to log.
+/// Why a fetch failed: a fixed `kind` (a metric label) and a reason safe to log.
+pub(super) struct FetchError {
+    pub(super) kind: &'static str,
+    pub(super) reason: String,
+}
+
+impl FetchError {
+    fn new(kind: &'static str) -> impl FnOnce(String) -> FetchError {
+        move |reason| FetchError { kind, reason }
+    }
+}
+
+/// GET the JWKS document with a size cap; parse it. Returns the set and `max-age`, if any.
 pub(super) async fn fetch(
     client: &reqwest::Client,
     uri: &str,
     max_bytes: usize,
-) -> Result<(KeySet, Option<Duration>), String> {
+) -> Result<(KeySet, Option<Duration>), FetchError> {
     let mut response = client
         .get(uri)
         .header(reqwest::header::ACCEPT, "application/json")
         .send()
         .await
-        .map_err(|err| describe(&err, "JWKS endpoint"))?;
+        .map_err(|err| FetchError::new("transport")(describe(&err, "JWKS endpoint")))?;
     let status = response.status();
     if !status.is_success() {
-        return Err(format!("JWKS endpoint answered HTTP {status}"));
+        return Err(FetchError::new("http_status")(format!("JWKS endpoint answered HTTP {status}")));
     }
     let max_age = response
         .headers()
@@ -29,12 +40,15 @@ pub(super) async fn fetch(
         .and_then(|value| value.to_str().ok())
         .and_then(parse_max_age);
     let body = read_capped(&mut response, max_bytes).await.map_err(|err| match err {
-        BodyError::TooLarge => format!("JWKS document is larger than {max_bytes} bytes"),
-        BodyError::Transport(err) => describe(&err, "JWKS endpoint"),
+        BodyError::TooLarge => {
+            FetchError::new("too_large")(format!("JWKS document is larger than {max_bytes} bytes"))
+        }
+        BodyError::Transport(err) => FetchError::new("transport")(describe(&err, "JWKS endpoint")),
     })?;
-    let set = KeySet::parse(&body).map_err(|reason| format!("JWKS document is malformed: {reason}"))?;
+    let set = KeySet::parse(&body)
+        .map_err(|reason| FetchError::new("malformed")(format!("JWKS document is malformed: {reason}")))?;
     if set.usable() == 0 {
-        return Err("JWKS document has no usable key".to_owned());
+        return Err(FetchError::new("no_usable_key")("JWKS document has no usable key".to_owned()));
     }
     Ok((set, max_age))
 }
