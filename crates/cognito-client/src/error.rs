@@ -177,6 +177,18 @@ pub enum TokenError {
     /// empty or contains characters OAuth does not allow.
     #[error("invalid scope {0:?}: scopes are non-empty and contain no spaces, quotes or backslashes")]
     InvalidScope(String),
+    /// The last fetch for these scopes failed with `error` a moment ago, and no new request is
+    /// made until its backoff window ends, in `retry_after`: callers in a loop would otherwise
+    /// send the token endpoint a request each (burning the account's token quota, which every
+    /// other client of the account shares). The window doubles with each failed fetch in a row
+    /// (see [`failure_backoff`](crate::ClientCredentialsBuilder::failure_backoff)).
+    #[error("{error} (remembered; no new token request for {retry_after:?})")]
+    RecentFailure {
+        /// The error of the last fetch.
+        error: Box<TokenError>,
+        /// When the next fetch may be made, from now.
+        retry_after: Duration,
+    },
     /// The token request could not run or ended without an answer: no Tokio runtime, or it is
     /// shutting down.
     #[error("the token request task ended without an answer (no Tokio runtime, or it is shutting down)")]
@@ -189,11 +201,33 @@ impl TokenError {
     pub fn is_transient(&self) -> bool {
         match self {
             TokenError::Status { status, .. } => is_retryable_status(*status),
+            TokenError::RecentFailure { error, .. } => error.is_transient(),
             TokenError::Timeout { .. } | TokenError::Unreachable { .. } | TokenError::Aborted => true,
             TokenError::OAuth { .. }
             | TokenError::MalformedResponse(_)
             | TokenError::ResponseTooLarge { .. }
             | TokenError::InvalidScope(_) => false,
+        }
+    }
+}
+
+impl TokenError {
+    /// The error the token endpoint caused: for [`RecentFailure`](Self::RecentFailure) the
+    /// remembered one, else this one.
+    pub fn cause(&self) -> &TokenError {
+        match self {
+            TokenError::RecentFailure { error, .. } => error.cause(),
+            other => other,
+        }
+    }
+
+    /// How long until a new request may be made: the window of a
+    /// [`RecentFailure`](Self::RecentFailure), the `Retry-After` of a [`Status`](Self::Status).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            TokenError::RecentFailure { retry_after, .. } => Some(*retry_after),
+            TokenError::Status { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 }
