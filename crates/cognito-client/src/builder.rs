@@ -222,7 +222,11 @@ impl ClientCredentialsBuilder {
         let http = match self.http_client {
             Some(client) => client,
             // The secret goes to the configured URL only: the client follows no redirect.
-            None => self.limits.client().map_err(|err| ConfigError::HttpClient(err.to_string()))?,
+            // Plain http and loopback endpoints are reached directly, never through a proxy.
+            None => self
+                .limits
+                .client_for([endpoint.as_str()])
+                .map_err(|err| ConfigError::HttpClient(err.to_string()))?,
         };
         let config = Config {
             endpoint,
