@@ -163,6 +163,16 @@ pub enum TokenError {
         /// Requests made, retries included.
         attempts: u32,
     },
+    /// The token endpoint's TLS certificate was refused (unknown issuer, expired, wrong name...).
+    /// Never retried: it will not fix itself within a retry's wait, and retrying would hammer
+    /// the endpoint (or whoever is intercepting the connection) for nothing. Fix the trust roots
+    /// (e.g. pass an [`http_client`](crate::ClientCredentialsBuilder::http_client) with your CA)
+    /// or the endpoint URL.
+    #[error("the token endpoint's TLS certificate was refused (permanent, not retried): {reason}")]
+    Certificate {
+        /// What the TLS stack said.
+        reason: String,
+    },
     /// A success answer that is not a usable token response: not JSON, a missing or malformed
     /// field, a `token_type` other than `Bearer`, `expires_in` not positive.
     #[error("malformed token response: {0}")]
@@ -204,6 +214,7 @@ impl TokenError {
             TokenError::RecentFailure { error, .. } => error.is_transient(),
             TokenError::Timeout { .. } | TokenError::Unreachable { .. } | TokenError::Aborted => true,
             TokenError::OAuth { .. }
+            | TokenError::Certificate { .. }
             | TokenError::MalformedResponse(_)
             | TokenError::ResponseTooLarge { .. }
             | TokenError::InvalidScope(_) => false,
