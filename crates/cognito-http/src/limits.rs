@@ -66,7 +66,7 @@ impl RequestLimits {
             .timeout(self.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("cognito-rs/", env!("CARGO_PKG_VERSION")));
-        let direct = urls.into_iter().any(|url| crate::url_rules::must_not_be_proxied(url));
+        let direct = urls.into_iter().any(crate::url_rules::must_not_be_proxied);
         if direct { builder.no_proxy().build() } else { builder.build() }
     }
 }
