@@ -59,7 +59,7 @@ impl AuthFailed {
     pub(crate) fn new(error: AuthError, request: &Parts) -> Self {
         let response = match request.extensions.get::<AuthContext>() {
             Some(context) => context.reject(&error, request),
-            None => error.to_response(&request.headers, None),
+            None => error.to_response(request, None),
         };
         AuthFailed { inner: Box::new((error, response)) }
     }

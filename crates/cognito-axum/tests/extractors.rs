@@ -49,7 +49,7 @@ fn routes() -> Router {
     Router::new()
         .route("/me", get(me))
         .route("/maybe", get(maybe))
-        .route("/post", get(post))
+        .route("/post", get(post).post(post))
         .route("/read-write", get(read_write))
         .route("/admin", get(admin))
         .route("/audit", get(audit))
@@ -274,7 +274,7 @@ async fn guard_rejection_of_a_grpc_request_is_permission_denied() {
     let token = app.issuer.access_token().sign();
     let response = app
         .http
-        .get("/post")
+        .post("/post")
         .bearer_auth(token)
         .header("content-type", "application/grpc")
         .send()

@@ -166,6 +166,19 @@ impl ClientCredentialsBuilder {
         self
     }
 
+    /// After a fetch fails (an OAuth error such as `invalid_client`, another 4xx, a bad answer,
+    /// or transient failures once the retries are spent), callers get that error, as
+    /// [`TokenError::RecentFailure`](crate::TokenError::RecentFailure) with a `retry_after`,
+    /// without a new request for `initial` (default 1 s); the window doubles with each failed
+    /// fetch in a row up to `max` (default 60 s), less up to a quarter of jitter, and a longer
+    /// `Retry-After` from the endpoint wins (up to [`max_retry_after`](Self::max_retry_after)).
+    /// Then one caller fetches again, the others wait for it. A success resets the window.
+    pub fn failure_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.retry.failure_backoff.initial = initial;
+        self.retry.failure_backoff.max = max;
+        self
+    }
+
     /// The longest `Retry-After` honoured before a retry (default 10 s); longer ones are cut
     /// to this.
     pub fn max_retry_after(mut self, max: Duration) -> Self {
@@ -209,7 +222,11 @@ impl ClientCredentialsBuilder {
         let http = match self.http_client {
             Some(client) => client,
             // The secret goes to the configured URL only: the client follows no redirect.
-            None => self.limits.client().map_err(|err| ConfigError::HttpClient(err.to_string()))?,
+            // Plain http and loopback endpoints are reached directly, never through a proxy.
+            None => self
+                .limits
+                .client_for([endpoint.as_str()])
+                .map_err(|err| ConfigError::HttpClient(err.to_string()))?,
         };
         let config = Config {
             endpoint,
@@ -301,6 +318,7 @@ mod tests {
         assert_eq!(option(builder().max_attempts(0)), "max_attempts");
         assert_eq!(option(builder().backoff(Duration::ZERO, Duration::ZERO)), "backoff");
         assert_eq!(option(builder().backoff(Duration::from_secs(2), Duration::from_secs(1))), "backoff");
+        assert_eq!(option(builder().failure_backoff(Duration::ZERO, Duration::ZERO)), "failure_backoff");
         assert_eq!(option(builder().timeout(Duration::ZERO)), "timeout");
         assert_eq!(option(builder().max_response_bytes(10)), "max_response_bytes");
     }

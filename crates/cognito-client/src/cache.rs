@@ -1,6 +1,7 @@
 //! The token cache: one slot per scope set, a lock-free read on the hot path, one fetch at a
-//! time per slot in a spawned task (so a cancelled caller can't cancel it for the others), and a
-//! background refresh ahead of expiry.
+//! time per slot in a spawned task (so a cancelled caller can't cancel it for the others), a
+//! background refresh ahead of expiry, and the last failure remembered for a backoff window so
+//! that callers in a loop cannot turn a fatal error into a flood of token requests.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
@@ -59,6 +60,29 @@ struct Flight {
     running: Option<watch::Receiver<Outcome>>,
     /// After a failed background refresh, the next one waits until then.
     background_not_before: Option<Instant>,
+    /// The last fetch failed: callers get its error instead of a new fetch until its window
+    /// ends.
+    failure: Option<Remembered>,
+    /// Fetches that failed in a row: the failure window doubles with each.
+    failures: u32,
+}
+
+/// A failed fetch, handed out until `until`.
+#[derive(Debug)]
+struct Remembered {
+    error: TokenError,
+    until: Instant,
+}
+
+impl Flight {
+    /// The remembered error while its window lasts, with the time left.
+    fn remembered(&self, now: Instant) -> Option<TokenError> {
+        let failure = self.failure.as_ref().filter(|failure| now < failure.until)?;
+        Some(TokenError::RecentFailure {
+            error: Box::new(failure.error.clone()),
+            retry_after: failure.until.saturating_duration_since(now),
+        })
+    }
 }
 
 impl Slot {
@@ -104,7 +128,12 @@ impl TokenCache {
             match &flight.running {
                 // A closed channel means the fetch task died (its runtime shut down): start anew.
                 Some(running) if running.has_changed().is_ok() => running.clone(),
-                _ => self.spawn_fetch(&slot, scopes, &mut flight)?,
+                _ => {
+                    if let Some(error) = flight.remembered(Instant::now()) {
+                        return Err(error);
+                    }
+                    self.spawn_fetch(&slot, scopes, &mut flight)?
+                }
             }
         };
         match outcome.wait_for(Option::is_some).await {
@@ -187,10 +216,18 @@ impl TokenCache {
                 Ok(fetched) => {
                     slot.current.store(Some(Arc::new(cache.entry(fetched))));
                     flight.background_not_before = None;
+                    flight.failure = None;
+                    flight.failures = 0;
                 }
-                Err(_) => {
-                    let pause = cache.requester.config().retry.backoff.max;
-                    flight.background_not_before = Some(Instant::now() + pause);
+                // The runtime is going away: nothing the endpoint said, nothing to remember.
+                Err(TokenError::Aborted) => {}
+                Err(error) => {
+                    let retry = &cache.requester.config().retry;
+                    let now = Instant::now();
+                    flight.background_not_before = Some(now + retry.backoff.max);
+                    flight.failures = flight.failures.saturating_add(1);
+                    let window = retry.remember_for(flight.failures, error);
+                    flight.failure = Some(Remembered { error: error.clone(), until: now + window });
                 }
             }
             // Cleared under the lock after the slot is filled: a caller that finds no fetch

@@ -163,6 +163,16 @@ pub enum TokenError {
         /// Requests made, retries included.
         attempts: u32,
     },
+    /// The token endpoint's TLS certificate was refused (unknown issuer, expired, wrong name...).
+    /// Never retried: it will not fix itself within a retry's wait, and retrying would hammer
+    /// the endpoint (or whoever is intercepting the connection) for nothing. Fix the trust roots
+    /// (e.g. pass an [`http_client`](crate::ClientCredentialsBuilder::http_client) with your CA)
+    /// or the endpoint URL.
+    #[error("the token endpoint's TLS certificate was refused (permanent, not retried): {reason}")]
+    Certificate {
+        /// What the TLS stack said.
+        reason: String,
+    },
     /// A success answer that is not a usable token response: not JSON, a missing or malformed
     /// field, a `token_type` other than `Bearer`, `expires_in` not positive.
     #[error("malformed token response: {0}")]
@@ -177,6 +187,18 @@ pub enum TokenError {
     /// empty or contains characters OAuth does not allow.
     #[error("invalid scope {0:?}: scopes are non-empty and contain no spaces, quotes or backslashes")]
     InvalidScope(String),
+    /// The last fetch for these scopes failed with `error` a moment ago, and no new request is
+    /// made until its backoff window ends, in `retry_after`: callers in a loop would otherwise
+    /// send the token endpoint a request each (burning the account's token quota, which every
+    /// other client of the account shares). The window doubles with each failed fetch in a row
+    /// (see [`failure_backoff`](crate::ClientCredentialsBuilder::failure_backoff)).
+    #[error("{error} (remembered; no new token request for {retry_after:?})")]
+    RecentFailure {
+        /// The error of the last fetch.
+        error: Box<TokenError>,
+        /// When the next fetch may be made, from now.
+        retry_after: Duration,
+    },
     /// The token request could not run or ended without an answer: no Tokio runtime, or it is
     /// shutting down.
     #[error("the token request task ended without an answer (no Tokio runtime, or it is shutting down)")]
@@ -189,11 +211,34 @@ impl TokenError {
     pub fn is_transient(&self) -> bool {
         match self {
             TokenError::Status { status, .. } => is_retryable_status(*status),
+            TokenError::RecentFailure { error, .. } => error.is_transient(),
             TokenError::Timeout { .. } | TokenError::Unreachable { .. } | TokenError::Aborted => true,
             TokenError::OAuth { .. }
+            | TokenError::Certificate { .. }
             | TokenError::MalformedResponse(_)
             | TokenError::ResponseTooLarge { .. }
             | TokenError::InvalidScope(_) => false,
+        }
+    }
+}
+
+impl TokenError {
+    /// The error the token endpoint caused: for [`RecentFailure`](Self::RecentFailure) the
+    /// remembered one, else this one.
+    pub fn cause(&self) -> &TokenError {
+        match self {
+            TokenError::RecentFailure { error, .. } => error.cause(),
+            other => other,
+        }
+    }
+
+    /// How long until a new request may be made: the window of a
+    /// [`RecentFailure`](Self::RecentFailure), the `Retry-After` of a [`Status`](Self::Status).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            TokenError::RecentFailure { retry_after, .. } => Some(*retry_after),
+            TokenError::Status { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 }

@@ -225,12 +225,30 @@ async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Vec
 }
 
 fn transport(err: reqwest::Error) -> Failure {
+    if is_certificate_error(&err) {
+        return Failure::Fatal(TokenError::Certificate { reason: describe(&err, "token endpoint") });
+    }
     let kind = if err.is_timeout() {
         Transient::Timeout
     } else {
         Transient::Unreachable(describe(&err, "token endpoint"))
     };
     Failure::Transient { kind, retry_after: None }
+}
+
+/// Whether the connection failed because the server's certificate was refused. The TLS stack
+/// behind reqwest is the application's choice, so this reads the error chain's messages:
+/// rustls says "invalid peer certificate", OpenSSL / native-tls "certificate verify failed".
+fn is_certificate_error(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if text.contains("invalid peer certificate") || text.contains("certificate verify failed") {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// `{"error": "...", "error_description": "..."}`, if the body is one.

@@ -18,6 +18,10 @@ pub(crate) struct RetryPolicy {
     /// from their first retry on.
     pub(crate) backoff: Backoff,
     pub(crate) max_retry_after: Duration,
+    /// After a failed fetch (retries spent), how long callers get the remembered error instead
+    /// of a new fetch: doubling per failed fetch in a row, up to the maximum, less up to a
+    /// quarter of jitter, never below the initial wait.
+    pub(crate) failure_backoff: Backoff,
 }
 
 impl Default for RetryPolicy {
@@ -31,6 +35,12 @@ impl Default for RetryPolicy {
                 below_initial: true,
             },
             max_retry_after: Duration::from_secs(10),
+            failure_backoff: Backoff {
+                initial: Duration::from_secs(1),
+                max: Duration::from_secs(60),
+                jitter: 0.25,
+                below_initial: false,
+            },
         }
     }
 }
@@ -47,10 +57,26 @@ impl RetryPolicy {
         }
     }
 
-    /// At least one attempt, and a valid backoff.
+    /// How long a fetch that failed with `error`, the `failures`-th failed fetch in a row, is
+    /// remembered: the failure backoff, or the server's `Retry-After` (capped) when longer.
+    pub(crate) fn remember_for(&self, failures: u32, error: &crate::error::TokenError) -> Duration {
+        let window = self.failure_backoff.delay(failures);
+        match error {
+            crate::error::TokenError::Status { retry_after: Some(retry_after), .. } => {
+                window.max((*retry_after).min(self.max_retry_after))
+            }
+            _ => window,
+        }
+    }
+
+    /// At least one attempt, and valid backoffs.
     pub(crate) fn validate(&self) -> Result<(), OutOfRange> {
         OutOfRange::check(self.max_attempts >= 1, "max_attempts", "must be at least 1")?;
-        self.backoff.validate()
+        self.backoff.validate()?;
+        self.failure_backoff.validate().map_err(|_| OutOfRange {
+            option: "failure_backoff",
+            reason: "initial must be above zero and max at least initial",
+        })
     }
 }
 
@@ -96,6 +122,28 @@ mod tests {
         let p = policy();
         assert_eq!(p.delay(1, Some(Duration::from_secs(3))), Duration::from_secs(3));
         assert_eq!(p.delay(1, Some(Duration::from_secs(3600))), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_failure_is_remembered_for_the_doubling_window_or_a_longer_retry_after() {
+        let p = RetryPolicy::default();
+        let invalid_client = crate::error::TokenError::OAuth {
+            error: crate::error::OAuthErrorCode::InvalidClient,
+            description: None,
+            status: http::StatusCode::UNAUTHORIZED,
+        };
+        assert_eq!(p.remember_for(1, &invalid_client), Duration::from_secs(1));
+        let third = p.remember_for(3, &invalid_client);
+        assert!(third >= Duration::from_secs(3) && third <= Duration::from_secs(4), "{third:?}");
+        let late = p.remember_for(30, &invalid_client);
+        assert!(late >= Duration::from_secs(45) && late <= Duration::from_secs(60), "{late:?}");
+        let throttled = |secs| crate::error::TokenError::Status {
+            status: http::StatusCode::TOO_MANY_REQUESTS,
+            attempts: 3,
+            retry_after: Some(Duration::from_secs(secs)),
+        };
+        assert_eq!(p.remember_for(1, &throttled(7)), Duration::from_secs(7));
+        assert_eq!(p.remember_for(1, &throttled(3600)), Duration::from_secs(10));
     }
 
     #[test]

@@ -66,17 +66,6 @@ async fn max_attempts_bounds_the_requests() {
 }
 
 #[tokio::test]
-async fn a_failed_fetch_is_not_cached_and_the_next_call_tries_again() {
-    let issuer = issuer().await;
-    let tokens = tokens(&issuer).max_attempts(1).build().unwrap();
-    issuer.set_token_fault_for(Fault::Status(500), 1);
-
-    assert!(tokens.access_token().await.is_err());
-    tokens.access_token().await.unwrap();
-    assert_eq!(issuer.token_requests(), 2);
-}
-
-#[tokio::test]
 async fn invalid_client_is_not_retried() {
     let issuer = issuer().await;
     let tokens = tokens(&issuer).client_secret("wrong-secret").build().unwrap();

@@ -48,12 +48,26 @@ impl RequestLimits {
     /// come from the configured URL only, and a redirect could point anywhere (and would re-send
     /// a request body, client secret included, on a 307 / 308).
     pub fn client(&self) -> Result<reqwest::Client, reqwest::Error> {
-        reqwest::Client::builder()
+        self.client_for(std::iter::empty())
+    }
+
+    /// [`client`](Self::client) for fetching `urls`: when one of them is plain `http` or names a
+    /// loopback host, the client ignores the proxy variables (`HTTP_PROXY`, `ALL_PROXY`, ...)
+    /// and connects directly. A proxy on the path of a plain-http fetch could substitute keys
+    /// (and every token it signs would verify) or read a `client_secret_post` body; and a
+    /// "loopback" URL sent to a proxy is not loopback any more. `https` to other hosts keeps the
+    /// proxy settings: the TLS tunnel ends at the real host.
+    pub fn client_for<'u>(
+        &self,
+        urls: impl IntoIterator<Item = &'u str>,
+    ) -> Result<reqwest::Client, reqwest::Error> {
+        let builder = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("cognito-rs/", env!("CARGO_PKG_VERSION")))
-            .build()
+            .user_agent(concat!("cognito-rs/", env!("CARGO_PKG_VERSION")));
+        let direct = urls.into_iter().any(crate::url_rules::must_not_be_proxied);
+        if direct { builder.no_proxy().build() } else { builder.build() }
     }
 }
 

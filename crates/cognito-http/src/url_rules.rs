@@ -73,6 +73,12 @@ pub fn check_url(url: &str, rules: UrlRules) -> Result<Url, UrlError> {
     Ok(parsed)
 }
 
+/// Whether a fetch of `url` must bypass any proxy: plain `http`, or a loopback host. (A URL that
+/// does not parse is never fetched: `check_url` refuses it first.)
+pub(crate) fn must_not_be_proxied(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|url| url.scheme() == "http" || is_loopback(&url))
+}
+
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(host)) => host.eq_ignore_ascii_case("localhost"),
@@ -109,6 +115,18 @@ mod tests {
         assert!(check_url("http://example.com/pool", insecure).is_ok());
         assert_eq!(check_url("ftp://example.com/", insecure), Err(UrlError::Scheme));
         assert_eq!(check_url("/pool", insecure), Err(UrlError::NotAbsolute));
+    }
+
+    #[test]
+    fn plain_http_and_loopback_urls_bypass_proxies() {
+        for url in
+            ["http://10.0.0.1/keys", "http://127.0.0.1:8080/k", "https://localhost/k", "https://[::1]/k"]
+        {
+            assert!(must_not_be_proxied(url), "{url}");
+        }
+        assert!(!must_not_be_proxied(
+            "https://cognito-idp.eu-west-1.amazonaws.com/pool/.well-known/jwks.json"
+        ));
     }
 
     #[test]

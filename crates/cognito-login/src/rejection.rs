@@ -54,7 +54,7 @@ pub fn is_page_navigation(request: &Parts) -> bool {
 
 impl<C: Send + Sync + 'static> LoginRejection<C> {
     fn standard(&self, error: &AuthError, request: &Parts) -> Response<Bytes> {
-        error.to_response(&request.headers, self.realm.as_deref())
+        error.to_response(request, self.realm.as_deref())
     }
 
     /// `302` to the login route, asking to come back to this page.

@@ -10,6 +10,8 @@ use http::request::Parts;
 
 use crate::error::AuthError;
 use crate::on_rejection::OnRejection;
+use crate::other_schemes::OtherSchemes;
+use crate::response::ensure_no_store;
 
 /// How the [`AuthLayer`](crate::AuthLayer) that handled a request answers auth failures, and
 /// which claims type it produces.
@@ -43,6 +45,7 @@ pub struct AuthContext {
 #[derive(Clone)]
 pub(crate) struct ContextInner {
     pub(crate) optional: bool,
+    pub(crate) other_schemes: OtherSchemes,
     pub(crate) realm: Option<String>,
     pub(crate) hook: Option<Arc<dyn OnRejection>>,
     claims_type: TypeId,
@@ -55,6 +58,7 @@ impl AuthContext {
         AuthContext {
             inner: Arc::new(ContextInner {
                 optional: false,
+                other_schemes: OtherSchemes::Refuse,
                 realm: None,
                 hook: None,
                 claims_type: TypeId::of::<T>(),
@@ -84,14 +88,23 @@ impl AuthContext {
     ) -> Response<Bytes> {
         error.log(kid);
         match &self.inner.hook {
-            Some(hook) => hook.on_rejection(error, request),
-            None => error.to_response(&request.headers, self.realm()),
+            Some(hook) => {
+                let mut response = hook.on_rejection(error, request);
+                ensure_no_store(&mut response);
+                response
+            }
+            None => error.to_response(request, self.realm()),
         }
     }
 
     /// Whether the layer lets requests without a token through (without claims).
     pub fn is_optional(&self) -> bool {
         self.inner.optional
+    }
+
+    /// What an optional layer does with an `Authorization` header without a Bearer token.
+    pub fn other_schemes(&self) -> OtherSchemes {
+        self.inner.other_schemes
     }
 
     /// The realm named in `WWW-Authenticate`, if configured.
@@ -115,6 +128,7 @@ impl fmt::Debug for AuthContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthContext")
             .field("optional", &self.inner.optional)
+            .field("other_schemes", &self.inner.other_schemes)
             .field("realm", &self.inner.realm)
             .field("custom_hook", &self.inner.hook.is_some())
             .field("claims_type", &self.inner.claims_type_name)

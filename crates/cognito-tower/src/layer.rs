@@ -18,6 +18,7 @@ use crate::body::ResponseBody;
 use crate::context::AuthContext;
 use crate::error::AuthError;
 use crate::on_rejection::OnRejection;
+use crate::other_schemes::OtherSchemes;
 use crate::token_source::{Token, TokenSource, find_token};
 
 /// Layer that authenticates every request with `A` before the service sees it.
@@ -71,9 +72,20 @@ impl<A: Authenticate> AuthLayer<A> {
 
 impl<A> AuthLayer<A> {
     /// Let requests that carry no credentials through, without claims. Credentials that are
-    /// present but invalid or malformed are still refused.
+    /// present but invalid or malformed are still refused, and so (by default, see
+    /// [`other_schemes`](Self::other_schemes)) is an `Authorization` header without a Bearer
+    /// token when the layer reads `Authorization: Bearer`.
     pub fn optional(mut self) -> Self {
         self.context = self.context.modified(|c| c.optional = true);
+        self
+    }
+
+    /// What an optional layer does with an `Authorization` header that holds no Bearer token
+    /// (`Basic ...`, `Bearer<TAB>token`): [`OtherSchemes::Refuse`] (400 `invalid_request`, the
+    /// default) or [`OtherSchemes::Anonymous`]. Only matters in optional mode, with
+    /// [`TokenSource::Bearer`] among the sources.
+    pub fn other_schemes(mut self, policy: OtherSchemes) -> Self {
+        self.context = self.context.modified(|c| c.other_schemes = policy);
         self
     }
 
@@ -103,6 +115,15 @@ impl<A> AuthLayer<A> {
         let hook: Arc<dyn OnRejection> = Arc::new(hook);
         self.context = self.context.modified(|c| c.hook = Some(hook));
         self
+    }
+
+    /// Whether a request without a token is refused for its `Authorization` header: optional
+    /// mode, Bearer among the sources, [`OtherSchemes::Refuse`], and the header present.
+    fn refuses_other_scheme(&self, headers: &http::HeaderMap) -> bool {
+        self.context.is_optional()
+            && self.context.other_schemes() == OtherSchemes::Refuse
+            && self.sources.contains(&TokenSource::Bearer)
+            && headers.contains_key(http::header::AUTHORIZATION)
     }
 
     /// The authenticator (for the aliases: the verifier).
@@ -171,6 +192,11 @@ where
         let service = mem::replace(&mut self.inner, clone);
         let context = self.layer.context.clone();
         let token = match find_token(&self.layer.sources, request.headers()) {
+            Ok(None) if self.layer.refuses_other_scheme(request.headers()) => {
+                let error = AuthError::InvalidRequest("the Authorization header holds no Bearer token");
+                let pending = Pending { request, service, context, token: None };
+                return ResponseFuture { state: pending.settle::<A::Claims, _>(Err(error)) };
+            }
             Ok(token) => token,
             Err(malformed) => {
                 let pending = Pending { request, service, context, token: None };

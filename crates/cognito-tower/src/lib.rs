@@ -26,8 +26,11 @@ mod body;
 mod cognito;
 mod context;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod layer;
 mod on_rejection;
+mod other_schemes;
 mod response;
 mod token_source;
 
@@ -41,5 +44,6 @@ pub use context::AuthContext;
 pub use error::{AuthError, Match};
 pub use layer::{AuthLayer, AuthService, ResponseFuture};
 pub use on_rejection::OnRejection;
+pub use other_schemes::OtherSchemes;
 pub use response::is_grpc;
 pub use token_source::{Token, TokenSource};

@@ -14,7 +14,8 @@ use crate::error::AuthError;
 ///
 /// Implemented for closures `Fn(&AuthError, &Parts) -> Response<B>` where `B: Into<Bytes>`
 /// (`String`, `&'static str`, `Vec<u8>`, [`Bytes`], ...). `request` is the refused request
-/// without its body.
+/// without its body. A hook's response gets `Cache-Control: no-store` unless it sets its own
+/// `Cache-Control`.
 ///
 /// ```
 /// use bytes::Bytes;
@@ -24,7 +25,7 @@ use crate::error::AuthError;
 /// # fn layer(verifier: cognito_verify::CognitoVerifier) -> CognitoLayer {
 /// CognitoLayer::new(verifier).on_rejection(|error: &AuthError, request: &Parts| {
 ///     // Keep the standard status and headers, add one of our own.
-///     let mut response: Response<Bytes> = error.to_response(&request.headers, None);
+///     let mut response: Response<Bytes> = error.to_response(request, None);
 ///     response.headers_mut().insert("x-auth-failed", http::HeaderValue::from_static("1"));
 ///     response
 /// })

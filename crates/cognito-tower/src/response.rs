@@ -4,8 +4,9 @@
 //! the bytes in its [`ResponseBody`](crate::ResponseBody), `cognito-axum` in axum's body.
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
-use http::{HeaderMap, HeaderValue, Response, StatusCode};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE, X_CONTENT_TYPE_OPTIONS};
+use http::request::Parts;
+use http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
 use serde::Serialize;
 
 use crate::error::AuthError;
@@ -14,10 +15,32 @@ use crate::error::AuthError;
 /// quote claims from the (possibly hostile) token; this keeps the echo short.
 const MAX_DESCRIPTION_CHARS: usize = 256;
 
-/// Whether the request is a gRPC call (`content-type: application/grpc` or
-/// `application/grpc+proto`, ...), which gets a gRPC status instead of an HTTP error.
-pub fn is_grpc(request_headers: &HeaderMap) -> bool {
-    request_headers.get(CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"application/grpc"))
+/// Whether the request is a gRPC call, which gets a gRPC status instead of an HTTP error: a
+/// `POST` (every gRPC call is one) with `content-type: application/grpc` or
+/// `application/grpc+proto`, `application/grpc;...`. Anything else gets an HTTP status, so a
+/// `content-type` on a plain HTTP route cannot turn a 401 into an HTTP 200 that a cache keeps or
+/// a monitor counts as success.
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue, Method};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("content-type", HeaderValue::from_static("application/grpc+proto"));
+/// assert!(cognito_tower::is_grpc(&Method::POST, &headers));
+/// assert!(!cognito_tower::is_grpc(&Method::GET, &headers));
+/// ```
+pub fn is_grpc(method: &Method, request_headers: &HeaderMap) -> bool {
+    *method == Method::POST
+        && request_headers.get(CONTENT_TYPE).is_some_and(|value| {
+            let value = value.as_bytes();
+            value.get(..16).is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"application/grpc"))
+                && matches!(value.get(16), None | Some(b'+' | b';'))
+        })
+}
+
+/// Every rejection: never to be stored by a cache (RFC 9111 §5.2.2.5), whatever the status.
+fn no_store(headers: &mut HeaderMap) {
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
 #[derive(Serialize)]
@@ -28,14 +51,18 @@ struct JsonBody<'a> {
 
 impl AuthError {
     /// The response for this error, in the protocol of the request: gRPC when
-    /// [`is_grpc`]`(request_headers)`, HTTP otherwise.
-    pub fn to_response(&self, request_headers: &HeaderMap, realm: Option<&str>) -> Response<Bytes> {
-        if is_grpc(request_headers) { self.to_grpc_response() } else { self.to_http_response(realm) }
+    /// [`is_grpc`]`(method, headers)`, HTTP otherwise.
+    pub fn to_response(&self, request: &Parts, realm: Option<&str>) -> Response<Bytes> {
+        if is_grpc(&request.method, &request.headers) {
+            self.to_grpc_response()
+        } else {
+            self.to_http_response(realm)
+        }
     }
 
     /// The RFC 6750 response: [`status`](Self::status), `WWW-Authenticate` (except for 503),
-    /// `Retry-After` for 503, and a JSON body
-    /// `{"error": "...", "error_description": "..."}`.
+    /// `Retry-After` for 503, `Cache-Control: no-store`, and a JSON body
+    /// `{"error": "...", "error_description": "..."}` with `X-Content-Type-Options: nosniff`.
     ///
     /// ```
     /// use cognito_tower::AuthError;
@@ -53,6 +80,8 @@ impl AuthError {
         *response.status_mut() = self.status();
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        no_store(headers);
         if let Some(challenge) = self.www_authenticate(realm) {
             headers.insert(WWW_AUTHENTICATE, challenge);
         }
@@ -63,7 +92,8 @@ impl AuthError {
     }
 
     /// The gRPC response: HTTP 200, `content-type: application/grpc`, `grpc-status` and a
-    /// percent-encoded `grpc-message`, no body (a trailers-only response).
+    /// percent-encoded `grpc-message`, `Cache-Control: no-store`, no body (a trailers-only
+    /// response).
     ///
     /// ```
     /// use cognito_tower::AuthError;
@@ -77,6 +107,7 @@ impl AuthError {
         *response.status_mut() = StatusCode::OK;
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/grpc"));
+        no_store(headers);
         headers.insert("grpc-status", HeaderValue::from(self.grpc_status()));
         if let Ok(message) = HeaderValue::from_str(&grpc_percent_encode(&self.description())) {
             headers.insert("grpc-message", message);
@@ -108,6 +139,13 @@ impl AuthError {
         // Every parameter was sanitised to visible ASCII, so this cannot fail; a bare challenge
         // is still a correct answer if it somehow did.
         Some(HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("Bearer")))
+    }
+}
+
+/// Adds `Cache-Control: no-store` to a rejection a hook made, unless it chose its own.
+pub(crate) fn ensure_no_store(response: &mut Response<Bytes>) {
+    if !response.headers().contains_key(CACHE_CONTROL) {
+        no_store(response.headers_mut());
     }
 }
 

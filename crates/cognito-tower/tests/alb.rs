@@ -45,6 +45,15 @@ impl App {
         self.get().header("x-amzn-oidc-data", token)
     }
 
+    /// A gRPC call (always a `POST`), with `token` if given.
+    fn grpc(&self, token: Option<String>) -> reqwest::RequestBuilder {
+        let request = self.http.post("/whoami").header("content-type", "application/grpc");
+        match token {
+            Some(token) => request.header("x-amzn-oidc-data", token),
+            None => request,
+        }
+    }
+
     fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
     }
@@ -113,14 +122,13 @@ async fn key_endpoint_failure_is_answered_with_503_and_retry_after() {
 #[tokio::test]
 async fn grpc_calls_get_grpc_statuses() {
     let app = App::start(|layer| layer).await;
-    let grpc = |request: reqwest::RequestBuilder| request.header("content-type", "application/grpc");
-    let response = grpc(app.get()).send().await.unwrap();
+    let response = app.grpc(None).send().await.unwrap();
     assert_eq!((response.status(), response_header(&response, "grpc-status")), (StatusCode::OK, "16"));
     let token = app.issuer.alb_token().client("other").sign();
-    let response = grpc(app.with_token(token)).send().await.unwrap();
+    let response = app.grpc(Some(token)).send().await.unwrap();
     assert_eq!(response_header(&response, "grpc-status"), "16");
     app.issuer.set_alb_key_fault(Some(Fault::Status(500)));
-    let response = grpc(app.with_token(app.issuer.alb_token().sign())).send().await.unwrap();
+    let response = app.grpc(Some(app.issuer.alb_token().sign())).send().await.unwrap();
     assert_eq!(response_header(&response, "grpc-status"), "14");
     assert_eq!(app.calls(), 0);
 }

@@ -66,3 +66,39 @@ pub fn parse_jwks(body: &[u8]) -> Result<Vec<(String, KeyStatus)>, &'static str>
         .collect();
     Ok(statuses)
 }
+
+/// A compact JWS as the standard (Cognito) path decodes it: the header's `alg` and `kid`, the
+/// signed bytes, the payload and the signature.
+#[derive(Debug)]
+pub struct DecodedJws {
+    /// The header's `alg`, from the allow-list.
+    pub alg: Algorithm,
+    /// The header's `kid`.
+    pub kid: String,
+    /// `header.payload` as received.
+    pub signing_input: Vec<u8>,
+    /// The decoded payload.
+    pub payload: Vec<u8>,
+    /// The decoded signature.
+    pub signature: Vec<u8>,
+}
+
+/// Decodes `token` exactly as [`crate::CognitoVerifier`] does before any key lookup.
+pub fn decode_jws(token: &str) -> Result<DecodedJws, VerifyError> {
+    let decoded = crate::jws::decode(token)?;
+    Ok(DecodedJws {
+        alg: decoded.alg,
+        kid: decoded.kid,
+        signing_input: decoded.signing_input.to_vec(),
+        payload: decoded.payload,
+        signature: decoded.signature,
+    })
+}
+
+/// Splits `token` and decodes its three segments, with `=` padding allowed where the length calls
+/// for it (`padded`, as for ALB tokens) or refused (as for Cognito tokens).
+pub fn decode_segments(token: &str, padded: bool) -> Result<[Vec<u8>; 3], VerifyError> {
+    let padding = if padded { crate::jws::Padding::Allowed } else { crate::jws::Padding::Refused };
+    let segments = crate::jws::Segments::split(token)?;
+    Ok([segments.header(padding)?, segments.payload(padding)?, segments.signature(padding)?])
+}

@@ -96,10 +96,14 @@ pub(crate) fn check_url(url: &str, allow_insecure_http: bool) -> Result<(), Conf
     }
 }
 
-/// The HTTP client for key fetches (JWKS, ALB keys): bounded in time, and no redirects, since
-/// keys must come from the configured URL.
-pub(crate) fn key_client(limits: &RequestLimits) -> Result<reqwest::Client, ConfigError> {
-    limits.client().map_err(|err| ConfigError::HttpClient(err.to_string()))
+/// The HTTP client for key fetches (JWKS, ALB keys) of `urls`: bounded in time, no redirects,
+/// since keys must come from the configured URL, and no proxy when one of them is plain http
+/// or loopback.
+pub(crate) fn key_client<'u>(
+    limits: &RequestLimits,
+    urls: impl IntoIterator<Item = &'u str>,
+) -> Result<reqwest::Client, ConfigError> {
+    limits.client_for(urls).map_err(|err| ConfigError::HttpClient(err.to_string()))
 }
 
 #[cfg(test)]

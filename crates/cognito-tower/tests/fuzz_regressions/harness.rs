@@ -5,7 +5,7 @@
 //! `CognitoLayer` (tokens from `Authorization: Bearer`, the `access_token` cookie and the
 //! `x-access-token` header) in front of a service that answers 200. `@TOKEN@` in a value is
 //! replaced by a valid token, so the fuzzer explores how a good token may be wrapped, not only
-//! how a bad one is refused.
+//! how a bad one is refused. A line `:post` makes the request a `POST` (gRPC calls are).
 
 use std::convert::Infallible;
 use std::sync::{Arc, LazyLock};
@@ -74,17 +74,22 @@ fn headers(data: &[u8], token: &str) -> (Vec<(HeaderName, HeaderValue)>, bool) {
 
 /// Target `authorization_header`. For the required and the optional layer alike: never a
 /// panic; the service is reached with claims only when a valid token was sent, and then with its
-/// claims; otherwise (required mode) a 400/401 or, for gRPC, grpc-status 16; the token never
-/// appears in a response.
+/// claims; without claims (optional mode) only when no `Authorization` header was sent;
+/// otherwise a 400/401 with nosniff or, for gRPC (a `POST`), grpc-status 16, both with
+/// `Cache-Control: no-store`; the token never appears in a response.
 pub fn authorization_header(data: &[u8]) {
     let env = &*ENV;
     let (headers, has_token) = headers(data, &env.token);
     for optional in [false, true] {
         let mut request = Request::new(String::new());
+        if data.split(|b| *b == b'\n').any(|line| line == b":post") {
+            *request.method_mut() = http::Method::POST;
+        }
         for (name, value) in &headers {
             request.headers_mut().append(name.clone(), value.clone());
         }
-        let grpc = cognito_tower::is_grpc(request.headers());
+        let grpc = cognito_tower::is_grpc(request.method(), request.headers());
+        let has_authorization = request.headers().contains_key(http::header::AUTHORIZATION);
         let layer = CognitoLayer::new(env.verifier.clone()).token_sources([
             TokenSource::Bearer,
             TokenSource::cookie("access_token"),
@@ -104,7 +109,10 @@ pub fn authorization_header(data: &[u8]) {
         let mode = if optional { "optional" } else { "required" };
         let shown = || String::from_utf8_lossy(data).into_owned();
         match response.headers().get(REACHED).map(|sub| sub.to_str().unwrap_or_default()) {
-            Some("-") => assert!(optional, "{mode}: the service was reached without claims: {}", shown()),
+            Some("-") => {
+                assert!(optional, "{mode}: the service was reached without claims: {}", shown());
+                assert!(!has_authorization, "{mode}: anonymous with an Authorization header: {}", shown());
+            }
             Some(sub) => {
                 assert!(has_token, "{mode}: the service was reached with claims of {sub:?}: {}", shown());
                 assert_eq!(sub, env.sub, "{mode}: claims of another token");
@@ -125,7 +133,22 @@ pub fn authorization_header(data: &[u8]) {
                     response.headers().contains_key(http::header::WWW_AUTHENTICATE),
                     "{mode}: {status} without WWW-Authenticate"
                 );
+                assert_eq!(
+                    response.headers().get(http::header::X_CONTENT_TYPE_OPTIONS).map(HeaderValue::as_bytes),
+                    Some(&b"nosniff"[..]),
+                    "{mode}: {status} without nosniff"
+                );
             }
+        }
+        if response.headers().get(REACHED).is_none() {
+            let cache_control =
+                response.headers().get(http::header::CACHE_CONTROL).map(HeaderValue::as_bytes);
+            assert_eq!(
+                cache_control,
+                Some(&b"no-store"[..]),
+                "{mode}: rejection without no-store: {}",
+                shown()
+            );
         }
         let signature = env.token.rsplit('.').next().unwrap_or_default();
         for value in response.headers().values() {

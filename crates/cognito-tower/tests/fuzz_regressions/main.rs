@@ -6,6 +6,8 @@
 //! `fuzz/README.md`).
 
 mod harness;
+#[path = "token_sources_harness.rs"]
+mod token_sources_harness;
 
 use cognito_testkit::replay_fuzz_corpus;
 
@@ -14,5 +16,13 @@ fn fuzzed_headers_reach_the_service_only_with_a_valid_token() {
     replay_fuzz_corpus(
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions/authorization_header"),
         harness::authorization_header,
+    );
+}
+
+#[test]
+fn fuzzed_headers_yield_the_token_the_model_finds() {
+    replay_fuzz_corpus(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions/token_sources"),
+        token_sources_harness::token_sources,
     );
 }

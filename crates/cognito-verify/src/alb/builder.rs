@@ -149,7 +149,7 @@ impl AlbVerifierBuilder {
     /// Validate the configuration and build the verifier. No network call is made.
     pub fn build(self) -> Result<AlbVerifier, ConfigError> {
         let (config, keys) = self.into_config()?;
-        let client = key_client(&keys.limits)?;
+        let client = key_client(&keys.limits, [config.key_endpoint.as_str()])?;
         Ok(AlbVerifier::new(config, &keys, client))
     }
 

@@ -45,6 +45,12 @@ impl<'h> Header<'h> {
     /// Parse the decoded header segment. The error names the member of the wrong type, if that
     /// is what is wrong.
     pub(crate) fn parse(json: &'h [u8], members: HeaderMembers) -> Result<Self, VerifyError> {
+        // RFC 7515 §5.2: the header is UTF-8. serde_json skips the strings of ignored members
+        // without validating them, so check the whole header first (found by the `jws` fuzz
+        // target: a header another JSON parser refuses must not pass here).
+        if std::str::from_utf8(json).is_err() {
+            return Err(VerifyError::MalformedHeader("not UTF-8"));
+        }
         let failed = Cell::new(None);
         let mut de = serde_json::Deserializer::from_slice(json);
         let seed = HeaderSeed { members, failed: &failed };

@@ -35,3 +35,19 @@ fn well_signed_payloads_get_the_outcome_the_model_predicts() {
 fn jwks_documents_yield_only_keys_their_jwk_allows() {
     replay_fuzz_corpus(corpus!("jwks_document"), harness::jwks_document);
 }
+
+#[path = "jws_harness.rs"]
+mod jws_harness;
+
+#[path = "alb_harness.rs"]
+mod alb_harness;
+
+#[test]
+fn jws_segments_decode_only_in_their_canonical_form() {
+    replay_fuzz_corpus(corpus!("jws"), jws_harness::jws);
+}
+
+#[test]
+fn alb_headers_verify_only_with_the_signed_bytes_of_a_valid_token() {
+    replay_fuzz_corpus(corpus!("alb_header"), alb_harness::alb_header);
+}
