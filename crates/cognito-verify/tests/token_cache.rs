@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use cognito_testkit::{TestIssuer, eventually, unix_now as now};
+use cognito_testkit::{TestIssuer, eventually, tamper_signature, unix_now as now};
 use cognito_verify::{TokenUse, VerifyError};
 
 const CLIENT: &str = "client-a";
@@ -16,6 +16,16 @@ async fn a_verified_token_is_remembered() {
     let second = verifier.verify(&token).await.unwrap();
     assert_eq!(verifier.cached_tokens(), 1);
     assert_eq!(first.jti, second.jti);
+}
+
+#[tokio::test]
+async fn a_token_whose_signature_differs_from_a_cached_one_is_refused() {
+    let issuer = TestIssuer::start().await;
+    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).build().unwrap();
+    let token = issuer.access_token().client_id(CLIENT).sign();
+    verifier.verify(&token).await.unwrap();
+    assert_eq!(verifier.verify(&tamper_signature(&token)).await.unwrap_err(), VerifyError::InvalidSignature);
+    assert_eq!(verifier.cached_tokens(), 1);
 }
 
 #[tokio::test]
