@@ -86,12 +86,13 @@ pub struct DecodedJws {
 /// Decodes `token` exactly as [`crate::CognitoVerifier`] does before any key lookup.
 pub fn decode_jws(token: &str) -> Result<DecodedJws, VerifyError> {
     let decoded = crate::jws::decode(token)?;
+    let (payload, signature) = (decoded.payload().to_vec(), decoded.signature().to_vec());
     Ok(DecodedJws {
         alg: decoded.alg,
         kid: decoded.kid,
         signing_input: decoded.signing_input.to_vec(),
-        payload: decoded.payload,
-        signature: decoded.signature,
+        payload,
+        signature,
     })
 }
 

@@ -72,11 +72,9 @@ impl JwksCache {
         })
     }
 
-    /// The key for `kid`, fetching or refetching the set when needed and allowed.
-    pub(crate) async fn key(self: &Arc<Self>, kid: &str) -> Result<Arc<VerifyingKey>, VerifyError> {
-        if let Some(found) = self.lookup(kid) {
-            return found;
-        }
+    /// The key for `kid`, which [`lookup`](Self::lookup) did not find: fetching or refetching
+    /// the set when allowed, and failing with the precise error when the key still is not there.
+    pub(crate) async fn fetch_key(self: &Arc<Self>, kid: &str) -> Result<Arc<VerifyingKey>, VerifyError> {
         self.start_refresher();
         match self.fetch_shared(false).await {
             Ok(()) | Err(Refused::RateLimited(_)) if self.keys.load().is_some() => {
@@ -87,12 +85,25 @@ impl JwksCache {
         }
     }
 
-    /// The current key for `kid`, if the set has it; no fetch. Used to check that a cached
-    /// verification's key is still trusted.
-    pub(crate) fn current(&self, kid: &str) -> Option<Arc<VerifyingKey>> {
-        match self.keys.load().as_ref()?.get(kid)? {
-            KeyEntry::Usable(key) => Some(Arc::clone(key)),
-            KeyEntry::Unusable(_) => None,
+    /// The current key set if it holds exactly `key` for `kid`, for
+    /// [`still_trusts`](Self::still_trusts); otherwise a reference that no set matches.
+    pub(crate) fn snapshot_holding(&self, kid: &str, key: &Arc<VerifyingKey>) -> Weak<KeySet> {
+        match self.keys.load().as_ref() {
+            Some(set) if matches!(set.get(kid), Some(KeyEntry::Usable(k)) if Arc::ptr_eq(k, key)) => {
+                Arc::downgrade(set)
+            }
+            _ => Weak::new(),
+        }
+    }
+
+    /// Whether `key` is still the current key for `kid`: the key set is still `snapshot` (sets
+    /// are immutable, and a `Weak` keeps its address from being reused), or the current set
+    /// holds the very same key. Used on every verified-token cache hit.
+    pub(crate) fn still_trusts(&self, snapshot: &Weak<KeySet>, kid: &str, key: &Arc<VerifyingKey>) -> bool {
+        match self.keys.load().as_ref() {
+            Some(set) if std::ptr::eq(Arc::as_ptr(set), snapshot.as_ptr()) => true,
+            Some(set) => matches!(set.get(kid), Some(KeyEntry::Usable(k)) if Arc::ptr_eq(k, key)),
+            None => false,
         }
     }
 

@@ -10,9 +10,11 @@
 
 mod header;
 mod numeric_date;
+mod segment_bytes;
 
 pub(crate) use self::header::{Header, HeaderMembers};
 pub(crate) use self::numeric_date::{NumericDate, unix_now};
+pub(crate) use self::segment_bytes::SegmentBytes;
 
 use crate::algorithm::Algorithm;
 use crate::error::VerifyError;
@@ -21,6 +23,8 @@ use crate::error::VerifyError;
 const MAX_PEEKED_HEADER_CHARS: usize = 2048;
 /// Longest `kid` [`peek_kid`] returns, in characters.
 const MAX_PEEKED_KID_CHARS: usize = 64;
+/// Decoded header bytes kept on the stack (Cognito's are under 100).
+const INLINE_HEADER_BYTES: usize = 256;
 
 /// The `kid` in the header of `token`, for a log line about a token that failed verification;
 /// cut to 64 characters, since the token may be hostile. `None` when the header segment is
@@ -64,9 +68,13 @@ pub(crate) struct Segments<'t> {
 impl<'t> Segments<'t> {
     /// Exactly three dot-separated segments, header and payload not empty.
     pub(crate) fn split(token: &'t str) -> Result<Self, VerifyError> {
-        let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        // SIMD search for the dots: the token is scanned whole on every verification.
+        let mut parts = memchr::memchr_iter(b'.', token.as_bytes()).fuse();
+        let (Some(first), Some(second), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(VerifyError::Malformed("expected three dot-separated segments"));
+        };
+        let (Some(header), Some(payload), Some(signature)) =
+            (token.get(..first), token.get(first + 1..second), token.get(second + 1..))
         else {
             return Err(VerifyError::Malformed("expected three dot-separated segments"));
         };
@@ -109,8 +117,21 @@ pub(crate) struct DecodedToken<'t> {
     pub(crate) kid: String,
     /// `header.payload`: the bytes the signature covers.
     pub(crate) signing_input: &'t [u8],
-    pub(crate) payload: Vec<u8>,
-    pub(crate) signature: Vec<u8>,
+    /// The payload JSON then the signature bytes: one allocation for both.
+    decoded: Vec<u8>,
+    payload_len: usize,
+}
+
+impl DecodedToken<'_> {
+    /// The payload JSON (not yet verified).
+    pub(crate) fn payload(&self) -> &[u8] {
+        self.decoded.get(..self.payload_len).unwrap_or_default()
+    }
+
+    /// The signature bytes, not empty.
+    pub(crate) fn signature(&self) -> &[u8] {
+        self.decoded.get(self.payload_len..).unwrap_or_default()
+    }
 }
 
 /// Split and decode `token` (already checked against the size limit), checking the header's
@@ -118,35 +139,62 @@ pub(crate) struct DecodedToken<'t> {
 /// header JSON, `alg`, `kid`, payload and signature base64url.
 pub(crate) fn decode(token: &str) -> Result<DecodedToken<'_>, VerifyError> {
     let segments = Segments::split(token)?;
-    let header_json = segments.header(Padding::Refused)?;
-    let header = Header::parse(&header_json, HeaderMembers::Jwt)?;
+    let header_json: SegmentBytes<INLINE_HEADER_BYTES> =
+        decode_inline(segments.header, Padding::Refused, "header is not base64url")?;
+    let header = Header::parse(header_json.as_slice(), HeaderMembers::Jwt)?;
     let alg = header.alg(Algorithm::from_name)?;
     let kid = header.kid()?.to_owned();
-    Ok(DecodedToken {
-        alg,
-        kid,
-        signing_input: segments.signing_input(),
-        payload: segments.payload(Padding::Refused)?,
-        signature: segments.signature(Padding::Refused)?,
-    })
+    let engine = base64_simd::URL_SAFE_NO_PAD;
+    let (payload, signature) = (segments.payload.as_bytes(), segments.signature.as_bytes());
+    let mut decoded = Vec::with_capacity(
+        engine.estimated_decoded_length(payload.len()) + engine.estimated_decoded_length(signature.len()),
+    );
+    engine
+        .decode_append(payload, &mut decoded)
+        .map_err(|_| VerifyError::Malformed("payload is not base64url"))?;
+    let payload_len = decoded.len();
+    engine
+        .decode_append(signature, &mut decoded)
+        .map_err(|_| VerifyError::Malformed("signature is not base64url"))?;
+    if decoded.len() == payload_len {
+        return Err(VerifyError::Malformed("empty signature"));
+    }
+    Ok(DecodedToken { alg, kid, signing_input: segments.signing_input(), decoded, payload_len })
 }
 
 /// Strict base64url: the URL-safe alphabet, canonical trailing bits, padding as `padding` says.
 /// SIMD-accelerated, since decoding is a visible part of the per-token cost next to the
 /// signature check.
 fn decode_segment(segment: &str, padding: Padding, what: &'static str) -> Result<Vec<u8>, VerifyError> {
-    let unpadded = match padding {
-        Padding::Refused => segment,
+    let unpadded = unpadded(segment, padding, what)?;
+    base64_simd::URL_SAFE_NO_PAD.decode_to_vec(unpadded).map_err(|_| VerifyError::Malformed(what))
+}
+
+/// [`decode_segment`] into stack memory when the bytes fit in `N`.
+fn decode_inline<const N: usize>(
+    segment: &str,
+    padding: Padding,
+    what: &'static str,
+) -> Result<SegmentBytes<N>, VerifyError> {
+    let unpadded = unpadded(segment, padding, what)?;
+    SegmentBytes::decode(&base64_simd::URL_SAFE_NO_PAD, unpadded.as_bytes())
+        .ok_or(VerifyError::Malformed(what))
+}
+
+/// `segment` without its `=` padding, when `padding` allows it and it is the padding the length
+/// calls for.
+fn unpadded<'s>(segment: &'s str, padding: Padding, what: &'static str) -> Result<&'s str, VerifyError> {
+    match padding {
+        Padding::Refused => Ok(segment),
         Padding::Allowed => {
             let unpadded = segment.trim_end_matches('=');
             let pad = segment.len() - unpadded.len();
             if pad > 2 || (pad > 0 && !segment.len().is_multiple_of(4)) {
                 return Err(VerifyError::Malformed(what));
             }
-            unpadded
+            Ok(unpadded)
         }
-    };
-    base64_simd::URL_SAFE_NO_PAD.decode_to_vec(unpadded).map_err(|_| VerifyError::Malformed(what))
+    }
 }
 
 #[cfg(test)]
@@ -222,7 +270,7 @@ mod tests {
         let token = format!("{}.YWJj.c2ln", seg(r#"{"alg":"ES256","kid":"k+/="}"#));
         let decoded = decode(&token).unwrap();
         assert_eq!(
-            (decoded.alg, decoded.kid.as_str(), decoded.payload.as_slice()),
+            (decoded.alg, decoded.kid.as_str(), decoded.payload()),
             (Algorithm::ES256, "k+/=", &b"abc"[..])
         );
         assert_eq!(

@@ -78,7 +78,8 @@ pub(crate) enum KeyEntry {
 /// An immutable snapshot of one JWKS document.
 #[derive(Default)]
 pub(crate) struct KeySet {
-    keys: HashMap<String, KeyEntry>,
+    /// Looked up by `kid` on every verification: a fast keyed hash rather than SipHash.
+    keys: HashMap<String, KeyEntry, foldhash::fast::RandomState>,
 }
 
 impl KeySet {
@@ -122,7 +123,7 @@ impl KeySet {
             return Err(NOT_A_JWKS);
         }
         let document: Document = serde_json::from_slice(body).map_err(|_| NOT_A_JWKS)?;
-        let mut keys = HashMap::with_capacity(document.keys.len());
+        let mut keys = HashMap::with_capacity_and_hasher(document.keys.len(), Default::default());
         for value in document.keys {
             let Some(kid) = value.get("kid").and_then(|kid| kid.as_str()).map(str::to_owned) else {
                 tracing::warn!("JWKS contains a key without a string kid; skipped");

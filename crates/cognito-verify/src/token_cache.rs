@@ -1,71 +1,73 @@
 //! The verified-token cache: a token seen again skips the signature check.
 //!
-//! An entry is found by SHA-256 of the token's signature segment and holds the token's signed
-//! part (`header.payload`), compared on every hit: a hit means the very same bytes were verified
-//! before. Hashing the signature (342 characters for RSA-2048) rather than the whole token keeps
-//! the hash, the dominant cost of a hit, a third as long; and what the cache holds is not a
-//! usable credential: the signed part is public information, and the signature, without which it
-//! is worthless, is kept only as a hash.
+//! An entry is found by a keyed hash of the token's signature segment (foldhash, seeded at
+//! random per process and per cache) and holds the whole token as verified. A hit compares the
+//! token with the entry in full: the signed part (`header.payload`, public) as plain bytes, the
+//! signature in constant time. So a hit means the very same bytes were verified before; a hash
+//! collision, whether chance or crafted, can only cost a miss, never let a different token
+//! through. The keyed hash replaced a SHA-256 of the signature segment, which was most of the
+//! cost of a hit.
 //!
 //! An entry remembers the exact key that verified it and is used only while the issuer's current
 //! key set still holds that key, so a key removed by a JWKS refresh also retires every token it
 //! signed. Time checks are never cached: the caller re-makes them on every hit.
 
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use aws_lc_rs::digest;
+use aws_lc_rs::constant_time::verify_slices_are_equal;
 
-use crate::claims::CognitoClaims;
-use crate::jwks::JwksCache;
-use crate::keys::VerifyingKey;
-
-/// What a hit hands back: the claims, and what is needed to re-check the key.
-pub(crate) struct CachedToken<C> {
-    pub(crate) claims: Arc<CognitoClaims<C>>,
-    /// The key set of the issuer whose key verified the token.
-    pub(crate) keys: Arc<JwksCache>,
-    pub(crate) kid: String,
-    pub(crate) key: Arc<VerifyingKey>,
-    /// `header.payload` of the token.
-    pub(crate) signed: Box<str>,
+/// What a hit hands back (`V`: the claims and what is needed to re-check the key), with the token
+/// it was verified from.
+pub(crate) struct Entry<V> {
+    /// The whole token, compared in full on every hit.
+    token: Box<str>,
+    /// Where its signature segment starts.
+    signature_at: usize,
+    pub(crate) value: V,
 }
 
-/// How a token is looked up: the hash of its signature segment, and its signed part.
+/// How a token is looked up: the keyed hash of its signature segment, and the token.
 pub(crate) struct TokenKey<'a> {
-    hash: [u8; 32],
-    pub(crate) signed: &'a str,
+    hash: u64,
+    token: &'a str,
+    /// Where the signature segment starts (after the last `.`).
+    signature_at: usize,
 }
 
-impl<'a> TokenKey<'a> {
-    /// `None` for a string without a `.`: it cannot be a token, and the decoder will say why.
-    pub(crate) fn of(token: &'a str) -> Option<Self> {
-        let (signed, signature) = token.rsplit_once('.')?;
-        let digest = digest::digest(&digest::SHA256, signature.as_bytes());
-        let mut hash = [0u8; 32];
-        hash.copy_from_slice(digest.as_ref());
-        Some(TokenKey { hash, signed })
-    }
+/// A bounded map from tokens to what verifying them produced.
+pub(crate) struct TokenCache<V> {
+    hasher: foldhash::fast::RandomState,
+    entries: quick_cache::sync::Cache<u64, Arc<Entry<V>>>,
 }
 
-pub(crate) struct TokenCache<C> {
-    entries: quick_cache::sync::Cache<[u8; 32], Arc<CachedToken<C>>>,
-}
-
-impl<C> TokenCache<C> {
+impl<V> TokenCache<V> {
     pub(crate) fn new(capacity: usize) -> Self {
-        TokenCache { entries: quick_cache::sync::Cache::new(capacity) }
+        TokenCache {
+            hasher: foldhash::fast::RandomState::default(),
+            entries: quick_cache::sync::Cache::new(capacity),
+        }
+    }
+
+    /// The key of `token`; `None` for a string without a `.`: it cannot be a token, and the
+    /// decoder will say why.
+    pub(crate) fn key<'a>(&self, token: &'a str) -> Option<TokenKey<'a>> {
+        let signature_at = memchr::memrchr(b'.', token.as_bytes())? + 1;
+        let signature = token.as_bytes().get(signature_at..)?;
+        Some(TokenKey { hash: self.hasher.hash_one(signature), token, signature_at })
     }
 
     /// The entry for exactly this token, if any.
-    pub(crate) fn get(&self, key: &TokenKey<'_>) -> Option<Arc<CachedToken<C>>> {
-        // Finding the entry needs the exact signature (its SHA-256); the signed part is public, so
-        // comparing it need not be constant time.
+    pub(crate) fn get(&self, key: &TokenKey<'_>) -> Option<Arc<Entry<V>>> {
         let entry = self.entries.get(&key.hash)?;
-        (*entry.signed == *key.signed).then_some(entry)
+        same_token((&entry.token, entry.signature_at), (key.token, key.signature_at)).then_some(entry)
     }
 
-    pub(crate) fn insert(&self, key: &TokenKey<'_>, token: CachedToken<C>) {
-        self.entries.insert(key.hash, Arc::new(token));
+    pub(crate) fn insert(&self, key: &TokenKey<'_>, value: V) {
+        self.entries.insert(
+            key.hash,
+            Arc::new(Entry { token: key.token.into(), signature_at: key.signature_at, value }),
+        );
     }
 
     pub(crate) fn remove(&self, key: &TokenKey<'_>) {
@@ -74,5 +76,71 @@ impl<C> TokenCache<C> {
 
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
+    }
+}
+
+/// Whether two tokens, each with where its signature starts, are the same bytes: the signed
+/// parts compared plainly (they are public), the signatures in constant time.
+fn same_token((cached, cached_at): (&str, usize), (token, at): (&str, usize)) -> bool {
+    let (cached_signed, cached_signature) = cached.as_bytes().split_at_checked(cached_at).unwrap_or_default();
+    let (signed, signature) = token.as_bytes().split_at_checked(at).unwrap_or_default();
+    cached_at == at
+        && cached.len() == token.len()
+        && cached_signed == signed
+        && verify_slices_are_equal(cached_signature, signature).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key of `token` with its hash replaced: a collision, as an attacker would want one.
+    fn colliding<'a>(key: &TokenKey<'_>, token: &'a str) -> TokenKey<'a> {
+        let signature_at = token.rfind('.').map_or(0, |dot| dot + 1);
+        TokenKey { hash: key.hash, token, signature_at }
+    }
+
+    #[test]
+    fn a_hit_needs_the_very_same_token() {
+        let cache = TokenCache::new(16);
+        let key = cache.key("aGVhZGVy.cGF5bG9hZA.c2lnbmF0dXJl").unwrap();
+        cache.insert(&key, 7);
+        assert_eq!(cache.get(&key).map(|entry| entry.value), Some(7));
+        assert_eq!(
+            cache.get(&cache.key("aGVhZGVy.cGF5bG9hZA.c2lnbmF0dXJl").unwrap()).map(|e| e.value),
+            Some(7)
+        );
+    }
+
+    #[test]
+    fn a_colliding_hash_with_another_signature_is_a_miss() {
+        let cache = TokenCache::new(16);
+        let key = cache.key("aGVhZGVy.cGF5bG9hZA.c2lnbmF0dXJl").unwrap();
+        cache.insert(&key, 7);
+        for other in
+            ["aGVhZGVy.cGF5bG9hZA.c2lnbmF0dXJm", "aGVhZGVy.cGF5bG9hZA.c2lnbmF0dXJ", "aGVhZGVy.cGF5bG9hZA."]
+        {
+            assert!(cache.get(&colliding(&key, other)).is_none(), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_colliding_hash_with_another_signed_part_is_a_miss() {
+        let cache = TokenCache::new(16);
+        let key = cache.key("aGVhZGVy.cGF5bG9hZA.c2lnbmF0dXJl").unwrap();
+        cache.insert(&key, 7);
+        for other in [
+            "aGVhZGVy.cGF5bG9hZB.c2lnbmF0dXJl",
+            "aGVhZGVy.c2lnbmF0dXJl",
+            "x.aGVhZGVy.cGF5bG9hZA.c2lnbmF0dXJl",
+        ] {
+            assert!(cache.get(&colliding(&key, other)).is_none(), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_string_without_a_dot_has_no_key() {
+        let cache = TokenCache::<u32>::new(16);
+        assert!(cache.key("no-dot-here").is_none());
     }
 }

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -18,10 +18,11 @@ use crate::claims::{self, CognitoClaims, NoCustomClaims};
 use crate::config::Config;
 use crate::error::{VerifyError, truncate};
 use crate::issuer::Issuer;
+use crate::jwks::JwksCache;
 use crate::jws::{self, DecodedToken};
-use crate::keys::VerifyingKey;
+use crate::keys::{KeySet, VerifyingKey};
 use crate::telemetry::{self, Cache, Verifier};
-use crate::token_cache::{CachedToken, TokenCache, TokenKey};
+use crate::token_cache::{TokenCache, TokenKey};
 use crate::token_use::TokenUse;
 
 /// Longest untrusted `iss` quoted by [`VerifyError::UntrustedIssuer`], in characters.
@@ -52,7 +53,19 @@ pub struct CognitoVerifier<C = NoCustomClaims> {
 
 struct Inner<C> {
     config: Config<C>,
-    token_cache: Option<TokenCache<C>>,
+    token_cache: Option<TokenCache<Verified<C>>>,
+}
+
+/// What the verified-token cache keeps of a token: its claims, and the key that verified it, so
+/// a hit can check that the key is still trusted.
+struct Verified<C> {
+    claims: Arc<CognitoClaims<C>>,
+    /// The key set of the issuer whose key verified the token.
+    keys: Arc<JwksCache>,
+    kid: String,
+    key: Arc<VerifyingKey>,
+    /// The key set `key` was current in: while it still is, the key is trusted without a lookup.
+    snapshot: Weak<KeySet>,
 }
 
 impl<C> Clone for CognitoVerifier<C> {
@@ -87,7 +100,7 @@ struct Pending<'v, 't, C> {
     decoded: DecodedToken<'t>,
     issuer: &'v Issuer,
     /// Where to remember the token once verified, when the cache is on.
-    cache: Option<(&'v TokenCache<C>, TokenKey<'t>)>,
+    cache: Option<(&'v TokenCache<Verified<C>>, TokenKey<'t>)>,
 }
 
 impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
@@ -107,8 +120,8 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             Attempt::Done(result, cache) => (result, cache),
             Attempt::NeedKey(pending) => {
                 // Fetches (single-flight, rate limited) and fails with the precise error when the
-                // key still is not there.
-                let key = pending.issuer.keys.key(&pending.decoded.kid).instrument(span.clone()).await;
+                // key still is not there. `attempt` has just looked the key up.
+                let key = pending.issuer.keys.fetch_key(&pending.decoded.kid).instrument(span.clone()).await;
                 (key.and_then(|key| span.in_scope(|| self.finish(pending, key))), Cache::Miss)
             }
         };
@@ -145,11 +158,12 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
                 Cache::Miss,
             );
         }
-        let cache = self.inner.token_cache.as_ref().and_then(|cache| Some((cache, TokenKey::of(token)?)));
+        let cache = self.inner.token_cache.as_ref().and_then(|cache| Some((cache, cache.key(token)?)));
         if let Some((cache, key)) = &cache
-            && let Some(hit) = cache.get(key)
+            && let Some(entry) = cache.get(key)
         {
-            if hit.keys.current(&hit.kid).is_some_and(|current| Arc::ptr_eq(&current, &hit.key)) {
+            let hit = &entry.value;
+            if hit.keys.still_trusts(&hit.snapshot, &hit.kid, &hit.key) {
                 let checked = config.check_times(&hit.claims).and_then(|()| config.check_custom(&hit.claims));
                 return Attempt::Done(checked.map(|()| Arc::clone(&hit.claims)), Cache::Hit);
             }
@@ -161,7 +175,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             Ok(decoded) => decoded,
             Err(err) => return Attempt::Done(Err(err), Cache::Miss),
         };
-        let issuer = match self.select_issuer(&decoded.payload) {
+        let issuer = match self.select_issuer(decoded.payload()) {
             Ok(issuer) => issuer,
             Err(err) => return Attempt::Done(Err(err), Cache::Miss),
         };
@@ -180,22 +194,23 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     ) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
         let Pending { decoded, issuer, cache } = pending;
         let config = &self.inner.config;
-        key.verify(&decoded.kid, decoded.alg, decoded.signing_input, &decoded.signature)?;
-        let claims: CognitoClaims<C> = claims::parse(&decoded.payload)?;
+        key.verify(&decoded.kid, decoded.alg, decoded.signing_input, decoded.signature())?;
+        let claims: CognitoClaims<C> = claims::parse(decoded.payload())?;
         config.check_identity(&claims, issuer)?;
         let claims = Arc::new(claims);
         config.check_times(&claims)?;
         config.check_requirements(&claims)?;
         config.check_custom(&claims)?;
         if let Some((cache, cache_key)) = cache {
-            let entry = CachedToken {
+            let snapshot = issuer.keys.snapshot_holding(&decoded.kid, &key);
+            let verified = Verified {
                 claims: Arc::clone(&claims),
                 keys: Arc::clone(&issuer.keys),
                 kid: decoded.kid,
                 key,
-                signed: cache_key.signed.into(),
+                snapshot,
             };
-            cache.insert(&cache_key, entry);
+            cache.insert(&cache_key, verified);
         }
         Ok(claims)
     }

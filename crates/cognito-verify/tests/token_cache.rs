@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use cognito_testkit::{TestIssuer, eventually, unix_now as now};
+use cognito_testkit::{TestIssuer, eventually, tamper_signature, unix_now as now};
 use cognito_verify::VerifyError;
 
 #[tokio::test]
@@ -14,6 +14,16 @@ async fn a_verified_token_is_remembered() {
     let second = verifier.verify(&token).await.unwrap();
     assert_eq!(verifier.cached_tokens(), 1);
     assert_eq!(first.jti, second.jti);
+}
+
+#[tokio::test]
+async fn a_token_whose_signature_differs_from_a_cached_one_is_refused() {
+    let issuer = TestIssuer::start().await;
+    let verifier = issuer.access_verifier().build().unwrap();
+    let token = issuer.access_token().sign();
+    verifier.verify(&token).await.unwrap();
+    assert_eq!(verifier.verify(&tamper_signature(&token)).await.unwrap_err(), VerifyError::InvalidSignature);
+    assert_eq!(verifier.cached_tokens(), 1);
 }
 
 #[tokio::test]
