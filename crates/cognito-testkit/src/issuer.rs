@@ -46,6 +46,8 @@ pub(crate) struct Shared {
     pub(crate) clients: Mutex<HashMap<String, ClientRegistration>>,
     pub(crate) jwks_max_age: Mutex<Option<Duration>>,
     pub(crate) jwks_fault: FaultSlot,
+    pub(crate) replica_regions: Vec<String>,
+    pub(crate) updated_format_jwks_fault: FaultSlot,
     pub(crate) discovery_fault: FaultSlot,
     pub(crate) token_fault: FaultSlot,
     pub(crate) jwks_requests: AtomicU64,

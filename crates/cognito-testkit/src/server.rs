@@ -16,6 +16,7 @@ use crate::authorize;
 use crate::conn::{ConnHandle, KillableListener};
 use crate::faults;
 use crate::issuer::{Shared, lock};
+use crate::issuer_formats;
 use crate::sign_out;
 use crate::token_endpoint;
 use crate::user_info;
@@ -32,6 +33,7 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/{pool}/.well-known/jwks.json", get(jwks))
         .route("/{pool}/.well-known/openid-configuration", get(discovery))
+        .route("/{format}/{region}/{pool}/.well-known/jwks.json", get(issuer_formats::jwks))
         .route("/oauth2/token", post(token_endpoint::token))
         .route("/oauth2/authorize", get(authorize::authorize))
         .route("/login", post(authorize::login))
@@ -42,7 +44,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn jwks(
+pub(crate) async fn jwks(
     State(shared): State<Arc<Shared>>,
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
     Path(pool): Path<String>,

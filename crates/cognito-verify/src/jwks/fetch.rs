@@ -6,13 +6,26 @@ use cognito_http::{BodyError, describe, read_capped};
 
 use crate::keys::KeySet;
 
-/// GET the JWKS document with a size cap; parse it. Returns the set and `max-age`, if any; the
-/// error is a reason safe to log.
+/// Why a fetch failed: a reason safe to log, and whether the URL answered 403 or 404 (the issuer
+/// does not exist there: a wrong pool id or region, or a format the pool does not use).
+#[derive(Debug)]
+pub(super) struct FetchFailure {
+    pub(super) reason: String,
+    pub(super) not_found: bool,
+}
+
+impl From<String> for FetchFailure {
+    fn from(reason: String) -> Self {
+        FetchFailure { reason, not_found: false }
+    }
+}
+
+/// GET the JWKS document with a size cap; parse it. Returns the set and `max-age`, if any.
 pub(super) async fn fetch(
     client: &reqwest::Client,
     uri: &str,
     max_bytes: usize,
-) -> Result<(KeySet, Option<Duration>), String> {
+) -> Result<(KeySet, Option<Duration>), FetchFailure> {
     let mut response = client
         .get(uri)
         .header(reqwest::header::ACCEPT, "application/json")
@@ -21,7 +34,8 @@ pub(super) async fn fetch(
         .map_err(|err| describe(&err, "JWKS endpoint"))?;
     let status = response.status();
     if !status.is_success() {
-        return Err(format!("JWKS endpoint answered HTTP {status}"));
+        let not_found = matches!(status, reqwest::StatusCode::FORBIDDEN | reqwest::StatusCode::NOT_FOUND);
+        return Err(FetchFailure { reason: format!("JWKS endpoint answered HTTP {status}"), not_found });
     }
     let max_age = response
         .headers()
@@ -34,7 +48,7 @@ pub(super) async fn fetch(
     })?;
     let set = KeySet::parse(&body).map_err(|reason| format!("JWKS document is malformed: {reason}"))?;
     if set.usable() == 0 {
-        return Err("JWKS document has no usable key".to_owned());
+        return Err("JWKS document has no usable key".to_owned().into());
     }
     Ok((set, max_age))
 }
