@@ -58,6 +58,9 @@ pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     token_cache_capacity: usize,
     jwks: JwksOptions,
     custom_check: Option<CustomCheck<C>>,
+    /// The first mistake a setter saw (an empty requirement list, a check dropped by
+    /// `custom_claims`), reported by `build`.
+    mistake: Option<ConfigError>,
 }
 
 impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
@@ -78,6 +81,7 @@ impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
             .field("token_cache_capacity", &self.token_cache_capacity)
             .field("jwks", &self.jwks)
             .field("custom_check", &self.custom_check.is_some())
+            .field("mistake", &self.mistake)
             .finish()
     }
 }
@@ -100,6 +104,7 @@ impl Default for CognitoVerifierBuilder<NoCustomClaims> {
             token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
             jwks: JwksOptions::default(),
             custom_check: None,
+            mistake: None,
         }
     }
 }
@@ -200,6 +205,12 @@ impl<C> CognitoVerifierBuilder<C> {
         S: Into<String>,
     {
         self.required_scopes = scopes.into_iter().map(Into::into).collect();
+        if self.required_scopes.is_empty() {
+            self.note(ConfigError::OutOfRange {
+                option: "required_scopes",
+                reason: "needs at least one scope (an empty list would require nothing; omit the call instead)",
+            });
+        }
         self
     }
 
@@ -210,6 +221,12 @@ impl<C> CognitoVerifierBuilder<C> {
         S: Into<String>,
     {
         self.required_groups = groups.into_iter().map(Into::into).collect();
+        if self.required_groups.is_empty() {
+            self.note(ConfigError::OutOfRange {
+                option: "required_groups",
+                reason: "needs at least one group (an empty list would require nothing; omit the call instead)",
+            });
+        }
         self
     }
 
@@ -270,7 +287,8 @@ impl<C> CognitoVerifierBuilder<C> {
     }
 
     /// Parse user-defined claims into `T` (available as `claims.custom`), e.g. `custom:tenant`
-    /// attributes of ID tokens. Resets any custom check, which was typed for the old claims.
+    /// attributes of ID tokens. Call it before [`custom_check`](Self::custom_check): a check set
+    /// before is typed for the old claims, so `build` then fails rather than drop it.
     ///
     /// ```
     /// # use cognito_verify::{CognitoVerifier, TokenUse};
@@ -291,7 +309,13 @@ impl<C> CognitoVerifierBuilder<C> {
     ///     .build()?;
     /// # Ok::<(), cognito_verify::ConfigError>(())
     /// ```
-    pub fn custom_claims<T>(self) -> CognitoVerifierBuilder<T> {
+    pub fn custom_claims<T>(mut self) -> CognitoVerifierBuilder<T> {
+        if self.custom_check.is_some() {
+            self.note(ConfigError::OutOfRange {
+                option: "custom_check",
+                reason: "set before custom_claims::<T>(), which would drop it; call custom_claims first",
+            });
+        }
         CognitoVerifierBuilder {
             pools: self.pools,
             issuer_formats: self.issuer_formats,
@@ -308,7 +332,13 @@ impl<C> CognitoVerifierBuilder<C> {
             token_cache_capacity: self.token_cache_capacity,
             jwks: self.jwks,
             custom_check: None,
+            mistake: self.mistake,
         }
+    }
+
+    /// Remember the first configuration mistake, for `build`.
+    fn note(&mut self, mistake: ConfigError) {
+        self.mistake.get_or_insert(mistake);
     }
 
     /// Validate the configuration and build the verifier. No network call is made.
@@ -316,6 +346,9 @@ impl<C> CognitoVerifierBuilder<C> {
     where
         C: DeserializeOwned + Send + Sync + 'static,
     {
+        if let Some(mistake) = self.mistake {
+            return Err(mistake);
+        }
         let issuers = self.issuer_configs()?;
         let token_use = self.token_use.ok_or(ConfigError::TokenUseNotSet)?;
         let client_ids = self.clients.required(ConfigError::ClientsNotSet, ConfigError::EmptyClientIds)?;

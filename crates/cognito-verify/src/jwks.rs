@@ -242,7 +242,8 @@ impl JwksCache {
                 let interval = max_age
                     // max-age may only shorten the interval: an IdP (or a proxy) must not be able
                     // to keep a removed key trusted longer than the operator configured.
-                    .map(|age| age.clamp(self.options.min_refetch_interval, self.options.refresh_interval))
+                    // max then min, not clamp: no configuration can make this panic.
+                    .map(|age| age.max(self.options.min_refetch_interval).min(self.options.refresh_interval))
                     .unwrap_or(self.options.refresh_interval);
                 state.next_refresh = Some(now + interval);
             }
