@@ -51,6 +51,7 @@ pub struct TestIssuerBuilder {
     jwks_max_age: Option<Duration>,
     users: Vec<TestUser>,
     clock: TestClock,
+    replica_regions: Vec<String>,
 }
 
 impl Default for TestIssuerBuilder {
@@ -64,6 +65,7 @@ impl Default for TestIssuerBuilder {
             jwks_max_age: None,
             users: Vec::new(),
             clock: TestClock::system(),
+            replica_regions: Vec::new(),
         }
     }
 }
@@ -120,6 +122,18 @@ impl TestIssuerBuilder {
         self
     }
 
+    /// The regions the pool is replicated to: their original-format issuers
+    /// (`{base_url}/original/{region}/{pool_id}`) serve the pool's keys; other regions answer
+    /// 404. See [`TestIssuer::pool_issuer_url`].
+    pub fn replica_regions<I, S>(mut self, regions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.replica_regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Binds, generates the first key and starts serving on the current Tokio runtime.
     ///
     /// # Panics
@@ -151,6 +165,8 @@ impl TestIssuerBuilder {
             clients: Mutex::new(self.clients.into_iter().map(|c| (c.client_id().to_owned(), c)).collect()),
             jwks_max_age: Mutex::new(self.jwks_max_age),
             jwks_fault: FaultSlot::default(),
+            replica_regions: self.replica_regions,
+            updated_format_jwks_fault: FaultSlot::default(),
             discovery_fault: FaultSlot::default(),
             token_fault: FaultSlot::default(),
             jwks_requests: AtomicU64::new(0),

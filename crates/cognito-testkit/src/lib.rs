@@ -18,6 +18,7 @@ mod faults;
 mod fuzz_corpus;
 mod hosted_login;
 mod issuer;
+mod issuer_formats;
 mod jwks;
 mod jws;
 mod keys;
@@ -46,6 +47,7 @@ pub use defaults::{DEFAULT_CLIENT_ID, DEFAULT_LIFETIME, DEFAULT_POOL_ID, DEFAULT
 pub use faults::{Fault, GARBAGE_BODY};
 pub use fuzz_corpus::replay_fuzz_corpus;
 pub use issuer::TestIssuer;
+pub use issuer_formats::IssuerFormat;
 pub use jws::{decode_token, tamper_payload, tamper_signature};
 pub use keys::KeyKind;
 pub use login_state::{AUTHORIZATION_CODE_LIFETIME, HOSTED_SESSION_COOKIE, HostedLoginCounts};

@@ -15,6 +15,7 @@ use crate::alb;
 use crate::authorize;
 use crate::conn::{ConnHandle, KillableListener};
 use crate::faults::{self, FaultSlot};
+use crate::issuer_formats::{self, IssuerFormat};
 use crate::lock::lock;
 use crate::shared::Shared;
 use crate::sign_out;
@@ -33,6 +34,7 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/{pool}/.well-known/jwks.json", get(jwks))
         .route("/{pool}/.well-known/openid-configuration", get(discovery))
+        .route("/{format}/{region}/{pool}/.well-known/jwks.json", get(format_jwks))
         .route("/oauth2/token", post(token_endpoint::token))
         .route("/oauth2/authorize", get(authorize::authorize))
         .route("/login", post(authorize::login))
@@ -79,6 +81,26 @@ async fn jwks(
         }
     }
     response
+}
+
+/// `GET /{format}/{region}/{pool}/.well-known/jwks.json`: the pool's keys where it issues tokens
+/// under that format in that region ([`issuer_formats`]), with the updated format's own fault
+/// first; 404 elsewhere.
+async fn format_jwks(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(conn): ConnectInfo<ConnHandle>,
+    Path((format, region, pool)): Path<(String, String, String)>,
+) -> Response {
+    let Some(format) = issuer_formats::served_format(&shared, &format, &region, &pool) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if format == IssuerFormat::Updated
+        && let Some(response) = faults::apply(shared.updated_format_jwks_fault.next(), &conn).await
+    {
+        shared.jwks_requests.fetch_add(1, Ordering::SeqCst);
+        return response;
+    }
+    jwks(State(shared), ConnectInfo(conn), Path(pool)).await
 }
 
 async fn discovery(

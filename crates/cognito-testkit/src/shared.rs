@@ -27,6 +27,10 @@ pub(crate) struct Shared {
     pub(crate) clients: Mutex<HashMap<String, ClientRegistration>>,
     pub(crate) jwks_max_age: Mutex<Option<Duration>>,
     pub(crate) jwks_fault: FaultSlot,
+    /// Regions the pool is replicated to: original-format issuers served there too.
+    pub(crate) replica_regions: Vec<String>,
+    /// Applied before `jwks_fault` to updated-format JWKS requests.
+    pub(crate) updated_format_jwks_fault: FaultSlot,
     pub(crate) discovery_fault: FaultSlot,
     pub(crate) token_fault: FaultSlot,
     pub(crate) jwks_requests: AtomicU64,

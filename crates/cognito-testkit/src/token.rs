@@ -49,7 +49,7 @@ enum Shape {
 /// # }
 /// ```
 pub struct TokenBuilder {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     shape: Shape,
     claims: Map<String, Value>,
     header: Vec<(String, Option<Value>)>,

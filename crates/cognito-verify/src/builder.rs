@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::claims::{CognitoClaims, NoCustomClaims};
 use crate::config::{Config, CustomCheck};
 use crate::error::ConfigError;
-use crate::issuer::{Issuer, IssuerConfig};
+use crate::issuer::{Issuer, IssuerConfig, IssuerFormats, PoolEndpoints, PoolTrust};
 use crate::jwks::JwksOptions;
 use crate::token_use::TokenUse;
 use crate::validation::{Allowed, TokenLimits, check_url, key_client};
@@ -44,6 +44,9 @@ pub const DEFAULT_TOKEN_CACHE_CAPACITY: usize = 4096;
 /// ```
 pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     pools: Vec<String>,
+    issuer_formats: IssuerFormats,
+    replica_regions: Vec<String>,
+    pool_endpoints: PoolEndpoints,
     issuers: Vec<(String, Option<String>)>,
     allow_insecure_http: bool,
     token_use: Option<TokenUse>,
@@ -55,12 +58,18 @@ pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     token_cache_capacity: usize,
     jwks: JwksOptions,
     custom_check: Option<CustomCheck<C>>,
+    /// The first mistake a setter saw (an empty requirement list, a check dropped by
+    /// `custom_claims`), reported by `build`.
+    mistake: Option<ConfigError>,
 }
 
 impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CognitoVerifierBuilder")
             .field("pools", &self.pools)
+            .field("issuer_formats", &self.issuer_formats)
+            .field("replica_regions", &self.replica_regions)
+            .field("pool_endpoints", &self.pool_endpoints)
             .field("issuers", &self.issuers)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("token_use", &self.token_use)
@@ -72,6 +81,7 @@ impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
             .field("token_cache_capacity", &self.token_cache_capacity)
             .field("jwks", &self.jwks)
             .field("custom_check", &self.custom_check.is_some())
+            .field("mistake", &self.mistake)
             .finish()
     }
 }
@@ -80,6 +90,9 @@ impl Default for CognitoVerifierBuilder<NoCustomClaims> {
     fn default() -> Self {
         CognitoVerifierBuilder {
             pools: Vec::new(),
+            issuer_formats: IssuerFormats::default(),
+            replica_regions: Vec::new(),
+            pool_endpoints: PoolEndpoints::default(),
             issuers: Vec::new(),
             allow_insecure_http: false,
             token_use: None,
@@ -91,16 +104,52 @@ impl Default for CognitoVerifierBuilder<NoCustomClaims> {
             token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
             jwks: JwksOptions::default(),
             custom_check: None,
+            mistake: None,
         }
     }
 }
 
 impl<C> CognitoVerifierBuilder<C> {
-    /// Trust the Cognito user pool `pool_id` (`{region}_{id}`, e.g. `eu-west-1_AbCdEf123`): its
-    /// issuer is `https://cognito-idp.{region}.amazonaws.com/{pool_id}` and its keys are at
-    /// `{issuer}/.well-known/jwks.json`. Call it once per pool; the token's `iss` picks the pool.
+    /// Trust the Cognito user pool `pool_id` (`{region}_{id}`, e.g. `eu-west-1_AbCdEf123`). Its
+    /// issuers are `https://cognito-idp.{region}.amazonaws.com/{pool_id}` (original format) and
+    /// `https://issuer-cognito-idp.{region}.amazonaws.com/{pool_id}` (updated format), unless
+    /// [`issuer_formats`](Self::issuer_formats) restricts them, plus the original format in each
+    /// of the [`replica_regions`](Self::replica_regions); each issuer's keys are at
+    /// `{issuer}/.well-known/jwks.json`, fetched when a token naming that issuer is first seen.
+    /// Call it once per pool; the token's `iss` picks the pool.
     pub fn user_pool(mut self, pool_id: impl Into<String>) -> Self {
         self.pools.push(pool_id.into());
+        self
+    }
+
+    /// Which issuer formats of the [`user_pool`](Self::user_pool)s are trusted (default
+    /// [`IssuerFormats::Both`]).
+    pub fn issuer_formats(mut self, formats: IssuerFormats) -> Self {
+        self.issuer_formats = formats;
+        self
+    }
+
+    /// The regions the [`user_pool`](Self::user_pool)s are replicated to (multi-region
+    /// replication): tokens issued there carry `iss`
+    /// `https://cognito-idp.{replica region}.amazonaws.com/{pool_id}`, which is trusted too.
+    /// (Updated-format tokens always name the primary region.) Applies to every user pool of
+    /// this builder; a region must look like `us-west-2`.
+    pub fn replica_regions<I, S>(mut self, regions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.replica_regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Where user pools' issuers live, for emulators and tests: the base URL of the original and
+    /// of the updated format, each with a `{region}` placeholder (defaults
+    /// `https://cognito-idp.{region}.amazonaws.com` and
+    /// `https://issuer-cognito-idp.{region}.amazonaws.com`). The issuer is `{base}/{pool_id}`;
+    /// URLs follow the same rules as [`issuer`](Self::issuer)'s.
+    pub fn user_pool_endpoints(mut self, original: impl Into<String>, updated: impl Into<String>) -> Self {
+        self.pool_endpoints = PoolEndpoints { original: original.into(), updated: updated.into() };
         self
     }
 
@@ -156,6 +205,12 @@ impl<C> CognitoVerifierBuilder<C> {
         S: Into<String>,
     {
         self.required_scopes = scopes.into_iter().map(Into::into).collect();
+        if self.required_scopes.is_empty() {
+            self.note(ConfigError::OutOfRange {
+                option: "required_scopes",
+                reason: "needs at least one scope (an empty list would require nothing; omit the call instead)",
+            });
+        }
         self
     }
 
@@ -166,6 +221,12 @@ impl<C> CognitoVerifierBuilder<C> {
         S: Into<String>,
     {
         self.required_groups = groups.into_iter().map(Into::into).collect();
+        if self.required_groups.is_empty() {
+            self.note(ConfigError::OutOfRange {
+                option: "required_groups",
+                reason: "needs at least one group (an empty list would require nothing; omit the call instead)",
+            });
+        }
         self
     }
 
@@ -226,7 +287,8 @@ impl<C> CognitoVerifierBuilder<C> {
     }
 
     /// Parse user-defined claims into `T` (available as `claims.custom`), e.g. `custom:tenant`
-    /// attributes of ID tokens. Resets any custom check, which was typed for the old claims.
+    /// attributes of ID tokens. Call it before [`custom_check`](Self::custom_check): a check set
+    /// before is typed for the old claims, so `build` then fails rather than drop it.
     ///
     /// ```
     /// # use cognito_verify::{CognitoVerifier, TokenUse};
@@ -247,9 +309,18 @@ impl<C> CognitoVerifierBuilder<C> {
     ///     .build()?;
     /// # Ok::<(), cognito_verify::ConfigError>(())
     /// ```
-    pub fn custom_claims<T>(self) -> CognitoVerifierBuilder<T> {
+    pub fn custom_claims<T>(mut self) -> CognitoVerifierBuilder<T> {
+        if self.custom_check.is_some() {
+            self.note(ConfigError::OutOfRange {
+                option: "custom_check",
+                reason: "set before custom_claims::<T>(), which would drop it; call custom_claims first",
+            });
+        }
         CognitoVerifierBuilder {
             pools: self.pools,
+            issuer_formats: self.issuer_formats,
+            replica_regions: self.replica_regions,
+            pool_endpoints: self.pool_endpoints,
             issuers: self.issuers,
             allow_insecure_http: self.allow_insecure_http,
             token_use: self.token_use,
@@ -261,7 +332,13 @@ impl<C> CognitoVerifierBuilder<C> {
             token_cache_capacity: self.token_cache_capacity,
             jwks: self.jwks,
             custom_check: None,
+            mistake: self.mistake,
         }
+    }
+
+    /// Remember the first configuration mistake, for `build`.
+    fn note(&mut self, mistake: ConfigError) {
+        self.mistake.get_or_insert(mistake);
     }
 
     /// Validate the configuration and build the verifier. No network call is made.
@@ -269,6 +346,9 @@ impl<C> CognitoVerifierBuilder<C> {
     where
         C: DeserializeOwned + Send + Sync + 'static,
     {
+        if let Some(mistake) = self.mistake {
+            return Err(mistake);
+        }
         let issuers = self.issuer_configs()?;
         let token_use = self.token_use.ok_or(ConfigError::TokenUseNotSet)?;
         let client_ids = self.clients.required(ConfigError::ClientsNotSet, ConfigError::EmptyClientIds)?;
@@ -294,8 +374,16 @@ impl<C> CognitoVerifierBuilder<C> {
     /// The configured issuers, checked: at least one, none twice.
     fn issuer_configs(&self) -> Result<Vec<IssuerConfig>, ConfigError> {
         let mut issuers = Vec::new();
+        let trust = PoolTrust {
+            formats: self.issuer_formats,
+            replica_regions: &self.replica_regions,
+            endpoints: &self.pool_endpoints,
+        };
         for pool in &self.pools {
-            issuers.push(IssuerConfig::user_pool(pool)?);
+            for config in IssuerConfig::user_pool(pool, &trust)? {
+                check_url(&config.issuer, self.allow_insecure_http)?;
+                issuers.push(config);
+            }
         }
         for (issuer, jwks_uri) in &self.issuers {
             check_url(issuer, self.allow_insecure_http)?;

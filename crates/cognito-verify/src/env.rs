@@ -15,6 +15,10 @@ impl CognitoVerifier {
     /// | `COGNITO_TOKEN_USE` | required: `access`, `id` or `any` |
     /// | `COGNITO_ISSUER` | optional: replaces the derived issuer (e.g. an emulator) |
     /// | `COGNITO_JWKS_URI` | optional: replaces `{issuer}/.well-known/jwks.json` |
+    /// | `COGNITO_REPLICA_REGIONS` | optional: regions the pool is replicated to, comma separated (see [`replica_regions`](crate::CognitoVerifierBuilder::replica_regions)); not with `COGNITO_ISSUER`/`COGNITO_JWKS_URI` |
+    ///
+    /// Without `COGNITO_ISSUER`/`COGNITO_JWKS_URI`, both issuer formats of the pool are trusted
+    /// (see [`user_pool`](crate::CognitoVerifierBuilder::user_pool)).
     ///
     /// Errors name the missing or malformed variable.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -58,8 +62,20 @@ impl CognitoVerifier {
         }
         let jwks = lookup("COGNITO_JWKS_URI").filter(|v| !v.trim().is_empty());
         let builder = CognitoVerifier::builder().token_use(token_use).client_ids(clients);
+        let replicas: Vec<String> = lookup("COGNITO_REPLICA_REGIONS")
+            .unwrap_or_default()
+            .split(',')
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect();
         let builder = match (issuer, jwks) {
-            (None, None) => builder.user_pool(pool.trim()),
+            (None, None) => builder.user_pool(pool.trim()).replica_regions(replicas.iter()),
+            _ if !replicas.is_empty() => {
+                return Err(ConfigError::MalformedEnv {
+                    name: "COGNITO_REPLICA_REGIONS",
+                    reason: "replica regions apply to COGNITO_USER_POOL_ID's issuers; not with COGNITO_ISSUER or COGNITO_JWKS_URI".into(),
+                });
+            }
             (issuer, jwks) => {
                 let issuer = match issuer {
                     Some(issuer) => issuer.trim().to_owned(),
@@ -79,6 +95,10 @@ impl CognitoVerifier {
                     "COGNITO_ISSUER"
                 },
                 reason: err.to_string(),
+            },
+            ConfigError::InvalidRegion(region) => ConfigError::MalformedEnv {
+                name: "COGNITO_REPLICA_REGIONS",
+                reason: format!("{region:?} is not a region, e.g. us-west-2"),
             },
             other => other,
         })

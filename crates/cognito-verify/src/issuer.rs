@@ -5,26 +5,102 @@ use std::sync::Arc;
 use crate::error::ConfigError;
 use crate::jwks::{JwksCache, JwksOptions};
 
+/// Which issuer formats of a user pool a verifier trusts (see "Issuers" in
+/// `docs/configuration.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum IssuerFormats {
+    /// Both `https://cognito-idp.{region}.amazonaws.com/{pool}` and
+    /// `https://issuer-cognito-idp.{region}.amazonaws.com/{pool}` (the default): a pool can switch
+    /// format at any time.
+    #[default]
+    Both,
+    /// Only the original format, `https://cognito-idp.{region}.amazonaws.com/{pool}` (and its
+    /// replica regions).
+    Original,
+    /// Only the updated format, `https://issuer-cognito-idp.{region}.amazonaws.com/{pool}`.
+    Updated,
+}
+
+/// The base URL of each issuer format, with a `{region}` placeholder; the issuer is
+/// `{base}/{pool_id}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PoolEndpoints {
+    pub(crate) original: String,
+    pub(crate) updated: String,
+}
+
+impl Default for PoolEndpoints {
+    fn default() -> Self {
+        PoolEndpoints {
+            original: "https://cognito-idp.{region}.amazonaws.com".to_owned(),
+            updated: "https://issuer-cognito-idp.{region}.amazonaws.com".to_owned(),
+        }
+    }
+}
+
+/// How one user pool is trusted: its id, formats, replica regions and endpoints.
+pub(crate) struct PoolTrust<'a> {
+    pub(crate) formats: IssuerFormats,
+    pub(crate) replica_regions: &'a [String],
+    pub(crate) endpoints: &'a PoolEndpoints,
+}
+
 /// One trusted issuer and where its keys are, as configured.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct IssuerConfig {
     /// The exact `iss` of its tokens.
     pub(crate) issuer: String,
     pub(crate) jwks_uri: String,
+    /// The user pool this issuer was derived from; `None` for an explicit issuer. A derived
+    /// issuer may be one the pool does not use (a format it has not opted into, a region it is
+    /// not replicated to): its JWKS then answers 403/404, which is not an error by itself.
+    pub(crate) pool: Option<String>,
 }
 
 impl IssuerConfig {
-    /// The Cognito user pool `pool_id`: issuer `https://cognito-idp.{region}.amazonaws.com/{pool_id}`,
-    /// keys at `{issuer}/.well-known/jwks.json`.
-    pub(crate) fn user_pool(pool_id: &str) -> Result<Self, ConfigError> {
-        let issuer = user_pool_issuer(pool_id)?;
-        Ok(IssuerConfig::with_default_jwks(issuer))
+    /// The issuers of the Cognito user pool `pool_id`: per format trusted, `{base}/{pool_id}`
+    /// with keys at `{issuer}/.well-known/jwks.json`; replica regions add original-format
+    /// issuers (the updated format always names the primary region).
+    pub(crate) fn user_pool(pool_id: &str, trust: &PoolTrust<'_>) -> Result<Vec<Self>, ConfigError> {
+        let primary = user_pool_region(pool_id)?;
+        let original = matches!(trust.formats, IssuerFormats::Both | IssuerFormats::Original);
+        let updated = matches!(trust.formats, IssuerFormats::Both | IssuerFormats::Updated);
+        if !original && !trust.replica_regions.is_empty() {
+            return Err(ConfigError::OutOfRange {
+                option: "replica_regions",
+                reason: "replica regions issue original-format tokens; they need IssuerFormats::Both or Original",
+            });
+        }
+        let derived = |base: &str, region: &str| {
+            let issuer = format!("{}/{pool_id}", base.replace("{region}", region));
+            let mut config = IssuerConfig::with_default_jwks(issuer);
+            config.pool = Some(pool_id.to_owned());
+            config
+        };
+        let mut configs = Vec::new();
+        if original {
+            configs.push(derived(&trust.endpoints.original, primary));
+        }
+        if updated {
+            configs.push(derived(&trust.endpoints.updated, primary));
+        }
+        for region in trust.replica_regions {
+            if !cognito_http::is_region(region) {
+                return Err(ConfigError::InvalidRegion(region.clone()));
+            }
+            let replica = derived(&trust.endpoints.original, region);
+            if !configs.iter().any(|c| c.issuer == replica.issuer) {
+                configs.push(replica);
+            }
+        }
+        Ok(configs)
     }
 
     /// `issuer`, with keys at `{issuer}/.well-known/jwks.json`.
     pub(crate) fn with_default_jwks(issuer: String) -> Self {
         let jwks_uri = format!("{issuer}/.well-known/jwks.json");
-        IssuerConfig { issuer, jwks_uri }
+        IssuerConfig { issuer, jwks_uri, pool: None }
     }
 }
 
@@ -36,7 +112,7 @@ pub(crate) struct Issuer {
 
 impl Issuer {
     pub(crate) fn new(config: IssuerConfig, client: reqwest::Client, options: JwksOptions) -> Self {
-        let keys = JwksCache::new(config.jwks_uri.clone(), client, options);
+        let keys = JwksCache::new(config.jwks_uri.clone(), client, options, config.pool.clone());
         Issuer { config, keys }
     }
 }
@@ -87,13 +163,66 @@ mod tests {
         }
     }
 
+    fn issuers(formats: IssuerFormats, replicas: &[&str]) -> Result<Vec<String>, ConfigError> {
+        let replica_regions: Vec<String> = replicas.iter().map(|r| (*r).to_owned()).collect();
+        let endpoints = PoolEndpoints::default();
+        let trust = PoolTrust { formats, replica_regions: &replica_regions, endpoints: &endpoints };
+        Ok(IssuerConfig::user_pool("eu-west-1_AbCdEf123", &trust)?.into_iter().map(|c| c.issuer).collect())
+    }
+
     #[test]
     fn a_user_pool_gives_the_cognito_issuer_and_its_jwks() {
-        let config = IssuerConfig::user_pool("eu-west-1_AbCdEf123").unwrap();
+        let trust = PoolTrust {
+            formats: IssuerFormats::Original,
+            replica_regions: &[],
+            endpoints: &PoolEndpoints::default(),
+        };
+        let configs = IssuerConfig::user_pool("eu-west-1_AbCdEf123", &trust).unwrap();
+        let [config] = configs.as_slice() else { panic!("{configs:?}") };
         assert_eq!(config.issuer, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123");
         assert_eq!(
             config.jwks_uri,
             "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json"
         );
+        assert_eq!(config.pool.as_deref(), Some("eu-west-1_AbCdEf123"));
+    }
+
+    #[test]
+    fn a_user_pool_trusts_both_issuer_formats_by_default() {
+        assert_eq!(
+            issuers(IssuerFormats::default(), &[]).unwrap(),
+            [
+                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+                "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+            ]
+        );
+        assert_eq!(
+            issuers(IssuerFormats::Updated, &[]).unwrap(),
+            ["https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"]
+        );
+    }
+
+    #[test]
+    fn replica_regions_add_original_format_issuers_only() {
+        assert_eq!(
+            issuers(IssuerFormats::Both, &["us-west-2", "eu-west-1", "us-west-2"]).unwrap(),
+            [
+                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+                "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+                "https://cognito-idp.us-west-2.amazonaws.com/eu-west-1_AbCdEf123",
+            ]
+        );
+    }
+
+    #[test]
+    fn replica_regions_must_be_regions_and_need_the_original_format() {
+        assert_eq!(
+            issuers(IssuerFormats::Both, &["evil.example/x"]),
+            Err(ConfigError::InvalidRegion("evil.example/x".into()))
+        );
+        assert!(matches!(
+            issuers(IssuerFormats::Updated, &["us-west-2"]),
+            Err(ConfigError::OutOfRange { option: "replica_regions", .. })
+        ));
     }
 }

@@ -30,6 +30,8 @@ use crate::keys::{KeyEntry, KeySet, VerifyingKey};
 /// The keys of one JWKS URL.
 pub(crate) struct JwksCache {
     uri: String,
+    /// The user pool this URL was derived from, when it was (see `IssuerConfig::pool`).
+    pool: Option<String>,
     client: reqwest::Client,
     options: JwksOptions,
     keys: ArcSwapOption<KeySet>,
@@ -49,6 +51,8 @@ struct FetchState {
     backoff_until: Option<Instant>,
     failures: u32,
     last_error: Option<String>,
+    /// The last fetch failed because the URL answered 403/404.
+    not_found: bool,
     /// When the background refresher should fetch next.
     next_refresh: Option<Instant>,
     refresher_started: bool,
@@ -60,9 +64,15 @@ enum Refused {
 }
 
 impl JwksCache {
-    pub(crate) fn new(uri: String, client: reqwest::Client, options: JwksOptions) -> Arc<Self> {
+    pub(crate) fn new(
+        uri: String,
+        client: reqwest::Client,
+        options: JwksOptions,
+        pool: Option<String>,
+    ) -> Arc<Self> {
         Arc::new(JwksCache {
             uri,
+            pool,
             client,
             options,
             keys: ArcSwapOption::empty(),
@@ -119,6 +129,11 @@ impl JwksCache {
             return Err(self.unavailable(retry_after));
         }
         Ok(())
+    }
+
+    /// Whether the last fetch failed because the URL answered 403/404.
+    pub(crate) fn not_found(&self) -> bool {
+        self.lock().not_found
     }
 
     /// How many fetches this cache has started.
@@ -250,21 +265,36 @@ impl JwksCache {
                 state.failures = 0;
                 state.backoff_until = None;
                 state.last_error = None;
+                state.not_found = false;
                 let interval = max_age
                     // max-age may only shorten the interval: an IdP (or a proxy) must not be able
                     // to keep a removed key trusted longer than the operator configured.
-                    .map(|age| age.clamp(self.options.min_refetch_interval, self.options.refresh_interval))
+                    // max then min, not clamp: no configuration can make this panic.
+                    .map(|age| age.max(self.options.min_refetch_interval).min(self.options.refresh_interval))
                     .unwrap_or(self.options.refresh_interval);
                 state.next_refresh = Some(now + interval);
             }
-            Err(FetchError { reason, kind }) => {
+            Err(FetchError { reason, kind, not_found }) => {
                 state.failures = state.failures.saturating_add(1);
                 let backoff = self.options.backoff.delay(state.failures);
-                tracing::warn!(uri = %self.uri, %reason, kind, failures = state.failures, ?backoff,
-                    kept_previous_keys = self.keys.load().is_some(), "JWKS fetch failed");
+                let kept_previous_keys = self.keys.load().is_some();
+                // A format or region the pool may simply not use: not a fault by itself, and not
+                // refetched in the background until a token names this issuer again.
+                let unused_issuer = not_found && self.pool.is_some() && !kept_previous_keys;
+                match (&self.pool, not_found) {
+                    (Some(pool), true) if unused_issuer => tracing::info!(uri = %self.uri, %pool, %reason,
+                        "JWKS not found for this issuer of the user pool; fine if the pool does not \
+                         use this issuer format or region, otherwise check the pool id and region"),
+                    // Logged once per backoff: fetches are spaced by it.
+                    (None, true) => tracing::error!(uri = %self.uri, %reason, ?backoff,
+                        "JWKS URL not found: check the issuer URL (and the pool id and region in it)"),
+                    _ => tracing::warn!(uri = %self.uri, %reason, kind, failures = state.failures, ?backoff,
+                        kept_previous_keys, "JWKS fetch failed"),
+                }
                 state.backoff_until = Some(now + backoff);
-                state.next_refresh = Some(now + backoff);
+                state.next_refresh = (!unused_issuer).then_some(now + backoff);
                 state.last_error = Some(reason);
+                state.not_found = not_found;
             }
         }
         drop(state);

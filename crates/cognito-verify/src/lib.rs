@@ -48,6 +48,7 @@ pub use builder::{CognitoVerifierBuilder, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_TOKEN
 pub use claims::{CognitoClaims, NoCustomClaims};
 pub use config::CustomCheck;
 pub use error::{ConfigError, VerifyError};
+pub use issuer::IssuerFormats;
 pub use jwks::JwksOptions;
 pub use scope_set::ScopeSet;
 pub use token_use::TokenUse;

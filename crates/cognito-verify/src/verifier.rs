@@ -220,10 +220,43 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     /// Optional: start-up need not wait for it, and verification works without it. Returns
     /// [`VerifyError::KeysUnavailable`] if a key set could not be fetched; the verifier keeps
     /// retrying with backoff in the background either way.
+    ///
+    /// A user pool has several candidate issuers (both formats, replica regions), and which
+    /// ones it uses is not known in advance: each is tried once. One that answers 403/404 is
+    /// taken as a format or region the pool does not use: it does not fail `hydrate`, and it is
+    /// not refetched until a token names it. `hydrate` fails for a pool only when one of its
+    /// issuers failed otherwise (network, 5xx, malformed document), or when none of them has
+    /// keys (then the pool id or region is wrong).
     pub async fn hydrate(&self) -> Result<(), VerifyError> {
         let mut result = Ok(());
+        // Per user pool: whether any issuer has keys, and the last 403/404 seen.
+        let mut pools: Vec<(&str, bool, Option<VerifyError>)> = Vec::new();
         for issuer in &self.inner.config.issuers {
-            if let Err(err) = issuer.keys.hydrate().await {
+            let outcome = issuer.keys.hydrate().await;
+            let Some(pool) = issuer.config.pool.as_deref() else {
+                if let Err(err) = outcome {
+                    result = Err(err);
+                }
+                continue;
+            };
+            let index = match pools.iter().position(|(id, ..)| *id == pool) {
+                Some(index) => index,
+                None => {
+                    pools.push((pool, false, None));
+                    pools.len() - 1
+                }
+            };
+            let Some(entry) = pools.get_mut(index) else { continue };
+            match outcome {
+                Ok(()) => entry.1 = true,
+                Err(err) if issuer.keys.not_found() => entry.2 = Some(err),
+                Err(err) => result = Err(err),
+            }
+        }
+        for (pool, has_keys, not_found) in pools {
+            if let (false, Some(err)) = (has_keys, not_found) {
+                tracing::error!(%pool, %err,
+                    "no issuer of this user pool serves keys (403/404): check the pool id and region");
                 result = Err(err);
             }
         }
@@ -280,8 +313,14 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         }
         #[derive(Deserialize)]
         struct Peek<'a> {
-            #[serde(borrow)]
-            iss: Option<Cow<'a, str>>,
+            // Absent is `None`, `null` is `Some(None)`: a required claim that is null is invalid.
+            #[serde(borrow, default, deserialize_with = "present")]
+            iss: Option<Option<Cow<'a, str>>>,
+        }
+        fn present<'de, D: serde::Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Option<Cow<'de, str>>>, D::Error> {
+            Option::<Cow<'de, str>>::deserialize(d).map(Some)
         }
         // A derived struct would also read a JSON array by position; claims are an object.
         if payload.trim_ascii_start().first() != Some(&b'{') {
@@ -289,7 +328,10 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         }
         let peek: Peek<'_> = serde_json::from_slice(payload)
             .map_err(|_| VerifyError::MalformedPayload("not a JSON object with a string `iss`"))?;
-        let iss = peek.iss.ok_or(VerifyError::MissingClaim("iss"))?;
+        let iss = peek
+            .iss
+            .ok_or(VerifyError::MissingClaim("iss"))?
+            .ok_or(VerifyError::InvalidClaim { claim: "iss", expected: "a string" })?;
         issuers
             .iter()
             .find(|issuer| issuer.config.issuer == iss)

@@ -243,7 +243,9 @@ fn user_pool_derives_the_cognito_issuer() {
         issuers,
         [
             "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
-            "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_Xyz"
+            "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+            "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_Xyz",
+            "https://issuer-cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_Xyz"
         ]
     );
 }

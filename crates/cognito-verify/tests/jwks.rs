@@ -98,7 +98,10 @@ async fn a_flood_of_unknown_kids_is_rate_limited_while_known_kids_keep_verifying
 #[tokio::test]
 async fn removed_key_stops_verifying_after_the_background_refresh() {
     let issuer = TestIssuer::start().await;
-    let verifier = verifier(&issuer, fast().refresh_interval(Duration::from_millis(100)));
+    let verifier = verifier(
+        &issuer,
+        fast().refresh_interval(Duration::from_millis(100)).min_refetch_interval(Duration::from_millis(100)),
+    );
     let old_kid = issuer.signing_kid();
     let old_token = issuer.access_token().sign();
     verifier.verify(&old_token).await.unwrap();
@@ -123,7 +126,10 @@ async fn cache_control_max_age_sets_the_refresh_interval() {
 #[tokio::test]
 async fn known_kids_keep_verifying_from_the_last_good_set_while_the_jwks_fails() {
     let issuer = TestIssuer::start().await;
-    let verifier = verifier(&issuer, fast().refresh_interval(Duration::from_millis(50)));
+    let verifier = verifier(
+        &issuer,
+        fast().refresh_interval(Duration::from_millis(50)).min_refetch_interval(Duration::from_millis(50)),
+    );
     verifier.hydrate().await.unwrap();
     issuer.set_jwks_fault(Some(Fault::Status(500)));
     eventually(Duration::from_secs(10), || async { issuer.jwks_requests() >= 3 }).await;

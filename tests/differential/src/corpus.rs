@@ -56,11 +56,15 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// The pool's issuer in the original format, `https://cognito-idp.{region}.amazonaws.com/{id}`:
-    /// the issuer `CognitoVerifier::builder().user_pool(id)` trusts today.
-    pub fn original_issuer(&self) -> String {
+    /// The pool's issuers in both formats, `https://cognito-idp.{region}.amazonaws.com/{id}` and
+    /// `https://issuer-cognito-idp.{region}.amazonaws.com/{id}`: the issuers
+    /// `CognitoVerifier::builder().user_pool(id)` trusts.
+    pub fn issuers(&self) -> [String; 2] {
         let region = self.user_pool_id.split('_').next().unwrap_or_default();
-        format!("https://cognito-idp.{region}.amazonaws.com/{}", self.user_pool_id)
+        [
+            format!("https://cognito-idp.{region}.amazonaws.com/{}", self.user_pool_id),
+            format!("https://issuer-cognito-idp.{region}.amazonaws.com/{}", self.user_pool_id),
+        ]
     }
 }
 

@@ -118,18 +118,6 @@ pub const DIFFERENCES: &[Difference] = &[
         reason: "Tokens above max_token_bytes (16 KiB by default, configurable) are refused before any decoding, to bound the work an unauthenticated request causes. Cognito tokens are 1-4 KiB. aws-jwt-verify has no limit.",
     },
     Difference {
-        case: "iss_other_pool_signed_by_its_key",
-        ours: "UnknownKid",
-        status: Status::Intended,
-        reason: "Both refuse. With a single trusted issuer we look the key up by kid before reading any claim, so the unknown kid is reported (after one rate-limited refetch); aws-jwt-verify selects the issuer configuration by the unverified iss first.",
-    },
-    Difference {
-        case: "iss_updated_format",
-        ours: "IssuerMismatch",
-        status: Status::ToBeFixed("issue 11 item 1"),
-        reason: "aws-jwt-verify 5.2.1 trusts both issuer formats of a pool; user_pool(id) trusts the original one only. After item 1, make the replay trust what user_pool(id) trusts (src/replay.rs, Pool::original_issuer), then remove this entry.",
-    },
-    Difference {
         case: "access_token_with_aud_array",
         ours: "InvalidClaim(aud)",
         status: Status::ToBeFixed("issue 11 item 2"),

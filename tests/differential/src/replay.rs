@@ -47,15 +47,18 @@ pub async fn serve_jwks(documents: BTreeMap<String, Value>) -> SocketAddr {
 /// Our verifier configured as the case configures aws-jwt-verify, trusting each pool's issuer
 /// with its JWKS served by [`serve_jwks`] at `jwks_base`.
 ///
-/// The issuer trusted per pool is the one `user_pool(id)` derives today (the original format);
-/// a `user_pool` whose keys can be pointed at loopback would replace this once it exists.
+/// The issuers trusted per pool are the ones `user_pool(id)` derives (both formats, see
+/// [`Pool::issuers`](crate::corpus::Pool::issuers)), each with the pool's JWKS document: the
+/// replay needs the keys on loopback while the tokens name AWS's hosts.
 ///
 /// # Panics
 /// If the configuration is refused: the corpus only holds configurations both libraries accept.
 pub fn verifier_for(case: &Case, jwks_base: &str) -> CognitoVerifier {
     let mut builder = CognitoVerifier::builder();
     for pool in &case.pools {
-        builder = builder.issuer_with_jwks(pool.original_issuer(), format!("{jwks_base}/jwks/{}", pool.jwks));
+        for issuer in pool.issuers() {
+            builder = builder.issuer_with_jwks(issuer, format!("{jwks_base}/jwks/{}", pool.jwks));
+        }
     }
     builder = builder.token_use(match case.config.token_use.as_deref() {
         Some("access") => TokenUse::Access,

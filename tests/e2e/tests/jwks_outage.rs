@@ -17,6 +17,7 @@ const WAIT: Duration = Duration::from_secs(10);
 fn eager_verifier(issuer: &TestIssuer) -> CognitoVerifier {
     let options = JwksOptions::default()
         .refresh_interval(Duration::from_millis(50))
+        .min_refetch_interval(Duration::from_millis(50))
         .backoff(Duration::from_millis(20), Duration::from_millis(50));
     issuer.access_verifier().jwks_options(options).build().unwrap()
 }

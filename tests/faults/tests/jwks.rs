@@ -75,9 +75,15 @@ impl JwksFault {
         if self == JwksFault::Flapping { FLAPPING_REFRESH } else { REFRESH }
     }
 
+    /// `MIN_REFETCH`, or the refresh interval when shorter (a refresh interval below the minimum
+    /// refetch interval is a configuration error).
+    fn min_refetch(self) -> Duration {
+        MIN_REFETCH.min(self.refresh_interval())
+    }
+
     fn options(self) -> JwksOptions {
         JwksOptions::default()
-            .min_refetch_interval(MIN_REFETCH)
+            .min_refetch_interval(self.min_refetch())
             .backoff(BACKOFF, MAX_BACKOFF)
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
@@ -99,8 +105,8 @@ fn max_fetches(fault: JwksFault, elapsed: Duration) -> u64 {
     let per = |interval: Duration| (elapsed.as_secs_f64() / interval.as_secs_f64()).floor() as u64;
     let refresh = fault.refresh_interval();
     match fault {
-        JwksFault::MissingKid => 2 + per(MIN_REFETCH) + per(refresh),
-        JwksFault::Flapping => 3 + per(BACKOFF) + per(MIN_REFETCH) + per(refresh),
+        JwksFault::MissingKid => 2 + per(fault.min_refetch()) + per(refresh),
+        JwksFault::Flapping => 3 + per(BACKOFF) + per(fault.min_refetch()) + per(refresh),
         _ => 1 + per(BACKOFF),
     }
 }

@@ -39,7 +39,8 @@ const VALID_PER_KEY: usize = 400;
 /// Distinct tokens of each other kind per key.
 const OTHERS_PER_KEY: usize = 16;
 const REFRESH: Duration = Duration::from_secs(1);
-const MIN_REFETCH: Duration = Duration::from_secs(2);
+// Not above REFRESH: a refresh interval below the minimum refetch interval is a configuration error.
+const MIN_REFETCH: Duration = Duration::from_secs(1);
 /// Resident set growth allowed between the start and the end of the run (connections, buffers
 /// and caches filling up on the way to a steady state).
 const RSS_GROWTH_LIMIT_KIB: u64 = 64 * 1024;

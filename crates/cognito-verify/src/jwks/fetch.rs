@@ -6,15 +6,18 @@ use cognito_http::{BodyError, describe, read_capped};
 
 use crate::keys::KeySet;
 
-/// Why a fetch failed: a fixed `kind` (a metric label) and a reason safe to log.
+/// Why a fetch failed: a fixed `kind` (a metric label), a reason safe to log, and whether the URL
+/// answered 403 or 404 (the issuer does not exist there: a wrong pool id or region, or a format
+/// the pool does not use).
 pub(super) struct FetchError {
     pub(super) kind: &'static str,
     pub(super) reason: String,
+    pub(super) not_found: bool,
 }
 
 impl FetchError {
     fn new(kind: &'static str) -> impl FnOnce(String) -> FetchError {
-        move |reason| FetchError { kind, reason }
+        move |reason| FetchError { kind, reason, not_found: false }
     }
 }
 
@@ -32,7 +35,9 @@ pub(super) async fn fetch(
         .map_err(|err| FetchError::new("transport")(describe(&err, "JWKS endpoint")))?;
     let status = response.status();
     if !status.is_success() {
-        return Err(FetchError::new("http_status")(format!("JWKS endpoint answered HTTP {status}")));
+        let not_found = matches!(status, reqwest::StatusCode::FORBIDDEN | reqwest::StatusCode::NOT_FOUND);
+        let reason = format!("JWKS endpoint answered HTTP {status}");
+        return Err(FetchError { kind: "http_status", reason, not_found });
     }
     let max_age = response
         .headers()

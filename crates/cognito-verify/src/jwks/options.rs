@@ -74,6 +74,11 @@ impl JwksOptions {
 
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         OutOfRange::check(!self.refresh_interval.is_zero(), "refresh_interval", "must be above zero")?;
+        OutOfRange::check(
+            self.refresh_interval >= self.min_refetch_interval,
+            "refresh_interval",
+            "must not be below min_refetch_interval",
+        )?;
         self.backoff.validate()?;
         Ok(self.limits.validate()?)
     }
@@ -101,6 +106,14 @@ mod tests {
             other => panic!("expected OutOfRange, got {other:?}"),
         };
         assert_eq!(option(JwksOptions::default().refresh_interval(Duration::ZERO)), "refresh_interval");
+        assert_eq!(
+            option(
+                JwksOptions::default()
+                    .refresh_interval(Duration::from_secs(5))
+                    .min_refetch_interval(Duration::from_secs(10))
+            ),
+            "refresh_interval"
+        );
         assert_eq!(option(JwksOptions::default().backoff(Duration::ZERO, Duration::ZERO)), "backoff");
         assert_eq!(option(JwksOptions::default().timeout(Duration::ZERO)), "timeout");
         assert_eq!(option(JwksOptions::default().max_response_bytes(100)), "max_response_bytes");
