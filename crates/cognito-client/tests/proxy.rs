@@ -3,53 +3,15 @@
 //! `HTTP_PROXY` / `ALL_PROXY` pointing at a listener of the parent that counts connections, since
 //! a test cannot change its own process's environment safely.
 
-use std::net::TcpListener;
-use std::process::Command;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use cognito_client::{ClientAuth, ClientCredentials};
 use cognito_testkit::ClientRegistration;
-use cognito_testkit::TestIssuer;
+use cognito_testkit::{TestIssuer, in_child_behind_a_proxy, is_child};
 
 const CHILD: &str = "COGNITO_PROXY_TEST_CHILD";
 
-/// Runs `test` in a child process whose proxy variables point at a counting listener; returns
-/// whether the child passed and how many connections the proxy saw.
-fn in_child_behind_a_proxy(test: &str) -> (bool, usize) {
-    let proxy = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", proxy.local_addr().unwrap());
-    let seen = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for connection in proxy.incoming() {
-            counter.fetch_add(1, Ordering::SeqCst);
-            drop(connection);
-        }
-    });
-    let mut child = Command::new(std::env::current_exe().unwrap());
-    child.args(["--exact", test, "--test-threads", "1", "--nocapture"]).env(CHILD, "1");
-    for name in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"] {
-        child.env(name, &url);
-    }
-    for name in ["NO_PROXY", "no_proxy"] {
-        child.env_remove(name);
-    }
-    let output = child.output().unwrap();
-    let passed = output.status.success() && String::from_utf8_lossy(&output.stdout).contains("1 passed");
-    if !passed {
-        eprintln!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    }
-    (passed, seen.load(Ordering::SeqCst))
-}
-
-fn is_child() -> bool {
-    std::env::var_os(CHILD).is_some()
-}
-
 #[tokio::test]
 async fn a_client_secret_post_to_a_loopback_endpoint_never_goes_through_a_proxy() {
-    if is_child() {
+    if is_child(CHILD) {
         let issuer = TestIssuer::builder()
             .client(ClientRegistration::new("m2m", "m2m-secret").scopes(["api/read"]))
             .start()
@@ -66,8 +28,10 @@ async fn a_client_secret_post_to_a_loopback_endpoint_never_goes_through_a_proxy(
         assert_eq!(issuer.token_requests(), 1);
         return;
     }
-    let (passed, proxied) =
-        in_child_behind_a_proxy("a_client_secret_post_to_a_loopback_endpoint_never_goes_through_a_proxy");
+    let (passed, proxied) = in_child_behind_a_proxy(
+        "a_client_secret_post_to_a_loopback_endpoint_never_goes_through_a_proxy",
+        CHILD,
+    );
     assert_eq!(proxied, 0, "connections to the proxy");
     assert!(passed, "the child failed: see its output above");
 }

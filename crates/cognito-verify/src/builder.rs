@@ -1,21 +1,20 @@
 //! [`CognitoVerifierBuilder`]: the configuration of a [`CognitoVerifier`], validated by
 //! [`build`](CognitoVerifierBuilder::build) without any network call.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-
 use crate::claims::{CognitoClaims, NoCustomClaims};
-use crate::config::{Config, CustomCheck};
+use crate::config::CustomCheck;
 use crate::error::ConfigError;
-use crate::issuer::{Issuer, IssuerConfig, IssuerFormats, PoolEndpoints, PoolTrust};
+use crate::issuer::{IssuerFormats, PoolEndpoints};
 use crate::jwks::JwksOptions;
 use crate::token_use::TokenUse;
-use crate::validation::{Allowed, TokenLimits, check_url, key_client};
+use crate::validation::Allowed;
 use crate::verifier::CognitoVerifier;
+
+mod validate;
 
 /// Default largest token accepted, in bytes. Cognito tokens are 1-4 KiB; ID tokens with many
 /// groups or custom attributes stay well under this.
@@ -204,13 +203,11 @@ impl<C> CognitoVerifierBuilder<C> {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.required_scopes = scopes.into_iter().map(Into::into).collect();
-        if self.required_scopes.is_empty() {
-            self.note(ConfigError::OutOfRange {
-                option: "required_scopes",
-                reason: "needs at least one scope (an empty list would require nothing; omit the call instead)",
-            });
-        }
+        self.required_scopes = self.requirement(
+            scopes,
+            "required_scopes",
+            "needs at least one scope (an empty list would require nothing; omit the call instead)",
+        );
         self
     }
 
@@ -220,13 +217,11 @@ impl<C> CognitoVerifierBuilder<C> {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.required_groups = groups.into_iter().map(Into::into).collect();
-        if self.required_groups.is_empty() {
-            self.note(ConfigError::OutOfRange {
-                option: "required_groups",
-                reason: "needs at least one group (an empty list would require nothing; omit the call instead)",
-            });
-        }
+        self.required_groups = self.requirement(
+            groups,
+            "required_groups",
+            "needs at least one group (an empty list would require nothing; omit the call instead)",
+        );
         self
     }
 
@@ -341,69 +336,18 @@ impl<C> CognitoVerifierBuilder<C> {
         self.mistake.get_or_insert(mistake);
     }
 
-    /// Validate the configuration and build the verifier. No network call is made.
-    pub fn build(self) -> Result<CognitoVerifier<C>, ConfigError>
+    /// The list of a `required_*` setter; an empty one, which would require nothing, is noted
+    /// as a mistake of `option` (see [`note`](Self::note)).
+    fn requirement<I, S>(&mut self, values: I, option: &'static str, reason: &'static str) -> Vec<String>
     where
-        C: DeserializeOwned + Send + Sync + 'static,
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
     {
-        if let Some(mistake) = self.mistake {
-            return Err(mistake);
+        let values: Vec<String> = values.into_iter().map(Into::into).collect();
+        if values.is_empty() {
+            self.note(ConfigError::OutOfRange { option, reason });
         }
-        let issuers = self.issuer_configs()?;
-        let token_use = self.token_use.ok_or(ConfigError::TokenUseNotSet)?;
-        let client_ids = self.clients.required(ConfigError::ClientsNotSet, ConfigError::EmptyClientIds)?;
-        let limits = TokenLimits::new(self.leeway, self.max_token_bytes)?;
-        self.jwks.validate()?;
-        let client = key_client(&self.jwks.limits, issuers.iter().map(|config| config.jwks_uri.as_str()))?;
-        let issuers = issuers
-            .into_iter()
-            .map(|config| Issuer::new(config, client.clone(), self.jwks.clone()))
-            .collect();
-        Ok(CognitoVerifier::new(Config {
-            issuers,
-            token_use,
-            client_ids,
-            required_scopes: self.required_scopes,
-            required_groups: self.required_groups,
-            limits,
-            token_cache_capacity: self.token_cache_capacity,
-            custom_check: self.custom_check,
-        }))
-    }
-
-    /// The configured issuers, checked: at least one, none twice.
-    fn issuer_configs(&self) -> Result<Vec<IssuerConfig>, ConfigError> {
-        let mut issuers = Vec::new();
-        let trust = PoolTrust {
-            formats: self.issuer_formats,
-            replica_regions: &self.replica_regions,
-            endpoints: &self.pool_endpoints,
-        };
-        for pool in &self.pools {
-            for config in IssuerConfig::user_pool(pool, &trust)? {
-                check_url(&config.issuer, self.allow_insecure_http)?;
-                issuers.push(config);
-            }
-        }
-        for (issuer, jwks_uri) in &self.issuers {
-            check_url(issuer, self.allow_insecure_http)?;
-            let mut config = IssuerConfig::with_default_jwks(issuer.trim_end_matches('/').to_owned());
-            if let Some(jwks_uri) = jwks_uri {
-                config.jwks_uri = jwks_uri.clone();
-            }
-            check_url(&config.jwks_uri, self.allow_insecure_http)?;
-            issuers.push(config);
-        }
-        if issuers.is_empty() {
-            return Err(ConfigError::NoIssuer);
-        }
-        let mut seen = HashSet::new();
-        for config in &issuers {
-            if !seen.insert(config.issuer.as_str()) {
-                return Err(ConfigError::DuplicateIssuer(config.issuer.clone()));
-            }
-        }
-        Ok(issuers)
+        values
     }
 }
 
