@@ -125,11 +125,7 @@ impl ClientCredentialsBuilder {
     /// The scopes [`access_token`](ClientCredentials::access_token) asks for, e.g.
     /// `["transactions/post"]`, replacing any set before. None (the default) sends no `scope`
     /// parameter, and Cognito grants every scope the app client is allowed.
-    pub fn scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.scopes = scopes.into_iter().map(Into::into).collect();
         self
     }

@@ -125,11 +125,7 @@ impl TestIssuerBuilder {
     /// The regions the pool is replicated to: their original-format issuers
     /// (`{base_url}/original/{region}/{pool_id}`) serve the pool's keys; other regions answer
     /// 404. See [`TestIssuer::pool_issuer_url`].
-    pub fn replica_regions<I, S>(mut self, regions: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn replica_regions(mut self, regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.replica_regions = regions.into_iter().map(Into::into).collect();
         self
     }

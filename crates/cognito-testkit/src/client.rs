@@ -84,21 +84,13 @@ impl ClientRegistration {
 
     /// The callback URLs (`redirect_uri`) of the hosted login, each matched exactly, replacing
     /// any set before. A client with at least one may use the authorization-code flow.
-    pub fn callback_urls<I, S>(mut self, urls: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn callback_urls(mut self, urls: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.callback_urls = urls.into_iter().map(Into::into).collect();
         self
     }
 
     /// The sign-out URLs `/logout` may redirect to (`logout_uri`), each matched exactly.
-    pub fn logout_urls<I, S>(mut self, urls: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn logout_urls(mut self, urls: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.logout_urls = urls.into_iter().map(Into::into).collect();
         self
     }
@@ -112,11 +104,7 @@ impl ClientRegistration {
 
     /// Sets the scopes this client may request (`{resource server}/{scope}`), replacing any
     /// set before. A request without `scope` gets all of them.
-    pub fn scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.allowed_scopes = scopes.into_iter().map(Into::into).collect();
         self
     }

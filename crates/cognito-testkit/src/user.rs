@@ -70,11 +70,7 @@ impl TestUser {
     }
 
     /// Sets the user's groups (`cognito:groups`), replacing any set before.
-    pub fn groups<I, S>(mut self, groups: I) -> TestUser
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn groups(mut self, groups: impl IntoIterator<Item = impl Into<String>>) -> TestUser {
         self.groups = groups.into_iter().map(Into::into).collect();
         self
     }

@@ -133,11 +133,7 @@ impl<C> CognitoVerifierBuilder<C> {
     /// `https://cognito-idp.{replica region}.amazonaws.com/{pool_id}`, which is trusted too.
     /// (Updated-format tokens always name the primary region.) Applies to every user pool of
     /// this builder; a region must look like `us-west-2`.
-    pub fn replica_regions<I, S>(mut self, regions: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn replica_regions(mut self, regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.replica_regions = regions.into_iter().map(Into::into).collect();
         self
     }
@@ -181,11 +177,7 @@ impl<C> CognitoVerifierBuilder<C> {
 
     /// The app clients whose tokens are accepted: `client_id` of access tokens, `aud` of ID
     /// tokens. Required, unless [`any_client`](Self::any_client) is called.
-    pub fn client_ids<I, S>(mut self, ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn client_ids(mut self, ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.clients = Allowed::only(ids);
         self
     }
@@ -198,11 +190,7 @@ impl<C> CognitoVerifierBuilder<C> {
     }
 
     /// Require at least one of `scopes` in every token (in addition to per-route requirements).
-    pub fn required_scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn required_scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.required_scopes = self.requirement(
             scopes,
             "required_scopes",
@@ -212,11 +200,7 @@ impl<C> CognitoVerifierBuilder<C> {
     }
 
     /// Require membership of at least one of `groups` (`cognito:groups`) in every token.
-    pub fn required_groups<I, S>(mut self, groups: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn required_groups(mut self, groups: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.required_groups = self.requirement(
             groups,
             "required_groups",

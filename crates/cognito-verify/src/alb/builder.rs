@@ -95,11 +95,7 @@ impl AlbVerifierBuilder {
 
     /// The load balancers (ARNs, as in the token header's `signer`) whose tokens are accepted.
     /// Required, unless [`any_signer`](Self::any_signer) is called.
-    pub fn signer_arns<I, S>(mut self, arns: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn signer_arns(mut self, arns: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.signers = Allowed::only(arns);
         self
     }
@@ -112,11 +108,7 @@ impl AlbVerifierBuilder {
     }
 
     /// Accept only tokens whose header `client` is one of these app client ids. Optional.
-    pub fn client_ids<I, S>(mut self, ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn client_ids(mut self, ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.client_ids = Allowed::only(ids);
         self
     }
