@@ -73,7 +73,7 @@ pub type ApiGatewayLayer<C = NoCustomClaims> = AuthLayer<TrustApiGateway<C>>;
 
 /// Authenticates a Lambda event by the claims API Gateway's authorizer put in its request
 /// context, checked against a [`CognitoVerifier`]'s configuration with
-/// [`CognitoVerifier::check_claims`]. See the [module documentation](self) for when this is
+/// [`CognitoVerifier::check_claims`]. See `docs/lambda.md` (the trust model) for when this is
 /// safe.
 ///
 /// Reads `requestContext.authorizer.claims` (REST API Cognito user pool authorizer, or an HTTP
