@@ -74,11 +74,11 @@ fn setup() -> Setup {
         .unwrap();
 
     let builder = || {
-        issuer
-            .verifier()
-            .token_use(TokenUse::Access)
-            .client_ids([CLIENT])
-            .jwks_options(JwksOptions::default().min_refetch_interval(Duration::from_secs(3600)))
+        issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).jwks_options(
+            JwksOptions::default()
+                .refresh_interval(Duration::from_secs(3600))
+                .min_refetch_interval(Duration::from_secs(3600)),
+        )
     };
     let uncached = builder().disable_token_cache().build().unwrap();
     let cached = builder().build().unwrap();
