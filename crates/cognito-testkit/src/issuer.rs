@@ -154,10 +154,10 @@ impl TestIssuer {
     }
 
     /// A verifier builder that trusts this issuer (loopback `http` is allowed by the verifier),
-    /// nothing else set: for tests of the builder's own requirements. The presets below are what
-    /// most tests want.
+    /// on the issuer's [clock](Self::clock), nothing else set: for tests of the builder's own
+    /// requirements. The presets below are what most tests want.
     pub fn verifier(&self) -> CognitoVerifierBuilder {
-        CognitoVerifier::builder().issuer(self.issuer_url())
+        CognitoVerifier::builder().issuer(self.issuer_url()).clock(self.clock())
     }
 
     /// A verifier builder for this issuer's user access tokens: trusts this issuer, accepts

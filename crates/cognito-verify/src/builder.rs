@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::claims::{CognitoClaims, NoCustomClaims};
+use crate::clock::{Clock, SharedClock};
 use crate::config::CustomCheck;
 use crate::error::ConfigError;
 use crate::issuer::{IssuerFormats, PoolEndpoints};
@@ -57,6 +58,7 @@ pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     token_cache_capacity: usize,
     jwks: JwksOptions,
     custom_check: Option<CustomCheck<C>>,
+    clock: SharedClock,
     /// The first mistake a setter saw (an empty requirement list, a check dropped by
     /// `custom_claims`), reported by `build`.
     mistake: Option<ConfigError>,
@@ -80,6 +82,7 @@ impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
             .field("token_cache_capacity", &self.token_cache_capacity)
             .field("jwks", &self.jwks)
             .field("custom_check", &self.custom_check.is_some())
+            .field("clock", &self.clock)
             .field("mistake", &self.mistake)
             .finish()
     }
@@ -103,6 +106,7 @@ impl Default for CognitoVerifierBuilder<NoCustomClaims> {
             token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
             jwks: JwksOptions::default(),
             custom_check: None,
+            clock: SharedClock::default(),
             mistake: None,
         }
     }
@@ -215,6 +219,29 @@ impl<C> CognitoVerifierBuilder<C> {
         self
     }
 
+    /// Where `exp`, `nbf` and `iat` are compared to (default [`SystemClock`](crate::SystemClock)),
+    /// read with sub-second precision on every verification, cached tokens included. See
+    /// [`Clock`]; the testkit's `TestClock` is one, shared with its issuer, so tests can move
+    /// time instead of waiting.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use cognito_verify::{CognitoVerifier, TokenUse};
+    ///
+    /// // Ten minutes ahead of the system clock.
+    /// let verifier = CognitoVerifier::builder()
+    ///     .user_pool("eu-west-1_AbCdEf123")
+    ///     .token_use(TokenUse::Access)
+    ///     .any_client()
+    ///     .clock(|| SystemTime::now() + Duration::from_secs(600))
+    ///     .build()?;
+    /// # Ok::<(), cognito_verify::ConfigError>(())
+    /// ```
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = SharedClock::new(clock);
+        self
+    }
+
     /// Largest token accepted, in bytes (default [`DEFAULT_MAX_TOKEN_BYTES`]). Larger tokens are
     /// refused before any decoding.
     pub fn max_token_bytes(mut self, max: usize) -> Self {
@@ -311,6 +338,7 @@ impl<C> CognitoVerifierBuilder<C> {
             token_cache_capacity: self.token_cache_capacity,
             jwks: self.jwks,
             custom_check: None,
+            clock: self.clock,
             mistake: self.mistake,
         }
     }

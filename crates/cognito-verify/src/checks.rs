@@ -5,7 +5,7 @@ use crate::claims::CognitoClaims;
 use crate::config::Config;
 use crate::error::VerifyError;
 use crate::issuer::Issuer;
-use crate::jws::unix_now;
+use crate::jws::UnixTime;
 
 impl<C> Config<C> {
     /// The checks that do not change with time: `iss` is `issuer`'s, `token_use` and the client
@@ -44,20 +44,23 @@ impl<C> Config<C> {
     /// `exp`, `nbf` and `iat` against the clock, with the leeway. Made on every verification,
     /// cached or not.
     pub(crate) fn check_times(&self, claims: &CognitoClaims<C>) -> Result<(), VerifyError> {
-        let leeway = self.limits.leeway_secs;
-        let now = unix_now();
-        if now >= claims.exp.saturating_add(leeway) {
-            return Err(VerifyError::Expired { exp: claims.exp, now });
+        let leeway = self.limits.leeway;
+        // Sub-second precision on both sides: a fractional `exp` is not cut to the second
+        // before it (RFC 7519 §2), nor `nbf`/`iat` to the second after.
+        let now = UnixTime::now(&self.clock);
+        let times = &claims.times;
+        if now >= times.exp.saturating_add(leeway) {
+            return Err(VerifyError::Expired { exp: claims.exp, now: now.secs() });
         }
-        if let Some(nbf) = claims.nbf
+        if let Some(nbf) = times.nbf
             && nbf.saturating_sub(leeway) > now
         {
-            return Err(VerifyError::NotYetValid { nbf, now });
+            return Err(VerifyError::NotYetValid { nbf: nbf.secs(), now: now.secs() });
         }
-        if let Some(iat) = claims.iat
+        if let Some(iat) = times.iat
             && iat.saturating_sub(leeway) > now
         {
-            return Err(VerifyError::IssuedInFuture { iat, now });
+            return Err(VerifyError::IssuedInFuture { iat: iat.secs(), now: now.secs() });
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::VerifyError;
 use crate::json::Str;
-use crate::jws::NumericDate;
+use crate::jws::{NumericDate, UnixTime};
 use crate::scope_set::ScopeSet;
 
 /// The claims of a verified Cognito access or ID token.
@@ -55,11 +55,14 @@ pub struct CognitoClaims<C = NoCustomClaims> {
     pub email: Option<String>,
     /// `auth_time`: when the user authenticated, seconds since the Unix epoch.
     pub auth_time: Option<i64>,
-    /// `iat`: when the token was issued, seconds since the Unix epoch.
+    /// `iat`: when the token was issued, whole seconds since the Unix epoch (a fraction is
+    /// rounded down here; the time checks compare the exact value).
     pub iat: Option<i64>,
-    /// `exp`: when the token expires, seconds since the Unix epoch.
+    /// `exp`: when the token expires, whole seconds since the Unix epoch (rounded down; the
+    /// time checks compare the exact value).
     pub exp: i64,
-    /// `nbf`: not valid before, seconds since the Unix epoch (Cognito does not set it).
+    /// `nbf`: not valid before, whole seconds since the Unix epoch (rounded down; the time
+    /// checks compare the exact value). Cognito does not set it.
     pub nbf: Option<i64>,
     /// `jti`: the token's unique id.
     pub jti: Option<String>,
@@ -71,6 +74,16 @@ pub struct CognitoClaims<C = NoCustomClaims> {
     pub version: Option<i64>,
     /// User-defined claims, parsed from the same payload.
     pub custom: C,
+    /// `exp`, `nbf` and `iat` with their fractions, as the time checks compare them.
+    pub(crate) times: Times,
+}
+
+/// The time claims exactly as sent (RFC 7519 NumericDates may be fractional).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Times {
+    pub(crate) exp: UnixTime,
+    pub(crate) nbf: Option<UnixTime>,
+    pub(crate) iat: Option<UnixTime>,
 }
 
 impl<C> CognitoClaims<C> {
@@ -141,9 +154,9 @@ struct Standard {
     cognito_username: Option<String>,
     email: Option<String>,
     auth_time: Option<i64>,
-    iat: Option<i64>,
-    exp: Option<i64>,
-    nbf: Option<i64>,
+    iat: Option<UnixTime>,
+    exp: Option<UnixTime>,
+    nbf: Option<UnixTime>,
     jti: Option<String>,
     origin_jti: Option<String>,
     event_id: Option<String>,
@@ -164,14 +177,19 @@ impl Standard {
             cognito_username: self.cognito_username,
             email: self.email,
             auth_time: self.auth_time,
-            iat: self.iat,
-            exp: self.exp.ok_or(VerifyError::MissingClaim("exp"))?,
-            nbf: self.nbf,
+            iat: self.iat.map(UnixTime::secs),
+            exp: self.exp.ok_or(VerifyError::MissingClaim("exp"))?.secs(),
+            nbf: self.nbf.map(UnixTime::secs),
             jti: self.jti,
             origin_jti: self.origin_jti,
             event_id: self.event_id,
             version: self.version,
             custom,
+            times: Times {
+                exp: self.exp.ok_or(VerifyError::MissingClaim("exp"))?,
+                nbf: self.nbf,
+                iat: self.iat,
+            },
         })
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::claims::CognitoClaims;
+use crate::clock::SharedClock;
 use crate::issuer::Issuer;
 use crate::token_use::TokenUse;
 use crate::validation::TokenLimits;
@@ -25,4 +26,6 @@ pub(crate) struct Config<C> {
     pub(crate) limits: TokenLimits,
     pub(crate) token_cache_capacity: usize,
     pub(crate) custom_check: Option<CustomCheck<C>>,
+    /// Where `exp`, `nbf` and `iat` are compared to.
+    pub(crate) clock: SharedClock,
 }

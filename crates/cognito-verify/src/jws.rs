@@ -13,7 +13,7 @@ mod numeric_date;
 mod segment_bytes;
 
 pub(crate) use self::header::{Header, HeaderMembers};
-pub(crate) use self::numeric_date::{NumericDate, unix_now};
+pub(crate) use self::numeric_date::{NumericDate, UnixTime};
 pub(crate) use self::segment_bytes::SegmentBytes;
 
 use crate::algorithm::Algorithm;

@@ -20,6 +20,7 @@ mod algorithm;
 mod builder;
 mod checks;
 mod claims;
+mod clock;
 mod config;
 mod env;
 mod error;
@@ -46,6 +47,7 @@ pub use alb::{
 pub use algorithm::Algorithm;
 pub use builder::{CognitoVerifierBuilder, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_TOKEN_CACHE_CAPACITY};
 pub use claims::{CognitoClaims, NoCustomClaims};
+pub use clock::{Clock, SystemClock};
 pub use config::CustomCheck;
 pub use error::{ConfigError, VerifyError};
 pub use issuer::IssuerFormats;

@@ -68,8 +68,8 @@ impl Allowed {
 /// The validated limits every token is held to before and after its signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TokenLimits {
-    /// Clock leeway on `exp`, `nbf` and `iat`, in seconds.
-    pub(crate) leeway_secs: i64,
+    /// Clock leeway on `exp`, `nbf` and `iat`.
+    pub(crate) leeway: Duration,
     /// Largest token accepted, in bytes.
     pub(crate) max_token_bytes: usize,
 }
@@ -81,7 +81,7 @@ impl TokenLimits {
             return Err(ConfigError::LeewayTooLarge { given: leeway, max: MAX_LEEWAY });
         }
         OutOfRange::check(max_token_bytes >= MIN_MAX_TOKEN_BYTES, "max_token_bytes", "must be at least 64")?;
-        Ok(TokenLimits { leeway_secs: i64::try_from(leeway.as_secs()).unwrap_or(i64::MAX), max_token_bytes })
+        Ok(TokenLimits { leeway, max_token_bytes })
     }
 }
 
@@ -151,7 +151,7 @@ mod tests {
         );
         assert_eq!(
             TokenLimits::new(Duration::from_secs(5), 64),
-            Ok(TokenLimits { leeway_secs: 5, max_token_bytes: 64 })
+            Ok(TokenLimits { leeway: Duration::from_secs(5), max_token_bytes: 64 })
         );
     }
 }

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Weak};
+use std::time::SystemTime;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -266,6 +267,27 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     /// The issuers this verifier trusts.
     pub fn issuers(&self) -> impl Iterator<Item = &str> {
         self.inner.config.issuers.iter().map(|issuer| issuer.config.issuer.as_str())
+    }
+
+    /// Now, by this verifier's [clock](crate::CognitoVerifierBuilder::clock): for code that
+    /// must agree with the verifier on time, such as deciding when tokens are due for refresh.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use cognito_verify::{CognitoVerifier, TokenUse};
+    ///
+    /// let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// let verifier = CognitoVerifier::builder()
+    ///     .user_pool("eu-west-1_AbCdEf123")
+    ///     .token_use(TokenUse::Access)
+    ///     .any_client()
+    ///     .clock(move || at)
+    ///     .build()?;
+    /// assert_eq!(verifier.now(), at);
+    /// # Ok::<(), cognito_verify::ConfigError>(())
+    /// ```
+    pub fn now(&self) -> SystemTime {
+        self.inner.config.clock.now()
     }
 
     /// The kind of token accepted.

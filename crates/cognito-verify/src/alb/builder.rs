@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::config::AlbConfig;
 use super::options::AlbKeyOptions;
 use super::verifier::AlbVerifier;
+use crate::clock::{Clock, SharedClock};
 use crate::error::ConfigError;
 use crate::validation::{Allowed, TokenLimits, check_url, key_client};
 
@@ -50,6 +51,7 @@ pub struct AlbVerifierBuilder {
     leeway: Duration,
     max_token_bytes: usize,
     keys: AlbKeyOptions,
+    clock: SharedClock,
 }
 
 impl Default for AlbVerifierBuilder {
@@ -63,6 +65,7 @@ impl Default for AlbVerifierBuilder {
             leeway: Duration::ZERO,
             max_token_bytes: DEFAULT_ALB_MAX_TOKEN_BYTES,
             keys: AlbKeyOptions::default(),
+            clock: SharedClock::default(),
         }
     }
 }
@@ -126,6 +129,24 @@ impl AlbVerifierBuilder {
         self
     }
 
+    /// Where `exp` is compared to (default [`SystemClock`](crate::SystemClock)); see [`Clock`].
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use cognito_verify::AlbVerifier;
+    ///
+    /// let verifier = AlbVerifier::builder()
+    ///     .region("eu-west-1")
+    ///     .any_signer()
+    ///     .clock(|| UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+    ///     .build()?;
+    /// # Ok::<(), cognito_verify::ConfigError>(())
+    /// ```
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = SharedClock::new(clock);
+        self
+    }
+
     /// Largest token accepted, in bytes (default [`DEFAULT_ALB_MAX_TOKEN_BYTES`]).
     pub fn max_token_bytes(mut self, max: usize) -> Self {
         self.max_token_bytes = max;
@@ -162,7 +183,9 @@ impl AlbVerifierBuilder {
         }
         let limits = TokenLimits::new(self.leeway, self.max_token_bytes)?;
         self.keys.validate()?;
-        Ok((AlbConfig { key_endpoint, signers, client_ids, issuer: self.issuer, limits }, self.keys))
+        let config =
+            AlbConfig { key_endpoint, signers, client_ids, issuer: self.issuer, limits, clock: self.clock };
+        Ok((config, self.keys))
     }
 }
 

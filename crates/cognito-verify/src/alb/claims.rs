@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::VerifyError;
-use crate::jws::NumericDate;
+use crate::jws::{NumericDate, UnixTime};
 
 /// The user claims the load balancer forwards (the identity provider's user info, plus `exp`
 /// and `iss`), with the token header's `signer`, `client` and `kid`.
@@ -31,8 +31,8 @@ pub struct AlbClaims {
     pub email: Option<String>,
     /// `username`, when the identity provider sent it (Cognito does).
     pub username: Option<String>,
-    /// When the token expires: the earlier of the header's and the payload's `exp`, seconds
-    /// since the Unix epoch.
+    /// When the token expires: the earlier of the header's and the payload's `exp`, whole
+    /// seconds since the Unix epoch (rounded down; the expiry check uses the exact value).
     pub exp: i64,
     /// The payload's `iss`, when present (the header's `iss` is what
     /// [`issuer`](crate::alb::AlbVerifierBuilder::issuer) checks).
@@ -45,6 +45,8 @@ pub struct AlbClaims {
     pub kid: String,
     /// Every claim of the payload.
     pub claims: Map<String, Value>,
+    /// `exp` with its fraction, which the expiry check compares.
+    pub(crate) expires: UnixTime,
 }
 
 impl AlbClaims {
@@ -62,7 +64,7 @@ pub(crate) fn parse(
     kid: String,
     signer: String,
     client: Option<String>,
-    header_exp: Option<i64>,
+    header_exp: Option<UnixTime>,
 ) -> Result<AlbClaims, VerifyError> {
     let claims: Map<String, Value> =
         serde_json::from_slice(payload).map_err(|_| VerifyError::MalformedPayload("not a JSON object"))?;
@@ -83,12 +85,12 @@ pub(crate) fn parse(
                 .into(),
         ),
     };
-    let exp = match (header_exp, payload_exp) {
+    let expires = match (header_exp, payload_exp) {
         (Some(a), Some(b)) => a.min(b),
         (Some(exp), None) | (None, Some(exp)) => exp,
         (None, None) => return Err(VerifyError::MissingClaim("exp")),
     };
-    Ok(AlbClaims { sub, email, username, exp, iss, signer, client, kid, claims })
+    Ok(AlbClaims { sub, email, username, exp: expires.secs(), iss, signer, client, kid, claims, expires })
 }
 
 #[cfg(test)]
@@ -96,6 +98,7 @@ mod tests {
     use super::*;
 
     fn parse_with(payload: &str, header_exp: Option<i64>) -> Result<AlbClaims, VerifyError> {
+        let header_exp = header_exp.map(UnixTime::from_secs);
         parse(payload.as_bytes(), "kid".into(), "arn".into(), Some("client".into()), header_exp)
     }
 

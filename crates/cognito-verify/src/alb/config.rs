@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use crate::clock::SharedClock;
 use crate::validation::TokenLimits;
 
 /// What [`AlbVerifierBuilder::build`](crate::AlbVerifierBuilder::build) validated.
@@ -15,4 +16,6 @@ pub(crate) struct AlbConfig {
     pub(crate) client_ids: Option<HashSet<String>>,
     pub(crate) issuer: Option<String>,
     pub(crate) limits: TokenLimits,
+    /// Where `exp` is compared to.
+    pub(crate) clock: SharedClock,
 }

@@ -11,7 +11,7 @@ use super::keys::{AlbKey, AlbKeys};
 use super::options::AlbKeyOptions;
 use crate::algorithm::Algorithm;
 use crate::error::{VerifyError, truncate};
-use crate::jws::{Header, HeaderMembers, Padding, Segments, unix_now};
+use crate::jws::{Header, HeaderMembers, Padding, Segments, UnixTime};
 use crate::telemetry::{self, Cache, SpanClaims, Verifier};
 
 /// Longest `kid` accepted. Load balancer key ids are UUIDs (36 characters).
@@ -93,7 +93,7 @@ struct Checked<'t> {
     kid: String,
     signer: String,
     client: Option<String>,
-    header_exp: Option<i64>,
+    header_exp: Option<UnixTime>,
     signing_input: &'t [u8],
     payload: Vec<u8>,
     signature: Vec<u8>,
@@ -216,9 +216,10 @@ impl AlbVerifier {
         key.verify(checked.signing_input, &checked.signature)?;
         let claims =
             claims::parse(&checked.payload, checked.kid, checked.signer, checked.client, checked.header_exp)?;
-        let now = unix_now();
-        if now >= claims.exp.saturating_add(self.inner.config.limits.leeway_secs) {
-            return Err(VerifyError::Expired { exp: claims.exp, now });
+        let config = &self.inner.config;
+        let now = UnixTime::now(&config.clock);
+        if now >= claims.expires.saturating_add(config.limits.leeway) {
+            return Err(VerifyError::Expired { exp: claims.exp, now: now.secs() });
         }
         Ok(Arc::new(claims))
     }

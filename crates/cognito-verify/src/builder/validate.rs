@@ -40,6 +40,7 @@ impl<C> CognitoVerifierBuilder<C> {
             limits,
             token_cache_capacity: self.token_cache_capacity,
             custom_check: self.custom_check,
+            clock: self.clock,
         }))
     }
 

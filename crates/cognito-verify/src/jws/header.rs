@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::numeric_date::NumericDate;
+use super::numeric_date::{NumericDate, UnixTime};
 use crate::algorithm::Algorithm;
 use crate::error::{VerifyError, truncate};
 use crate::json::Str;
@@ -38,7 +38,7 @@ pub(crate) struct Header<'h> {
     /// ALB: the identity provider.
     pub(crate) iss: Option<Cow<'h, str>>,
     /// ALB: the token's expiry.
-    pub(crate) exp: Option<i64>,
+    pub(crate) exp: Option<UnixTime>,
 }
 
 impl<'h> Header<'h> {
@@ -153,7 +153,10 @@ mod tests {
         let json = r#"{"alg":"ES256","kid":"k","signer":"arn","client":"c","iss":"i","exp":1.5,"typ":"JWT"}"#;
         let header = parse(json, HeaderMembers::Alb).unwrap();
         assert_eq!((header.signer.as_deref(), header.client.as_deref()), (Some("arn"), Some("c")));
-        assert_eq!((header.iss.as_deref(), header.exp), (Some("i"), Some(1)));
+        assert_eq!(
+            (header.iss.as_deref(), header.exp),
+            (Some("i"), Some(UnixTime::from_secs(1).saturating_add(std::time::Duration::from_millis(500))))
+        );
         let other = r#"{"alg":"RS256","kid":"k","signer":1,"exp":"soon"}"#;
         let header = parse(other, HeaderMembers::Jwt).unwrap();
         assert_eq!((header.signer, header.exp), (None, None));

@@ -322,8 +322,9 @@ const CLAIMS: [(&str, ClaimType); 18] = [
     ("version", ClaimType::Integer),
 ];
 
-/// A JSON number as a NumericDate: integers in the `i64` range, and finite fractions (truncated)
-/// of magnitude below 9e15.
+/// A JSON number as a NumericDate's whole seconds: integers in the `i64` range, and finite
+/// fractions (rounded down) of magnitude below 9e15. (The time checks compare the fraction too;
+/// the model leaves times within [`CLOCK_MARGIN`] of now undecided.)
 fn numeric_date(value: &Value) -> Option<i64> {
     let Value::Number(n) = value else { return None };
     if let Some(i) = n.as_i64() {
@@ -333,7 +334,7 @@ fn numeric_date(value: &Value) -> Option<i64> {
         return None;
     }
     let f = n.as_f64()?;
-    (f.is_finite() && f.abs() < 9.0e15).then(|| f.trunc() as i64)
+    (f.is_finite() && f.abs() < 9.0e15).then(|| f.floor() as i64)
 }
 
 /// An independent model of the claim checks of a verifier configured like the ones here
