@@ -20,12 +20,9 @@ use crate::secrets;
 use crate::session_data::{MAX_PENDING, PENDING_KEY, PendingSignIn, SessionTokens, TOKENS_KEY};
 use crate::token_client::{self, TokenResponse};
 
-/// Seconds since the Unix epoch; a clock set before 1970 reads as 0.
-pub(crate) fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+/// Seconds since the Unix epoch at `now`; a time before 1970 reads as 0.
+fn unix_secs(now: SystemTime) -> i64 {
+    now.duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)).unwrap_or(0)
 }
 
 fn store_error(err: tower_sessions::session::Error) -> LoginError {
@@ -71,7 +68,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
             .append_pair("nonce", &nonce)
             .append_pair("code_challenge", &secrets::s256_challenge(&verifier))
             .append_pair("code_challenge_method", "S256");
-        let now = unix_now();
+        let now = self.unix_now();
         let mut pending = self.pending(session).await?;
         pending.push(PendingSignIn {
             state,
@@ -90,7 +87,8 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
     async fn pending(&self, session: &Session) -> Result<Vec<PendingSignIn>, LoginError> {
         let pending: Vec<PendingSignIn> =
             session.get(PENDING_KEY).await.map_err(store_error)?.unwrap_or_default();
-        let oldest = unix_now().saturating_sub(i64::try_from(SIGN_IN_TIMEOUT.as_secs()).unwrap_or(i64::MAX));
+        let oldest =
+            self.unix_now().saturating_sub(i64::try_from(SIGN_IN_TIMEOUT.as_secs()).unwrap_or(i64::MAX));
         Ok(pending.into_iter().filter(|p| p.started_at >= oldest).collect())
     }
 
@@ -183,7 +181,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
             match self.refresh(session).await {
                 Ok(Some(fresh)) => tokens = fresh,
                 Ok(None) => return Ok(None),
-                Err(err) if err.is_transient() && tokens.expires_at > unix_now() => {
+                Err(err) if err.is_transient() && tokens.expires_at > self.unix_now() => {
                     tracing::warn!(error = %err, "token refresh failed; the tokens are still valid");
                 }
                 Err(err) if err.is_transient() => return Err(err),
@@ -205,9 +203,15 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
         }
     }
 
+    /// Seconds since the Unix epoch by the verifier's clock, so that sign-in timeouts and
+    /// refreshes follow the same time as token expiry (and a test clock moves them all).
+    fn unix_now(&self) -> i64 {
+        unix_secs(self.verifier.now())
+    }
+
     fn is_due(&self, tokens: &SessionTokens) -> bool {
         let margin = i64::try_from(self.config.refresh_before.as_secs()).unwrap_or(i64::MAX);
-        unix_now() >= tokens.expires_at.saturating_sub(margin)
+        self.unix_now() >= tokens.expires_at.saturating_sub(margin)
     }
 
     /// Refreshes the session's tokens, one refresh at a time per session: a request that waited
