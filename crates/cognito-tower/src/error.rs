@@ -60,6 +60,7 @@ impl fmt::Display for Match {
 /// | [`InvalidToken`](Self::InvalidToken) | 401 | `error="invalid_token"` | 16 `UNAUTHENTICATED` |
 /// | [`InsufficientScope`](Self::InsufficientScope) | 403 | `error="insufficient_scope", scope="..."` | 7 `PERMISSION_DENIED` |
 /// | [`MissingGroup`](Self::MissingGroup) | 403 | `error="insufficient_scope"` | 7 `PERMISSION_DENIED` |
+/// | [`Forbidden`](Self::Forbidden) | 403 | `error="insufficient_scope"` | 7 `PERMISSION_DENIED` |
 /// | [`KeysUnavailable`](Self::KeysUnavailable) | 503 + `Retry-After` | (none) | 14 `UNAVAILABLE` |
 ///
 /// A malformed `Authorization` header is 16 `UNAUTHENTICATED` for gRPC rather than
@@ -98,6 +99,12 @@ pub enum AuthError {
         /// Whether membership of one or all of them is needed.
         mode: Match,
     },
+    /// The token verified, but an [`async_check`](cognito_verify::CognitoVerifierBuilder::async_check)
+    /// refused the caller's rights with [`Rejection::forbidden`](cognito_verify::Rejection::forbidden)
+    /// (a check that chose [`Rejection::invalid_token`](cognito_verify::Rejection::invalid_token)
+    /// is [`InvalidToken`](Self::InvalidToken)). Always a [`VerifyError::Rejected`].
+    #[error("forbidden: {0}")]
+    Forbidden(VerifyError),
     /// The signing keys could not be obtained, so no token can be verified right now.
     #[error("signing keys are unavailable: {reason}")]
     KeysUnavailable {
@@ -111,10 +118,13 @@ pub enum AuthError {
 impl From<VerifyError> for AuthError {
     fn from(err: VerifyError) -> Self {
         match err {
-            VerifyError::InsufficientScope { required } => {
+            VerifyError::InsufficientScope { required, .. } => {
                 AuthError::InsufficientScope { required, mode: Match::Any }
             }
-            VerifyError::MissingGroup { required } => AuthError::MissingGroup { required, mode: Match::Any },
+            VerifyError::MissingGroup { required, .. } => {
+                AuthError::MissingGroup { required, mode: Match::Any }
+            }
+            forbidden @ VerifyError::Rejected { forbidden: true, .. } => AuthError::Forbidden(forbidden),
             VerifyError::KeysUnavailable { reason, retry_after } => {
                 AuthError::KeysUnavailable { reason, retry_after }
             }
@@ -129,7 +139,9 @@ impl AuthError {
         match self {
             AuthError::MissingToken | AuthError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
             AuthError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            AuthError::InsufficientScope { .. } | AuthError::MissingGroup { .. } => StatusCode::FORBIDDEN,
+            AuthError::InsufficientScope { .. }
+            | AuthError::MissingGroup { .. }
+            | AuthError::Forbidden(_) => StatusCode::FORBIDDEN,
             AuthError::KeysUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -141,9 +153,9 @@ impl AuthError {
             AuthError::MissingToken | AuthError::KeysUnavailable { .. } => None,
             AuthError::InvalidRequest(_) => Some("invalid_request"),
             AuthError::InvalidToken(_) => Some("invalid_token"),
-            AuthError::InsufficientScope { .. } | AuthError::MissingGroup { .. } => {
-                Some("insufficient_scope")
-            }
+            AuthError::InsufficientScope { .. }
+            | AuthError::MissingGroup { .. }
+            | AuthError::Forbidden(_) => Some("insufficient_scope"),
         }
     }
 
@@ -173,7 +185,7 @@ impl AuthError {
         match self {
             AuthError::MissingToken => Cow::Borrowed("no access token in the request"),
             AuthError::InvalidRequest(reason) => Cow::Borrowed(reason),
-            AuthError::InvalidToken(err) => Cow::Owned(err.to_string()),
+            AuthError::InvalidToken(err) | AuthError::Forbidden(err) => Cow::Owned(err.to_string()),
             AuthError::InsufficientScope { .. } => Cow::Owned(self.to_string()),
             AuthError::MissingGroup { .. } => Cow::Borrowed("caller is not in a required group"),
             AuthError::KeysUnavailable { .. } => {
@@ -205,7 +217,7 @@ impl AuthError {
     /// The verification error behind this outcome, if verification ran.
     pub fn verify_error(&self) -> Option<&VerifyError> {
         match self {
-            AuthError::InvalidToken(err) => Some(err),
+            AuthError::InvalidToken(err) | AuthError::Forbidden(err) => Some(err),
             _ => None,
         }
     }

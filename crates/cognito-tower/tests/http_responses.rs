@@ -9,7 +9,7 @@ use axum::{Extension, Router};
 use bytes::Bytes;
 use cognito_testkit::{Challenge, Fault, TestApp, TestIssuer, response_header, unix_now};
 use cognito_tower::{AuthError, CognitoLayer, TokenSource};
-use cognito_verify::{CognitoClaims, CognitoVerifier, CognitoVerifierBuilder};
+use cognito_verify::{CognitoClaims, CognitoVerifier, CognitoVerifierBuilder, Rejection};
 use http::HeaderName;
 use http::request::Parts;
 use reqwest::StatusCode;
@@ -195,6 +195,29 @@ async fn missing_group_is_rejected_with_403_without_naming_groups() {
     assert!(challenge.contains(r#"error="insufficient_scope""#), "{challenge}");
     assert!(!challenge.contains("scope=\"") && !challenge.contains("admin"), "{challenge}");
     assert!(!response.text().await.unwrap().contains("admin"));
+}
+
+#[tokio::test]
+async fn an_async_check_forbidden_rejection_is_403_insufficient_scope() {
+    let check = |_token| async { Err(Rejection::forbidden("account suspended")) };
+    let app = App::start_with(|verifier| verifier.async_check(check), |layer| layer).await;
+    let response = app.get().bearer_auth(app.token()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let challenge = response_header(&response, "www-authenticate");
+    assert!(challenge.starts_with(r#"Bearer error="insufficient_scope""#), "{challenge}");
+    assert!(challenge.contains("account suspended"), "{challenge}");
+    assert_eq!(json(response).await["error"], "insufficient_scope");
+    assert_eq!(app.calls(), 0);
+}
+
+#[tokio::test]
+async fn an_async_check_invalid_token_rejection_is_401_invalid_token() {
+    let check = |_token| async { Err(Rejection::invalid_token("token revoked")) };
+    let app = App::start_with(|verifier| verifier.async_check(check), |layer| layer).await;
+    let response = app.get().bearer_auth(app.token()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(Challenge::of(&response).error(), Some("invalid_token"));
+    assert_eq!(app.calls(), 0);
 }
 
 #[tokio::test]

@@ -5,8 +5,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::async_check::AsyncCheck;
 use crate::claims::{CognitoClaims, NoCustomClaims};
-use crate::clock::{Clock, SharedClock};
+use crate::clock::SharedClock;
 use crate::config::CustomCheck;
 use crate::error::ConfigError;
 use crate::issuer::{IssuerFormats, PoolEndpoints};
@@ -15,6 +16,9 @@ use crate::token_use::TokenUse;
 use crate::validation::Allowed;
 use crate::verifier::CognitoVerifier;
 
+mod async_check;
+mod clock;
+mod jwks_document;
 mod validate;
 
 /// Default largest token accepted, in bytes. Cognito tokens are 1-4 KiB; ID tokens with many
@@ -58,7 +62,10 @@ pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     token_cache_capacity: usize,
     jwks: JwksOptions,
     custom_check: Option<CustomCheck<C>>,
+    async_check: Option<AsyncCheck<C>>,
     clock: SharedClock,
+    /// JWKS documents given per issuer: `(issuer, document)`.
+    jwks_documents: Vec<(String, String)>,
     /// The first mistake a setter saw (an empty requirement list, a check dropped by
     /// `custom_claims`), reported by `build`.
     mistake: Option<ConfigError>,
@@ -82,7 +89,12 @@ impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
             .field("token_cache_capacity", &self.token_cache_capacity)
             .field("jwks", &self.jwks)
             .field("custom_check", &self.custom_check.is_some())
+            .field("async_check", &self.async_check.is_some())
             .field("clock", &self.clock)
+            .field(
+                "jwks_documents",
+                &self.jwks_documents.iter().map(|(issuer, _)| issuer).collect::<Vec<_>>(),
+            )
             .field("mistake", &self.mistake)
             .finish()
     }
@@ -106,7 +118,9 @@ impl Default for CognitoVerifierBuilder<NoCustomClaims> {
             token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
             jwks: JwksOptions::default(),
             custom_check: None,
+            async_check: None,
             clock: SharedClock::default(),
+            jwks_documents: Vec::new(),
             mistake: None,
         }
     }
@@ -219,29 +233,6 @@ impl<C> CognitoVerifierBuilder<C> {
         self
     }
 
-    /// Where `exp`, `nbf` and `iat` are compared to (default [`SystemClock`](crate::SystemClock)),
-    /// read with sub-second precision on every verification, cached tokens included. See
-    /// [`Clock`]; the testkit's `TestClock` is one, shared with its issuer, so tests can move
-    /// time instead of waiting.
-    ///
-    /// ```
-    /// use std::time::{Duration, SystemTime};
-    /// use cognito_verify::{CognitoVerifier, TokenUse};
-    ///
-    /// // Ten minutes ahead of the system clock.
-    /// let verifier = CognitoVerifier::builder()
-    ///     .user_pool("eu-west-1_AbCdEf123")
-    ///     .token_use(TokenUse::Access)
-    ///     .any_client()
-    ///     .clock(|| SystemTime::now() + Duration::from_secs(600))
-    ///     .build()?;
-    /// # Ok::<(), cognito_verify::ConfigError>(())
-    /// ```
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = SharedClock::new(clock);
-        self
-    }
-
     /// Largest token accepted, in bytes (default [`DEFAULT_MAX_TOKEN_BYTES`]). Larger tokens are
     /// refused before any decoding.
     pub fn max_token_bytes(mut self, max: usize) -> Self {
@@ -322,6 +313,12 @@ impl<C> CognitoVerifierBuilder<C> {
                 reason: "set before custom_claims::<T>(), which would drop it; call custom_claims first",
             });
         }
+        if self.async_check.is_some() {
+            self.note(ConfigError::OutOfRange {
+                option: "async_check",
+                reason: "set before custom_claims::<T>(), which would drop it; call custom_claims first",
+            });
+        }
         CognitoVerifierBuilder {
             pools: self.pools,
             issuer_formats: self.issuer_formats,
@@ -338,7 +335,9 @@ impl<C> CognitoVerifierBuilder<C> {
             token_cache_capacity: self.token_cache_capacity,
             jwks: self.jwks,
             custom_check: None,
+            async_check: None,
             clock: self.clock,
+            jwks_documents: self.jwks_documents,
             mistake: self.mistake,
         }
     }

@@ -1,11 +1,14 @@
 //! The claim checks a [`Config`] demands of a token once its signature verified: issuer,
 //! `token_use`, client, times, required scopes and groups, the custom check.
 
+use std::sync::Arc;
+
 use crate::claims::CognitoClaims;
 use crate::config::Config;
 use crate::error::VerifyError;
 use crate::issuer::Issuer;
 use crate::jws::UnixTime;
+use crate::verified_claims::VerifiedClaims;
 
 impl<C> Config<C> {
     /// The checks that do not change with time: `iss` is `issuer`'s, `token_use` and the client
@@ -16,12 +19,13 @@ impl<C> Config<C> {
         issuer: &Issuer,
     ) -> Result<(), VerifyError> {
         if claims.iss != issuer.config.issuer {
-            return Err(VerifyError::IssuerMismatch { found: claims.iss.clone() });
+            return Err(VerifyError::IssuerMismatch { found: claims.iss.clone(), claims: None });
         }
         if !self.token_use.accepts(&claims.token_use) {
             return Err(VerifyError::TokenUseMismatch {
                 expected: self.token_use,
                 found: claims.token_use.clone(),
+                claims: None,
             });
         }
         self.check_client(claims)
@@ -37,7 +41,7 @@ impl<C> Config<C> {
         if allowed.contains(value) {
             Ok(())
         } else {
-            Err(VerifyError::ClientMismatch { found: value.to_owned() })
+            Err(VerifyError::ClientMismatch { found: value.to_owned(), claims: None })
         }
     }
 
@@ -50,17 +54,17 @@ impl<C> Config<C> {
         let now = UnixTime::now(&self.clock);
         let times = &claims.times;
         if now >= times.exp.saturating_add(leeway) {
-            return Err(VerifyError::Expired { exp: claims.exp, now: now.secs() });
+            return Err(VerifyError::Expired { exp: claims.exp, now: now.secs(), claims: None });
         }
         if let Some(nbf) = times.nbf
             && nbf.saturating_sub(leeway) > now
         {
-            return Err(VerifyError::NotYetValid { nbf: nbf.secs(), now: now.secs() });
+            return Err(VerifyError::NotYetValid { nbf: nbf.secs(), now: now.secs(), claims: None });
         }
         if let Some(iat) = times.iat
             && iat.saturating_sub(leeway) > now
         {
-            return Err(VerifyError::IssuedInFuture { iat: iat.secs(), now: now.secs() });
+            return Err(VerifyError::IssuedInFuture { iat: iat.secs(), now: now.secs(), claims: None });
         }
         Ok(())
     }
@@ -68,18 +72,53 @@ impl<C> Config<C> {
     /// At least one of the required scopes, and of the required groups.
     pub(crate) fn check_requirements(&self, claims: &CognitoClaims<C>) -> Result<(), VerifyError> {
         if !self.required_scopes.is_empty() && !claims.scopes.contains_any(&self.required_scopes) {
-            return Err(VerifyError::InsufficientScope { required: self.required_scopes.clone() });
+            return Err(VerifyError::InsufficientScope {
+                required: self.required_scopes.clone(),
+                claims: None,
+            });
         }
         if !self.required_groups.is_empty() && !self.required_groups.iter().any(|g| claims.in_group(g)) {
-            return Err(VerifyError::MissingGroup { required: self.required_groups.clone() });
+            return Err(VerifyError::MissingGroup { required: self.required_groups.clone(), claims: None });
         }
         Ok(())
+    }
+
+    /// Every check of a token whose claims are trusted (its signature verified), in order:
+    /// identity, times, requirements, the custom check. A failure carries the claims.
+    pub(crate) fn check_verified(
+        &self,
+        claims: &Arc<CognitoClaims<C>>,
+        issuer: &Issuer,
+    ) -> Result<(), VerifyError>
+    where
+        C: Send + Sync + 'static,
+    {
+        self.check_identity(claims, issuer)
+            .and_then(|()| self.check_times(claims))
+            .and_then(|()| self.check_requirements(claims))
+            .and_then(|()| self.check_custom(claims))
+            .map_err(|err| err.with_claims(VerifiedClaims::new(Arc::clone(claims))))
+    }
+
+    /// The checks made again on a cached token: times and the custom check. A failure carries
+    /// the claims.
+    pub(crate) fn check_cached(&self, claims: &Arc<CognitoClaims<C>>) -> Result<(), VerifyError>
+    where
+        C: Send + Sync + 'static,
+    {
+        self.check_times(claims)
+            .and_then(|()| self.check_custom(claims))
+            .map_err(|err| err.with_claims(VerifiedClaims::new(Arc::clone(claims))))
     }
 
     /// The custom check, if one is configured.
     pub(crate) fn check_custom(&self, claims: &CognitoClaims<C>) -> Result<(), VerifyError> {
         match &self.custom_check {
-            Some(check) => check(claims).map_err(VerifyError::Rejected),
+            Some(check) => check(claims).map_err(|reason| VerifyError::Rejected {
+                reason,
+                forbidden: false,
+                claims: None,
+            }),
             None => Ok(()),
         }
     }

@@ -16,6 +16,7 @@ use crate::error::VerifyError;
 use crate::json::Str;
 use crate::jws::{NumericDate, UnixTime};
 use crate::scope_set::ScopeSet;
+use crate::verified_claims::Subject;
 
 /// The claims of a verified Cognito access or ID token.
 ///
@@ -110,6 +111,18 @@ pub struct NoCustomClaims;
 impl<'de> Deserialize<'de> for NoCustomClaims {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         IgnoredAny::deserialize(deserializer).map(|_| NoCustomClaims)
+    }
+}
+
+impl<C: Send + Sync + 'static> Subject for CognitoClaims<C> {
+    fn subject(&self) -> &str {
+        &self.sub
+    }
+    fn user_name(&self) -> Option<&str> {
+        CognitoClaims::user_name(self)
+    }
+    fn client(&self) -> Option<&str> {
+        CognitoClaims::client(self)
     }
 }
 

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::async_check::AsyncCheck;
 use crate::claims::CognitoClaims;
 use crate::clock::SharedClock;
 use crate::issuer::Issuer;
@@ -26,6 +27,7 @@ pub(crate) struct Config<C> {
     pub(crate) limits: TokenLimits,
     pub(crate) token_cache_capacity: usize,
     pub(crate) custom_check: Option<CustomCheck<C>>,
+    pub(crate) async_check: Option<AsyncCheck<C>>,
     /// Where `exp`, `nbf` and `iat` are compared to.
     pub(crate) clock: SharedClock,
 }

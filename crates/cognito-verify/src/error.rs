@@ -8,6 +8,9 @@ use std::time::Duration;
 
 use crate::algorithm::Algorithm;
 use crate::token_use::TokenUse;
+use crate::verified_claims::VerifiedClaims;
+
+mod verified;
 
 /// A verifier could not be built: the configuration is incomplete or malformed.
 ///
@@ -90,6 +93,16 @@ pub enum ConfigError {
     EmptyList {
         /// The option's name.
         option: &'static str,
+    },
+    /// A [`jwks_document`](crate::CognitoVerifierBuilder::jwks_document) cannot be used: its
+    /// issuer is not one the builder trusts, or is given twice, or the document does not parse
+    /// or holds no usable key.
+    #[error("JWKS document for {issuer:?}: {reason}")]
+    InvalidJwks {
+        /// The issuer it was given for.
+        issuer: String,
+        /// What is wrong.
+        reason: &'static str,
     },
     /// An environment variable needed by `from_env()` is not set.
     #[error("environment variable {0} is not set")]
@@ -215,6 +228,8 @@ pub enum VerifyError {
     IssuerMismatch {
         /// The `iss` found in the token.
         found: String,
+        /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
     },
     /// `token_use` is not the kind this verifier accepts.
     #[error("token_use {found:?} is not accepted (expected {expected})")]
@@ -223,12 +238,16 @@ pub enum VerifyError {
         expected: TokenUse,
         /// The `token_use` found in the token.
         found: String,
+        /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
     },
     /// `client_id` (access tokens) or `aud` (ID tokens) is not an allowed app client.
     #[error("client {found:?} is not an allowed app client")]
     ClientMismatch {
         /// The client id found in the token.
         found: String,
+        /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
     },
     /// `exp` is in the past (beyond the leeway).
     #[error("token expired at {exp} (now {now})")]
@@ -237,6 +256,8 @@ pub enum VerifyError {
         exp: i64,
         /// The verifier's clock, seconds since the Unix epoch.
         now: i64,
+        /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
     },
     /// `nbf` is in the future (beyond the leeway).
     #[error("token not valid before {nbf} (now {now})")]
@@ -245,6 +266,8 @@ pub enum VerifyError {
         nbf: i64,
         /// The verifier's clock, seconds since the Unix epoch.
         now: i64,
+        /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
     },
     /// `iat` is in the future (beyond the leeway).
     #[error("token issued in the future at {iat} (now {now})")]
@@ -253,23 +276,39 @@ pub enum VerifyError {
         iat: i64,
         /// The verifier's clock, seconds since the Unix epoch.
         now: i64,
+        /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
     },
     /// The token carries none of the scopes the verifier requires.
     #[error("token lacks a required scope (one of: {})", required.join(" "))]
     InsufficientScope {
         /// The scopes of which the token needed at least one.
         required: Vec<String>,
+        /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
     },
     /// The token's `cognito:groups` contains none of the required groups.
     #[error("token is not in a required group (one of: {})", required.join(" "))]
     MissingGroup {
         /// The groups of which the caller needed to be a member of at least one.
         required: Vec<String>,
+        /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
     },
-    /// The custom check configured with
-    /// [`custom_check`](crate::CognitoVerifierBuilder::custom_check) refused the claims.
-    #[error("rejected by custom check: {0}")]
-    Rejected(String),
+    /// A custom check refused the claims:
+    /// [`custom_check`](crate::CognitoVerifierBuilder::custom_check) (always as an invalid
+    /// token, 401) or [`async_check`](crate::CognitoVerifierBuilder::async_check) (401 or 403,
+    /// as its [`Rejection`](crate::Rejection) chose).
+    #[error("rejected by custom check: {reason}")]
+    Rejected {
+        /// The check's reason.
+        reason: String,
+        /// Whether the check refused the caller's rights rather than the token (HTTP 403
+        /// rather than 401); see [`VerifyError::is_forbidden`].
+        forbidden: bool,
+        /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
+    },
 }
 
 /// Longest `kid` quoted by [`VerifyError::UnknownKid`], in characters. A kid no key set knows is

@@ -11,7 +11,7 @@
 mod fetch;
 mod options;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -39,6 +39,9 @@ pub(crate) struct JwksCache {
     /// Wakes the background refresher early (on drop, so it can exit).
     wake_refresher: Arc<Notify>,
     fetches: AtomicU64,
+    /// Set by [`preload`](Self::preload): the refresher is started by the first lookup, since
+    /// preloaded keys may never need a fetch to be found.
+    refresher_wanted: AtomicBool,
 }
 
 #[derive(Default)]
@@ -79,12 +82,27 @@ impl JwksCache {
             state: Mutex::new(FetchState::default()),
             wake_refresher: Arc::new(Notify::new()),
             fetches: AtomicU64::new(0),
+            refresher_wanted: AtomicBool::new(false),
         })
+    }
+
+    /// Start with `set`, a JWKS document given in the configuration, as if fetched now: when
+    /// fetching from the URL is on, the background refresh replaces it after the refresh
+    /// interval, and an unknown `kid` refetches as usual.
+    pub(crate) fn preload(&self, set: KeySet) {
+        self.keys.store(Some(Arc::new(set)));
+        if self.options.fetch_from_url {
+            self.lock().next_refresh = Some(Instant::now() + self.options.refresh_interval);
+            self.refresher_wanted.store(true, Ordering::Relaxed);
+        }
     }
 
     /// The key for `kid`, which [`lookup`](Self::lookup) did not find: fetching or refetching
     /// the set when allowed, and failing with the precise error when the key still is not there.
     pub(crate) async fn fetch_key(self: &Arc<Self>, kid: &str) -> Result<Arc<VerifyingKey>, VerifyError> {
+        if !self.options.fetch_from_url {
+            return self.lookup(kid).unwrap_or_else(|| Err(VerifyError::unknown_kid(kid)));
+        }
         self.start_refresher();
         match self.fetch_shared(false).await {
             Ok(()) | Err(Refused::RateLimited(_)) if self.keys.load().is_some() => {
@@ -119,7 +137,11 @@ impl JwksCache {
 
     /// Fetch now (sharing a fetch already running), for `hydrate()`.
     /// Fails when the fetch failed, even if an older key set is still in use.
+    /// With fetching off there is nothing to fetch: the keys are the configured documents.
     pub(crate) async fn hydrate(self: &Arc<Self>) -> Result<(), VerifyError> {
+        if !self.options.fetch_from_url {
+            return Ok(());
+        }
         self.start_refresher();
         let retry_after = match self.fetch_shared(true).await {
             Ok(()) => None,
@@ -143,19 +165,26 @@ impl JwksCache {
 
     /// Spawn the background refresher, once, on the caller's runtime.
     fn start_refresher(self: &Arc<Self>) {
+        if !self.options.fetch_from_url {
+            return;
+        }
         let mut state = self.lock();
         if state.refresher_started {
             return;
         }
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             state.refresher_started = true;
+            self.refresher_wanted.store(false, Ordering::Relaxed);
             runtime.spawn(refresh_loop(Arc::downgrade(self), Arc::clone(&self.wake_refresher)));
         }
     }
 
     /// The key for `kid` from the current set, without fetching: `None` when there is no set
     /// yet or it has no such `kid`.
-    pub(crate) fn lookup(&self, kid: &str) -> Option<Result<Arc<VerifyingKey>, VerifyError>> {
+    pub(crate) fn lookup(self: &Arc<Self>, kid: &str) -> Option<Result<Arc<VerifyingKey>, VerifyError>> {
+        if self.refresher_wanted.load(Ordering::Relaxed) {
+            self.start_refresher();
+        }
         let keys = self.keys.load();
         Some(match keys.as_ref()?.get(kid)? {
             KeyEntry::Usable(key) => Ok(Arc::clone(key)),

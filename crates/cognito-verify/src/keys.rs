@@ -54,6 +54,11 @@ impl VerifyingKey {
         }
     }
 
+    /// The JWK as the issuer served it.
+    pub(crate) fn source(&self) -> &str {
+        &self.source
+    }
+
     /// Check `signature` over `message` as `alg`, tying the key type to the header `alg` first.
     pub(crate) fn verify(
         &self,

@@ -17,6 +17,7 @@
 
 mod alb;
 mod algorithm;
+mod async_check;
 mod builder;
 mod checks;
 mod claims;
@@ -38,6 +39,7 @@ mod telemetry;
 mod token_cache;
 mod token_use;
 mod validation;
+mod verified_claims;
 mod verifier;
 
 pub use alb::{
@@ -45,6 +47,7 @@ pub use alb::{
     DEFAULT_ALB_MAX_TOKEN_BYTES, MAX_ALB_KID_LEN,
 };
 pub use algorithm::Algorithm;
+pub use async_check::{Rejection, VerifiedToken};
 pub use builder::{CognitoVerifierBuilder, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_TOKEN_CACHE_CAPACITY};
 pub use claims::{CognitoClaims, NoCustomClaims};
 pub use clock::{Clock, SystemClock};
@@ -55,4 +58,5 @@ pub use jwks::JwksOptions;
 pub use scope_set::ScopeSet;
 pub use token_use::TokenUse;
 pub use validation::MAX_LEEWAY;
+pub use verified_claims::VerifiedClaims;
 pub use verifier::CognitoVerifier;

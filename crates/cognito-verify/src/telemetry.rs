@@ -136,7 +136,7 @@ pub(crate) fn error_kind(error: &VerifyError) -> &'static str {
         VerifyError::IssuedInFuture { .. } => "issued_in_future",
         VerifyError::InsufficientScope { .. } => "insufficient_scope",
         VerifyError::MissingGroup { .. } => "missing_group",
-        VerifyError::Rejected(_) => "rejected",
+        VerifyError::Rejected { .. } => "rejected",
     }
 }
 

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use crate::async_check;
 use crate::claims::{self, CognitoClaims, NoCustomClaims};
 use crate::config::Config;
 use crate::error::{VerifyError, truncate};
@@ -126,6 +127,14 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
                 (key.and_then(|key| span.in_scope(|| self.finish(pending, key))), Cache::Miss)
             }
         };
+        let result = match (result, &self.inner.config.async_check) {
+            (Ok(claims), Some(check)) => {
+                async_check::run(check, token, claims, &self.inner.config.issuers)
+                    .instrument(span.clone())
+                    .await
+            }
+            (result, _) => result,
+        };
         telemetry::verified(&span, Verifier::Cognito, cache, &result);
         result
     }
@@ -135,8 +144,12 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     /// wait for a JWKS fetch; call `verify` then.
     ///
     /// Lets a caller skip creating a future on the hot path, which is how the tower layer uses
-    /// it.
+    /// it. Always `None` when an [`async_check`](crate::CognitoVerifierBuilder::async_check) is
+    /// configured: it has to be awaited.
     pub fn verify_now(&self, token: &str) -> Option<Result<Arc<CognitoClaims<C>>, VerifyError>> {
+        if self.inner.config.async_check.is_some() {
+            return None;
+        }
         let span = telemetry::span(Verifier::Cognito, token);
         match span.in_scope(|| self.attempt(token)) {
             Attempt::Done(result, cache) => {
@@ -165,7 +178,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         {
             let hit = &entry.value;
             if hit.keys.still_trusts(&hit.snapshot, &hit.kid, &hit.key) {
-                let checked = config.check_times(&hit.claims).and_then(|()| config.check_custom(&hit.claims));
+                let checked = config.check_cached(&hit.claims);
                 return Attempt::Done(checked.map(|()| Arc::clone(&hit.claims)), Cache::Hit);
             }
             // The key that verified this token is gone from the key set: so is the entry.
@@ -197,11 +210,8 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         let config = &self.inner.config;
         key.verify(&decoded.kid, decoded.alg, decoded.signing_input, decoded.signature())?;
         let claims: CognitoClaims<C> = claims::parse(decoded.payload())?;
-        config.check_identity(&claims, issuer)?;
         let claims = Arc::new(claims);
-        config.check_times(&claims)?;
-        config.check_requirements(&claims)?;
-        config.check_custom(&claims)?;
+        config.check_verified(&claims, issuer)?;
         if let Some((cache, cache_key)) = cache {
             let snapshot = issuer.keys.snapshot_holding(&decoded.kid, &key);
             let verified = Verified {
@@ -312,18 +322,18 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     /// The claims are read by the same parser as a token's payload (same JSON types: `exp` a
     /// number, `cognito:groups` an array, ...), then checked as a verified token would be:
     /// issuer, `token_use`, client, `exp`/`nbf`/`iat` with the leeway, required scopes and
-    /// groups, the custom check. Nothing is cached and no key is needed.
+    /// groups, the custom check (not the [`async_check`](crate::CognitoVerifierBuilder::async_check),
+    /// which needs the token's header and key). A refusal carries the claims
+    /// ([`VerifyError::verified_claims`]), as for a verified token. Nothing is cached and no key
+    /// is needed.
     ///
     /// Never call this on claims a client sent: without the signature, anyone can write them.
     pub fn check_claims(&self, claims_json: &[u8]) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
         let config = &self.inner.config;
         let issuer = self.select_issuer(claims_json)?;
-        let claims: CognitoClaims<C> = claims::parse(claims_json)?;
-        config.check_identity(&claims, issuer)?;
-        config.check_times(&claims)?;
-        config.check_requirements(&claims)?;
-        config.check_custom(&claims)?;
-        Ok(Arc::new(claims))
+        let claims = Arc::new(claims::parse::<C>(claims_json)?);
+        config.check_verified(&claims, issuer)?;
+        Ok(claims)
     }
 
     /// With several issuers, the (still unverified) `iss` picks the key set; the signature and

@@ -132,7 +132,7 @@ async fn token_for_another_client_is_refused() {
     let issuer = TestIssuer::start().await;
     let verifier = builder(&issuer).client_ids(["the-client"]).build().unwrap();
     let err = verifier.verify(&issuer.alb_token().client("other-client").sign()).await.unwrap_err();
-    assert_eq!(err, VerifyError::ClientMismatch { found: "other-client".into() });
+    assert_eq!(err, VerifyError::ClientMismatch { found: "other-client".into(), claims: None });
     let err = verifier.verify(&issuer.alb_token().without_header("client").sign()).await.unwrap_err();
     assert_eq!(err, VerifyError::MalformedHeader("no client"));
     verifier.verify(&issuer.alb_token().client("the-client").sign()).await.unwrap();
@@ -143,7 +143,7 @@ async fn token_from_another_identity_provider_is_refused() {
     let issuer = TestIssuer::start().await;
     let verifier = builder(&issuer).issuer(issuer.issuer_url()).build().unwrap();
     let err = verifier.verify(&issuer.alb_token().issuer("https://evil.example").sign()).await.unwrap_err();
-    assert_eq!(err, VerifyError::IssuerMismatch { found: "https://evil.example".into() });
+    assert_eq!(err, VerifyError::IssuerMismatch { found: "https://evil.example".into(), claims: None });
 }
 
 #[tokio::test]

@@ -22,6 +22,15 @@ async fn error_for(verifier: &CognitoVerifier, token: &str) -> VerifyError {
     verifier.verify(token).await.expect_err("token must be rejected")
 }
 
+/// The error of a token refused by a claim check after its signature verified: it carries the
+/// token's claims, returned stripped for comparison.
+async fn refused_after_signature(verifier: &CognitoVerifier, token: &str) -> VerifyError {
+    let err = error_for(verifier, token).await;
+    let claims = err.verified_claims().unwrap_or_else(|| panic!("no verified claims in {err:?}"));
+    assert!(!claims.sub().is_empty());
+    err.without_claims()
+}
+
 #[tokio::test]
 async fn empty_token_is_malformed() {
     let (_issuer, verifier) = setup().await;
@@ -270,8 +279,8 @@ async fn wrong_issuer_is_rejected() {
     let (issuer, verifier) = setup().await;
     let token = issuer.access_token().issuer("https://evil.example.com/pool").sign();
     assert_eq!(
-        error_for(&verifier, &token).await,
-        VerifyError::IssuerMismatch { found: "https://evil.example.com/pool".into() }
+        refused_after_signature(&verifier, &token).await,
+        VerifyError::IssuerMismatch { found: "https://evil.example.com/pool".into(), claims: None }
     );
 }
 
@@ -296,8 +305,8 @@ async fn wrong_token_use_is_rejected() {
     let (issuer, verifier) = setup().await;
     let token = issuer.id_token().sign();
     assert_eq!(
-        error_for(&verifier, &token).await,
-        VerifyError::TokenUseMismatch { expected: TokenUse::Access, found: "id".into() }
+        refused_after_signature(&verifier, &token).await,
+        VerifyError::TokenUseMismatch { expected: TokenUse::Access, found: "id".into(), claims: None }
     );
     let token = issuer.access_token().claim("token_use", json!("refresh")).sign();
     assert!(matches!(error_for(&verifier, &token).await, VerifyError::TokenUseMismatch { .. }));
@@ -314,7 +323,10 @@ async fn missing_token_use_is_rejected() {
 async fn wrong_client_is_rejected() {
     let (issuer, verifier) = setup().await;
     let token = issuer.access_token().client_id("client-b").sign();
-    assert_eq!(error_for(&verifier, &token).await, VerifyError::ClientMismatch { found: "client-b".into() });
+    assert_eq!(
+        refused_after_signature(&verifier, &token).await,
+        VerifyError::ClientMismatch { found: "client-b".into(), claims: None }
+    );
 }
 
 #[tokio::test]
@@ -379,19 +391,22 @@ async fn missing_required_scope_or_group_names_what_is_required() {
     let issuer = TestIssuer::start().await;
     let scoped = issuer.access_verifier().required_scopes(["transactions/post"]).build().unwrap();
     let token = issuer.access_token().scopes(["transactions/get"]).sign();
-    let err = error_for(&scoped, &token).await;
-    assert_eq!(err, VerifyError::InsufficientScope { required: vec!["transactions/post".into()] });
+    let err = refused_after_signature(&scoped, &token).await;
+    assert_eq!(
+        err,
+        VerifyError::InsufficientScope { required: vec!["transactions/post".into()], claims: None }
+    );
 
     let grouped = issuer.access_verifier().required_groups(["admin"]).build().unwrap();
     let token = issuer.access_token().without_claim("cognito:groups").sign();
     assert_eq!(
-        error_for(&grouped, &token).await,
-        VerifyError::MissingGroup { required: vec!["admin".into()] }
+        refused_after_signature(&grouped, &token).await,
+        VerifyError::MissingGroup { required: vec!["admin".into()], claims: None }
     );
     let token = issuer.access_token().groups(["users"]).sign();
     assert_eq!(
-        error_for(&grouped, &token).await,
-        VerifyError::MissingGroup { required: vec!["admin".into()] }
+        refused_after_signature(&grouped, &token).await,
+        VerifyError::MissingGroup { required: vec!["admin".into()], claims: None }
     );
 }
 
@@ -413,5 +428,8 @@ async fn custom_check_can_reject() {
         .build()
         .unwrap();
     let token = issuer.access_token().sub("blocked").sign();
-    assert_eq!(error_for(&verifier, &token).await, VerifyError::Rejected("user is blocked".into()));
+    assert_eq!(
+        refused_after_signature(&verifier, &token).await,
+        VerifyError::Rejected { reason: "user is blocked".into(), forbidden: false, claims: None }
+    );
 }

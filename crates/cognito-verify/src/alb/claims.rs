@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::error::VerifyError;
 use crate::jws::{NumericDate, UnixTime};
+use crate::verified_claims::Subject;
 
 /// The user claims the load balancer forwards (the identity provider's user info, plus `exp`
 /// and `iss`), with the token header's `signer`, `client` and `kid`.
@@ -53,6 +54,18 @@ impl AlbClaims {
     /// The payload claim `name`, if present.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.claims.get(name)
+    }
+}
+
+impl Subject for AlbClaims {
+    fn subject(&self) -> &str {
+        &self.sub
+    }
+    fn user_name(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+    fn client(&self) -> Option<&str> {
+        self.client.as_deref()
     }
 }
 

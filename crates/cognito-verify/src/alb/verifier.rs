@@ -13,6 +13,7 @@ use crate::algorithm::Algorithm;
 use crate::error::{VerifyError, truncate};
 use crate::jws::{Header, HeaderMembers, Padding, Segments, UnixTime};
 use crate::telemetry::{self, Cache, SpanClaims, Verifier};
+use crate::verified_claims::VerifiedClaims;
 
 /// Longest `kid` accepted. Load balancer key ids are UUIDs (36 characters).
 pub const MAX_ALB_KID_LEN: usize = 128;
@@ -191,13 +192,19 @@ impl AlbVerifier {
         if let Some(allowed) = &config.client_ids {
             let client = header.client.as_deref().ok_or(VerifyError::MalformedHeader("no client"))?;
             if !allowed.contains(client) {
-                return Err(VerifyError::ClientMismatch { found: truncate(client, MAX_ERROR_VALUE_CHARS) });
+                return Err(VerifyError::ClientMismatch {
+                    found: truncate(client, MAX_ERROR_VALUE_CHARS),
+                    claims: None,
+                });
             }
         }
         if let Some(expected) = &config.issuer {
             let iss = header.iss.as_deref().ok_or(VerifyError::MalformedHeader("no iss"))?;
             if iss != expected {
-                return Err(VerifyError::IssuerMismatch { found: truncate(iss, MAX_ERROR_VALUE_CHARS) });
+                return Err(VerifyError::IssuerMismatch {
+                    found: truncate(iss, MAX_ERROR_VALUE_CHARS),
+                    claims: None,
+                });
             }
         }
         Ok(Checked {
@@ -218,10 +225,12 @@ impl AlbVerifier {
             claims::parse(&checked.payload, checked.kid, checked.signer, checked.client, checked.header_exp)?;
         let config = &self.inner.config;
         let now = UnixTime::now(&config.clock);
+        let claims = Arc::new(claims);
         if now >= claims.expires.saturating_add(config.limits.leeway) {
-            return Err(VerifyError::Expired { exp: claims.exp, now: now.secs() });
+            let claims_of_refused = Some(VerifiedClaims::new(Arc::clone(&claims)));
+            return Err(VerifyError::Expired { exp: claims.exp, now: now.secs(), claims: claims_of_refused });
         }
-        Ok(Arc::new(claims))
+        Ok(claims)
     }
 }
 

@@ -9,6 +9,7 @@ use super::CognitoVerifierBuilder;
 use crate::config::Config;
 use crate::error::ConfigError;
 use crate::issuer::{Issuer, IssuerConfig, PoolTrust};
+use crate::keys::KeySet;
 use crate::validation::{TokenLimits, check_url, key_client};
 use crate::verifier::CognitoVerifier;
 
@@ -27,10 +28,11 @@ impl<C> CognitoVerifierBuilder<C> {
         let limits = TokenLimits::new(self.leeway, self.max_token_bytes)?;
         self.jwks.validate()?;
         let client = key_client(&self.jwks.limits, issuers.iter().map(|config| config.jwks_uri.as_str()))?;
-        let issuers = issuers
+        let issuers: Vec<Issuer> = issuers
             .into_iter()
             .map(|config| Issuer::new(config, client.clone(), self.jwks.clone()))
             .collect();
+        preload_documents(&issuers, &self.jwks_documents, self.jwks.fetch_from_url)?;
         Ok(CognitoVerifier::new(Config {
             issuers,
             token_use,
@@ -40,6 +42,7 @@ impl<C> CognitoVerifierBuilder<C> {
             limits,
             token_cache_capacity: self.token_cache_capacity,
             custom_check: self.custom_check,
+            async_check: self.async_check,
             clock: self.clock,
         }))
     }
@@ -78,4 +81,38 @@ impl<C> CognitoVerifierBuilder<C> {
         }
         Ok(issuers)
     }
+}
+
+/// Start the key caches of `issuers` with the configured JWKS `documents`, each checked: for a
+/// trusted issuer, once, parsing, with a usable key. With fetching off, some document is needed,
+/// or no token could ever verify.
+fn preload_documents(
+    issuers: &[Issuer],
+    documents: &[(String, String)],
+    fetch: bool,
+) -> Result<(), ConfigError> {
+    let mut seen = HashSet::new();
+    for (issuer, document) in documents {
+        let invalid = |reason| ConfigError::InvalidJwks { issuer: issuer.clone(), reason };
+        let trimmed = issuer.trim_end_matches('/');
+        let target = issuers
+            .iter()
+            .find(|candidate| candidate.config.issuer == trimmed)
+            .ok_or_else(|| invalid("not an issuer this verifier trusts"))?;
+        if !seen.insert(trimmed) {
+            return Err(invalid("given twice"));
+        }
+        let set = KeySet::parse(document.as_bytes()).map_err(invalid)?;
+        if set.usable() == 0 {
+            return Err(invalid("holds no usable key"));
+        }
+        target.keys.preload(set);
+    }
+    if !fetch && documents.is_empty() {
+        return Err(ConfigError::OutOfRange {
+            option: "fetch_from_url",
+            reason: "false needs a jwks_document: without one no key could ever be found",
+        });
+    }
+    Ok(())
 }

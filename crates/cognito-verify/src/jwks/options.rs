@@ -22,6 +22,7 @@ pub struct JwksOptions {
     pub(crate) min_refetch_interval: Duration,
     pub(crate) backoff: Backoff,
     pub(crate) limits: RequestLimits,
+    pub(crate) fetch_from_url: bool,
 }
 
 impl Default for JwksOptions {
@@ -38,6 +39,7 @@ impl Default for JwksOptions {
                 below_initial: false,
             },
             limits: RequestLimits::new(128 * 1024),
+            fetch_from_url: true,
         }
     }
 }
@@ -63,6 +65,33 @@ impl JwksOptions {
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.backoff.initial = initial;
         self.backoff.max = max;
+        self
+    }
+
+    /// Whether key sets are fetched from the issuers' JWKS URLs (default `true`). With `false`,
+    /// the only keys are the documents given to
+    /// [`jwks_document`](crate::CognitoVerifierBuilder::jwks_document): nothing is ever fetched
+    /// (air-gapped hosts, tests), a token naming an issuer without a document or a `kid` its
+    /// document lacks is refused with `UnknownKid`, and [`hydrate`](crate::CognitoVerifier::hydrate)
+    /// has nothing to do.
+    ///
+    /// ```no_run
+    /// use cognito_verify::{CognitoVerifier, JwksOptions, TokenUse};
+    ///
+    /// // The pool's JWKS, saved beforehand from
+    /// // https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json
+    /// let jwks = std::fs::read_to_string("/etc/my-service/jwks.json")?;
+    /// let verifier = CognitoVerifier::builder()
+    ///     .user_pool("eu-west-1_AbCdEf123")
+    ///     .token_use(TokenUse::Access)
+    ///     .any_client()
+    ///     .jwks_document("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123", jwks)
+    ///     .jwks_options(JwksOptions::default().fetch_from_url(false))
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn fetch_from_url(mut self, fetch: bool) -> Self {
+        self.fetch_from_url = fetch;
         self
     }
 

@@ -1,0 +1,143 @@
+//! The asynchronous custom check (like aws-jwt-verify's `customJwtCheck`): what it sees of a
+//! verified token, and how it refuses one.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::claims::CognitoClaims;
+use crate::error::VerifyError;
+use crate::issuer::Issuer;
+use crate::jws::{Padding, Segments};
+use crate::keys::VerifyingKey;
+use crate::verified_claims::VerifiedClaims;
+
+/// The boxed future of an [`async_check`](crate::CognitoVerifierBuilder::async_check).
+pub(crate) type CheckFuture = Pin<Box<dyn Future<Output = Result<(), Rejection>> + Send>>;
+
+/// An asynchronous check on a verified token, run last on every verification.
+pub(crate) type AsyncCheck<C> = Arc<dyn Fn(VerifiedToken<C>) -> CheckFuture + Send + Sync>;
+
+/// Why an [`async_check`](crate::CognitoVerifierBuilder::async_check) refused a token, and
+/// whether as an invalid token (HTTP 401) or as a valid token without the right to the request
+/// (HTTP 403). Verification then fails with [`VerifyError::Rejected`] carrying both.
+///
+/// ```
+/// use cognito_verify::Rejection;
+///
+/// let revoked = Rejection::invalid_token("token revoked");
+/// let suspended = Rejection::forbidden("account suspended");
+/// assert!(!revoked.is_forbidden() && suspended.is_forbidden());
+/// assert_eq!(suspended.reason(), "account suspended");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    reason: String,
+    forbidden: bool,
+}
+
+impl Rejection {
+    /// Refuse the token itself (revoked, replayed, ...): 401 `invalid_token` through the tower
+    /// layer. `reason` is told to the client: keep secrets out of it.
+    pub fn invalid_token(reason: impl Into<String>) -> Self {
+        Rejection { reason: reason.into(), forbidden: false }
+    }
+
+    /// Refuse the caller's rights, the token being valid: 403 through the tower layer. `reason`
+    /// is told to the client: keep secrets out of it.
+    pub fn forbidden(reason: impl Into<String>) -> Self {
+        Rejection { reason: reason.into(), forbidden: true }
+    }
+
+    /// The reason given.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// Whether it is [`forbidden`](Self::forbidden) (403) rather than
+    /// [`invalid_token`](Self::invalid_token) (401).
+    pub fn is_forbidden(&self) -> bool {
+        self.forbidden
+    }
+
+    pub(crate) fn into_error(self) -> VerifyError {
+        VerifyError::Rejected { reason: self.reason, forbidden: self.forbidden, claims: None }
+    }
+}
+
+/// A token that passed every other check, as an
+/// [`async_check`](crate::CognitoVerifierBuilder::async_check) sees it: its header, the JWK
+/// that verified its signature, and its claims. Owned (cheap `Arc`s), so the check's future can
+/// keep it across `.await`s.
+pub struct VerifiedToken<C> {
+    pub(crate) header: Arc<Map<String, Value>>,
+    pub(crate) key: Arc<VerifyingKey>,
+    pub(crate) claims: Arc<CognitoClaims<C>>,
+}
+
+/// Shows the header only: the claims may hold personal data.
+impl<C> std::fmt::Debug for VerifiedToken<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedToken").field("header", &self.header).finish_non_exhaustive()
+    }
+}
+
+impl<C> VerifiedToken<C> {
+    /// The JOSE header, every member as sent (`alg`, `kid`, and any other).
+    pub fn header(&self) -> &Map<String, Value> {
+        &self.header
+    }
+
+    /// The JWK that verified the signature, as the issuer's JWKS served it.
+    pub fn jwk(&self) -> Value {
+        serde_json::from_str(self.key.source()).unwrap_or(Value::Null)
+    }
+
+    /// The verified claims.
+    pub fn claims(&self) -> &Arc<CognitoClaims<C>> {
+        &self.claims
+    }
+}
+
+/// Run `check` on `token`, verified by every other check as `claims`; a refusal carries the
+/// claims.
+pub(crate) async fn run<C: Send + Sync + 'static>(
+    check: &AsyncCheck<C>,
+    token: &str,
+    claims: Arc<CognitoClaims<C>>,
+    issuers: &[Issuer],
+) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
+    let verified = verified_token(token, Arc::clone(&claims), issuers)?;
+    match check(verified).await {
+        Ok(()) => Ok(claims),
+        Err(rejection) => Err(rejection.into_error().with_claims(VerifiedClaims::new(claims))),
+    }
+}
+
+/// What the check sees of a token that verified: the header decoded again (it is small, and
+/// only verifiers with an async check need it kept) and the key its `kid` names in the key set
+/// of its issuer.
+fn verified_token<C>(
+    token: &str,
+    claims: Arc<CognitoClaims<C>>,
+    issuers: &[Issuer],
+) -> Result<VerifiedToken<C>, VerifyError> {
+    let header_json = Segments::split(token)?.header(Padding::Refused)?;
+    let header: Map<String, Value> = serde_json::from_slice(&header_json)
+        .map_err(|_| VerifyError::MalformedHeader("not a JSON object"))?;
+    let kid = header.get("kid").and_then(Value::as_str).ok_or(VerifyError::MissingKid)?;
+    let issuer = issuers
+        .iter()
+        .find(|issuer| issuer.config.issuer == claims.iss)
+        .ok_or_else(|| VerifyError::UntrustedIssuer { found: claims.iss.clone() })?;
+    // The key verified the signature a moment ago; a refresh that removed it since refuses the
+    // token as a refresh would have just before.
+    let key = match issuer.keys.lookup(kid) {
+        Some(Ok(key)) => key,
+        Some(Err(err)) => return Err(err),
+        None => return Err(VerifyError::unknown_kid(kid)),
+    };
+    Ok(VerifiedToken { header: Arc::new(header), key, claims })
+}
