@@ -82,11 +82,16 @@ impl fmt::Debug for VerifiedClaims {
     }
 }
 
-/// Two are equal when they are the claims of the same verification (the same shared value):
-/// errors compare by reason, and by whose token only as far as the very same claims go.
+/// Two are equal when they are claims of the same type naming the same subject, user and client:
+/// errors compare by reason and by whose token was refused, whichever verification (or
+/// verifier) produced them.
 impl PartialEq for VerifiedClaims {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        let (this, that): (&dyn Any, &dyn Any) = (&*self.0, &*other.0);
+        this.type_id() == that.type_id()
+            && self.sub() == other.sub()
+            && self.user_name() == other.user_name()
+            && self.client() == other.client()
     }
 }
 

@@ -106,3 +106,16 @@ async fn an_expired_alb_token_carries_its_claims() {
     let claims = err.verified_claims().and_then(|claims| claims.get::<AlbClaims>()).unwrap();
     assert!(!claims.sub.is_empty());
 }
+
+#[tokio::test]
+async fn refusals_of_one_token_by_two_verifiers_compare_equal() {
+    let issuer = TestIssuer::start().await;
+    let token = issuer.access_token().client_id("client-b").sign();
+    let first = issuer.access_verifier().build().unwrap().verify(&token).await.unwrap_err();
+    let second = issuer.access_verifier().build().unwrap().verify(&token).await.unwrap_err();
+    assert_eq!(first, second);
+    let other = issuer.access_token().client_id("client-b").sub("someone-else").sign();
+    let third = issuer.access_verifier().build().unwrap().verify(&other).await.unwrap_err();
+    assert_ne!(first, third);
+    assert_eq!(first.without_claims(), third.without_claims());
+}
