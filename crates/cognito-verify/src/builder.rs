@@ -19,6 +19,7 @@ use crate::verifier::CognitoVerifier;
 mod async_check;
 mod clock;
 mod jwks_document;
+mod pool_clients;
 mod validate;
 
 /// Default largest token accepted, in bytes. Cognito tokens are 1-4 KiB; ID tokens with many
@@ -66,6 +67,8 @@ pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     clock: SharedClock,
     /// JWKS documents given per issuer: `(issuer, document)`.
     jwks_documents: Vec<(String, String)>,
+    /// Allowed clients of single user pools: `(pool id, client ids)`.
+    pool_clients: Vec<(String, Vec<String>)>,
     /// The first mistake a setter saw (an empty requirement list, a check dropped by
     /// `custom_claims`), reported by `build`.
     mistake: Option<ConfigError>,
@@ -91,6 +94,7 @@ impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
             .field("custom_check", &self.custom_check.is_some())
             .field("async_check", &self.async_check.is_some())
             .field("clock", &self.clock)
+            .field("pool_clients", &self.pool_clients)
             .field(
                 "jwks_documents",
                 &self.jwks_documents.iter().map(|(issuer, _)| issuer).collect::<Vec<_>>(),
@@ -121,6 +125,7 @@ impl Default for CognitoVerifierBuilder<NoCustomClaims> {
             async_check: None,
             clock: SharedClock::default(),
             jwks_documents: Vec::new(),
+            pool_clients: Vec::new(),
             mistake: None,
         }
     }
@@ -338,6 +343,7 @@ impl<C> CognitoVerifierBuilder<C> {
             async_check: None,
             clock: self.clock,
             jwks_documents: self.jwks_documents,
+            pool_clients: self.pool_clients,
             mistake: self.mistake,
         }
     }

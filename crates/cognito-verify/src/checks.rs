@@ -28,11 +28,14 @@ impl<C> Config<C> {
                 claims: None,
             });
         }
-        self.check_client(claims)
+        self.check_client(claims, issuer)
     }
 
-    fn check_client(&self, claims: &CognitoClaims<C>) -> Result<(), VerifyError> {
-        let Some(allowed) = &self.client_ids else { return Ok(()) };
+    /// The client against the clients of the issuer's user pool when it has its own, else
+    /// against `client_ids`.
+    fn check_client(&self, claims: &CognitoClaims<C>, issuer: &Issuer) -> Result<(), VerifyError> {
+        let pool_clients = issuer.config.pool.as_ref().and_then(|pool| self.pool_clients.get(pool));
+        let Some(allowed) = pool_clients.or(self.client_ids.as_ref()) else { return Ok(()) };
         let (claim, value) = match claims.token_use.as_str() {
             "id" => ("aud", claims.aud.as_deref()),
             _ => ("client_id", claims.client_id.as_deref()),

@@ -2,7 +2,7 @@
 //! what [`CognitoVerifierBuilder::build`](crate::CognitoVerifierBuilder::build) produces and
 //! every verification reads.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::async_check::AsyncCheck;
@@ -22,6 +22,8 @@ pub(crate) struct Config<C> {
     pub(crate) token_use: TokenUse,
     /// `None` means any client (explicit opt-out).
     pub(crate) client_ids: Option<HashSet<String>>,
+    /// The clients of single user pools (by pool id), in place of `client_ids` for their issuers.
+    pub(crate) pool_clients: HashMap<String, HashSet<String>>,
     pub(crate) required_scopes: Vec<String>,
     pub(crate) required_groups: Vec<String>,
     pub(crate) limits: TokenLimits,

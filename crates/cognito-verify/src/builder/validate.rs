@@ -1,7 +1,7 @@
 //! [`CognitoVerifierBuilder::build`]: the validation of a builder's configuration, and the
 //! issuers it derives from the user pools and explicit issuers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::de::DeserializeOwned;
 
@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::ConfigError;
 use crate::issuer::{Issuer, IssuerConfig, PoolTrust};
 use crate::keys::KeySet;
-use crate::validation::{TokenLimits, check_url, key_client};
+use crate::validation::{Allowed, TokenLimits, check_url, key_client};
 use crate::verifier::CognitoVerifier;
 
 impl<C> CognitoVerifierBuilder<C> {
@@ -24,7 +24,14 @@ impl<C> CognitoVerifierBuilder<C> {
         }
         let issuers = self.issuer_configs()?;
         let token_use = self.token_use.ok_or(ConfigError::TokenUseNotSet)?;
-        let client_ids = self.clients.required(ConfigError::ClientsNotSet, ConfigError::EmptyClientIds)?;
+        let pool_clients = self.pool_clients()?;
+        // When every issuer is a pool with its own clients, the general choice is never used.
+        let all_pools_have_clients =
+            self.issuers.is_empty() && self.pools.iter().all(|pool| pool_clients.contains_key(pool));
+        let client_ids = match self.clients {
+            Allowed::Unset if all_pools_have_clients => Some(HashSet::new()),
+            clients => clients.required(ConfigError::ClientsNotSet, ConfigError::EmptyClientIds)?,
+        };
         let limits = TokenLimits::new(self.leeway, self.max_token_bytes)?;
         self.jwks.validate()?;
         let client = key_client(&self.jwks.limits, issuers.iter().map(|config| config.jwks_uri.as_str()))?;
@@ -37,6 +44,7 @@ impl<C> CognitoVerifierBuilder<C> {
             issuers,
             token_use,
             client_ids,
+            pool_clients,
             required_scopes: self.required_scopes,
             required_groups: self.required_groups,
             limits,
@@ -45,6 +53,19 @@ impl<C> CognitoVerifierBuilder<C> {
             async_check: self.async_check,
             clock: self.clock,
         }))
+    }
+
+    /// The clients of each pool given them, by pool id: each list not empty and without an
+    /// empty id.
+    fn pool_clients(&self) -> Result<HashMap<String, HashSet<String>>, ConfigError> {
+        let mut by_pool: HashMap<String, HashSet<String>> = HashMap::new();
+        for (pool, ids) in &self.pool_clients {
+            if ids.is_empty() || ids.iter().any(String::is_empty) {
+                return Err(ConfigError::EmptyClientIds);
+            }
+            by_pool.entry(pool.clone()).or_default().extend(ids.iter().cloned());
+        }
+        Ok(by_pool)
     }
 
     /// The configured issuers, checked: at least one, none twice.
