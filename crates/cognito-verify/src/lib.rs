@@ -4,10 +4,11 @@
 //!
 //! The data path, in module order: [`jws`] (segments, base64url, header, NumericDate, clock) →
 //! the issuer's `jwks` (key set cache) → `keys` (JWK parsing, signature) → `claims` → `checks`
-//! (claim checks) in `verifier`, which remembers verified tokens in `token_cache`, and reports
-//! through `telemetry` (span, and `instruments` with the `metrics` feature). Configuration:
-//! `builder` (and `env`) → `validation` → `config`. Outbound HTTP follows one policy, from the
-//! internal `cognito-http` crate. See `docs/architecture.md`.
+//! (claim checks, against the `clock`; a refusal carries the `verified_claims`) in `verifier`,
+//! then the `async_check` if any; the verifier remembers verified tokens in `token_cache`, and
+//! reports through `telemetry` (span, and `instruments` with the `metrics` feature).
+//! Configuration: `builder` (and `env`) → `validation` → `config`. Outbound HTTP follows one
+//! policy, from the internal `cognito-http` crate. See `docs/architecture.md`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
