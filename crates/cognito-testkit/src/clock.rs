@@ -91,6 +91,23 @@ impl TestClock {
     }
 
     /// A clock stopped at `unix_secs`: [`system`](Self::system) then [`set`](Self::set).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use std::time::Duration;
+    /// use cognito_testkit::{TestClock, TestIssuer};
+    /// use cognito_verify::VerifyError;
+    ///
+    /// let clock = TestClock::frozen_at(1_900_000_000);
+    /// let issuer = TestIssuer::builder().clock(clock.clone()).start().await;
+    /// let verifier = issuer.access_verifier().build().unwrap(); // on the same clock
+    /// let token = issuer.access_token().lifetime(Duration::from_secs(60)).sign();
+    /// verifier.verify(&token).await.unwrap();
+    /// clock.advance(Duration::from_secs(60));
+    /// assert!(matches!(verifier.verify(&token).await, Err(VerifyError::Expired { .. })));
+    /// # }
+    /// ```
     pub fn frozen_at(unix_secs: i64) -> TestClock {
         let clock = TestClock::system();
         clock.set(unix_secs);

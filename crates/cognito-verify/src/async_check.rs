@@ -71,6 +71,25 @@ impl Rejection {
 /// [`async_check`](crate::CognitoVerifierBuilder::async_check) sees it: its header, the JWK
 /// that verified its signature, and its claims. Owned (cheap `Arc`s), so the check's future can
 /// keep it across `.await`s.
+///
+/// ```
+/// use cognito_verify::{CognitoVerifier, Rejection, TokenUse};
+///
+/// let verifier = CognitoVerifier::builder()
+///     .user_pool("eu-west-1_AbCdEf123")
+///     .token_use(TokenUse::Access)
+///     .any_client()
+///     .async_check(|token| async move {
+///         let kid = token.header().get("kid").and_then(|kid| kid.as_str()).unwrap_or_default();
+///         let rsa = token.jwk()["kty"] == "RSA";
+///         match (kid.is_empty(), rsa, token.claims().username.as_deref()) {
+///             (false, true, Some(_)) => Ok(()),
+///             _ => Err(Rejection::forbidden("user tokens signed with RSA only")),
+///         }
+///     })
+///     .build()?;
+/// # Ok::<(), cognito_verify::ConfigError>(())
+/// ```
 pub struct VerifiedToken<C> {
     pub(crate) header: Arc<Map<String, Value>>,
     pub(crate) key: Arc<VerifyingKey>,

@@ -80,6 +80,14 @@ impl VerifyError {
     /// [`InsufficientScope`](VerifyError::InsufficientScope),
     /// [`MissingGroup`](VerifyError::MissingGroup), or a [`Rejected`](VerifyError::Rejected)
     /// whose check chose [`Rejection::forbidden`](crate::Rejection::forbidden).
+    ///
+    /// ```
+    /// use cognito_verify::VerifyError;
+    ///
+    /// let scope = VerifyError::InsufficientScope { required: vec!["orders/read".into()], claims: None };
+    /// let expired = VerifyError::Expired { exp: 1_700_000_000, now: 1_700_000_001, claims: None };
+    /// assert!(scope.is_forbidden() && !expired.is_forbidden());
+    /// ```
     pub fn is_forbidden(&self) -> bool {
         matches!(
             self,
