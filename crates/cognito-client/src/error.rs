@@ -68,6 +68,13 @@ impl From<cognito_http::OutOfRange> for ConfigError {
 }
 
 /// An OAuth 2.0 `error` code from the token endpoint (RFC 6749 §5.2).
+///
+/// ```
+/// use cognito_client::OAuthErrorCode;
+///
+/// assert_eq!(OAuthErrorCode::parse("invalid_scope"), OAuthErrorCode::InvalidScope);
+/// assert_eq!(OAuthErrorCode::parse("slow_down").as_str(), "slow_down"); // kept as sent
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuthErrorCode {
@@ -125,6 +132,26 @@ impl fmt::Display for OAuthErrorCode {
 ///
 /// [`is_transient`](Self::is_transient) tells whether trying again later may help: transient
 /// failures were already retried (with backoff) up to the configured number of attempts.
+///
+/// ```
+/// use cognito_client::{OAuthErrorCode, TokenError};
+///
+/// /// What a caller tells its operator.
+/// fn advice(err: &TokenError) -> String {
+///     match err.cause() {
+///         TokenError::OAuth { error: OAuthErrorCode::InvalidClient, .. } => {
+///             "check COGNITO_CLIENT_ID and COGNITO_CLIENT_SECRET".to_owned()
+///         }
+///         TokenError::Certificate { .. } => "check the trust roots or the endpoint URL".to_owned(),
+///         _ if err.is_transient() => match err.retry_after() {
+///             Some(wait) => format!("Cognito is unavailable; retry in {} s", wait.as_secs()),
+///             None => "Cognito is unavailable; retry later".to_owned(),
+///         },
+///         other => format!("fix the configuration: {other}"),
+///     }
+/// }
+/// # let _ = advice;
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {
