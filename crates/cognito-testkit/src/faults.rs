@@ -15,6 +15,21 @@ use crate::lock::lock;
 /// token/discovery equivalents) applies to every request to that endpoint until cleared; one set
 /// with the `*_fault_for` variants applies to the next `n` requests only, which is how "fails
 /// once, then heals" is written. Faulted requests are still counted.
+///
+/// ```
+/// use cognito_testkit::{Fault, TestIssuer};
+/// use cognito_verify::VerifyError;
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let issuer = TestIssuer::start().await;
+/// let verifier = issuer.access_verifier().build().unwrap();
+///
+/// issuer.set_jwks_fault_for(Fault::Status(503), 1); // the first key fetch fails
+/// let err = verifier.verify(&issuer.access_token().sign()).await.unwrap_err();
+/// assert!(matches!(err, VerifyError::KeysUnavailable { .. }), "{err}");
+/// assert_eq!(issuer.jwks_requests(), 1);
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {

@@ -19,6 +19,23 @@ use serde_json::{Value, json};
 ///
 /// Cognito itself only uses [`KeyKind::Rsa2048`]; the others exist so verifiers can be tested
 /// against keys and algorithms they must handle (or refuse).
+///
+/// ```
+/// use cognito_testkit::{KeyKind, TestIssuer};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let issuer = TestIssuer::builder().signing_key_kind(KeyKind::Es256).start().await;
+/// let verifier = issuer.access_verifier().build().unwrap();
+///
+/// let token = issuer.access_token().sign(); // `alg: ES256`, signed with the P-256 key
+/// assert!(verifier.verify(&token).await.is_ok());
+///
+/// // A second key of another kind, published in the same JWKS; tokens choose it by `kid`.
+/// let kid = issuer.add_key(KeyKind::Rsa4096);
+/// let token = issuer.access_token().signed_with_kid(kid).sign();
+/// assert!(verifier.verify(&token).await.is_ok());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyKind {
