@@ -21,6 +21,41 @@ use crate::token_client::MAX_RESPONSE_BYTES;
 /// Required: the domain ([`domain`](Self::domain), [`base_url`](Self::base_url) or
 /// [`endpoints`](Self::endpoints)), [`client_id`](Self::client_id),
 /// [`redirect_uri`](Self::redirect_uri) and [`verifier`](Self::verifier).
+///
+/// Building fetches nothing; a configuration that cannot work is refused with a
+/// [`LoginConfigError`] that names the setting:
+///
+/// ```
+/// use cognito_login::{CognitoLogin, LoginConfigError};
+/// use cognito_verify::{CognitoVerifier, TokenUse};
+///
+/// let verifier = || {
+///     CognitoVerifier::builder()
+///         .user_pool("eu-west-1_AbCdEf123")
+///         .token_use(TokenUse::Any)
+///         .client_ids(["4a1bexampleclientid"])
+///         .build()
+///         .unwrap()
+/// };
+/// let login = CognitoLogin::builder()
+///     .domain("my-prefix", "eu-west-1")
+///     .client_id("4a1bexampleclientid")
+///     .redirect_uri("https://admin.example.com/auth/callback")
+///     .scopes(["openid", "email", "admin/read"])
+///     .verifier(verifier())
+///     .build()
+///     .unwrap();
+/// assert_eq!(login.login_path(), "/auth/login");
+///
+/// let without_openid = CognitoLogin::builder()
+///     .domain("my-prefix", "eu-west-1")
+///     .client_id("4a1bexampleclientid")
+///     .redirect_uri("https://admin.example.com/auth/callback")
+///     .scopes(["email"])
+///     .verifier(verifier())
+///     .build();
+/// assert_eq!(without_openid.unwrap_err(), LoginConfigError::NoOpenidScope);
+/// ```
 #[derive(Debug)]
 pub struct CognitoLoginBuilder<C = NoCustomClaims> {
     endpoints: Option<Result<Endpoints, LoginConfigError>>,
@@ -111,11 +146,7 @@ impl<C> CognitoLoginBuilder<C> {
     }
 
     /// The scopes to request (default `openid email profile`); must include `openid`.
-    pub fn scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.scopes = scopes.into_iter().map(Into::into).collect();
         self
     }
