@@ -27,17 +27,21 @@ async fn run_binary(vars: Vec<(&'static str, String)>) -> Output {
     .unwrap()
 }
 
+/// The variables that point the binary at `local`'s token endpoint and api, with `secret`.
+fn token_endpoint_vars(local: &LocalSetup, secret: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("COGNITO_TOKEN_ENDPOINT", local.issuer.token_endpoint()),
+        ("COGNITO_CLIENT_ID", LOCAL_CLIENT_ID.to_owned()),
+        ("COGNITO_CLIENT_SECRET", secret.to_owned()),
+        ("API_URL", local.api_url.clone()),
+    ]
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn cognito_token_endpoint_runs_the_flow_against_a_token_endpoint_on_loopback() {
     let local = LocalSetup::start().await.unwrap();
 
-    let output = run_binary(vec![
-        ("COGNITO_TOKEN_ENDPOINT", local.issuer.token_endpoint()),
-        ("COGNITO_CLIENT_ID", LOCAL_CLIENT_ID.to_owned()),
-        ("COGNITO_CLIENT_SECRET", LOCAL_CLIENT_SECRET.to_owned()),
-        ("API_URL", local.api_url.clone()),
-    ])
-    .await;
+    let output = run_binary(token_endpoint_vars(&local, LOCAL_CLIENT_SECRET)).await;
 
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -54,13 +58,7 @@ async fn cognito_token_endpoint_runs_the_flow_against_a_token_endpoint_on_loopba
 async fn a_wrong_secret_at_the_token_endpoint_fails_with_invalid_client() {
     let local = LocalSetup::start().await.unwrap();
 
-    let output = run_binary(vec![
-        ("COGNITO_TOKEN_ENDPOINT", local.issuer.token_endpoint()),
-        ("COGNITO_CLIENT_ID", LOCAL_CLIENT_ID.to_owned()),
-        ("COGNITO_CLIENT_SECRET", "not-the-secret".to_owned()),
-        ("API_URL", local.api_url.clone()),
-    ])
-    .await;
+    let output = run_binary(token_endpoint_vars(&local, "not-the-secret")).await;
 
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
