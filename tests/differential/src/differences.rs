@@ -249,12 +249,7 @@ pub const DIFFERENCES: &[Difference] = &[
         status: Status::Intended,
         reason: "As iat_one_second_ahead, far from any clock.",
     },
-    Difference {
-        case: "iat_null",
-        ours: "ok",
-        status: Status::Intended,
-        reason: "As nbf_null, for iat.",
-    },
+    Difference { case: "iat_null", ours: "ok", status: Status::Intended, reason: "As nbf_null, for iat." },
     Difference {
         case: "auth_time_string",
         ours: "InvalidClaim(auth_time)",

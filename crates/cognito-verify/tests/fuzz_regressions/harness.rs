@@ -596,6 +596,9 @@ pub fn jwks_document(data: &[u8]) {
             (Some("OKP"), Some("Ed25519")) => vec![Algorithm::EdDSA],
             (kty, crv) => panic!("key {kid:?} of kty {kty:?}, crv {crv:?} is usable"),
         };
+        if member("kty").and_then(Value::as_str) == Some("RSA") {
+            assert!(rsa_within_limits(jwk), "RSA key {kid:?} outside the size or exponent limits is usable");
+        }
         let expected: Vec<Algorithm> = match member("alg") {
             None => by_type,
             Some(alg) => by_type.into_iter().filter(|a| alg == a.as_str()).collect(),
@@ -607,4 +610,20 @@ pub fn jwks_document(data: &[u8]) {
         );
         assert_eq!(usable, expected, "key {kid:?}: {jwk}");
     }
+}
+
+/// Whether an RSA JWK's modulus is 2048 to 8192 bits and its exponent odd, above 1 and at most
+/// 2^32 (the limits of a usable key).
+fn rsa_within_limits(jwk: &Value) -> bool {
+    use base64::Engine;
+    let decode = |name: &str| {
+        let text = jwk.get(name).and_then(Value::as_str)?;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).ok()
+    };
+    let (Some(n), Some(e)) = (decode("n"), decode("e")) else { return false };
+    let significant = |bytes: &[u8]| bytes.iter().skip_while(|&&b| b == 0).copied().collect::<Vec<u8>>();
+    let (n, e) = (significant(&n), significant(&e));
+    let bits = n.first().map_or(0, |first| n.len() * 8 - first.leading_zeros() as usize);
+    let exponent = (e.len() <= 8).then(|| e.iter().fold(0u64, |v, &b| (v << 8) | u64::from(b)));
+    (2048..=8192).contains(&bits) && exponent.is_some_and(|e| e > 1 && e % 2 == 1 && e <= 1 << 32)
 }
