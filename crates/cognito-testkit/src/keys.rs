@@ -47,6 +47,8 @@ pub enum KeyKind {
     Es256,
     /// ECDSA on P-384, signs ES384 (fixed-width `r || s`).
     Es384,
+    /// ECDSA on P-521, signs ES512 (fixed-width `r || s`, 66 bytes each).
+    Es512,
     /// Ed25519, signs EdDSA; published as an `OKP` JWK.
     Ed25519,
 }
@@ -58,6 +60,7 @@ impl KeyKind {
             KeyKind::Rsa2048 | KeyKind::Rsa4096 => "RS256",
             KeyKind::Es256 => "ES256",
             KeyKind::Es384 => "ES384",
+            KeyKind::Es512 => "ES512",
             KeyKind::Ed25519 => "EdDSA",
         }
     }
@@ -114,6 +117,10 @@ impl SigningKey {
                 EcdsaKeyPair::generate(&signature::ECDSA_P384_SHA384_FIXED_SIGNING)
                     .expect("P-384 key generation failed"),
             ),
+            KeyKind::Es512 => Pair::Ecdsa(
+                EcdsaKeyPair::generate(&signature::ECDSA_P521_SHA512_FIXED_SIGNING)
+                    .expect("P-521 key generation failed"),
+            ),
             KeyKind::Ed25519 => {
                 Pair::Ed25519(Ed25519KeyPair::generate().expect("Ed25519 key generation failed"))
             }
@@ -148,7 +155,11 @@ impl SigningKey {
                 let point = pair.public_key().as_ref();
                 let coords = point.get(1..).unwrap_or_default();
                 let (x, y) = coords.split_at(coords.len() / 2);
-                let crv = if self.kind == KeyKind::Es384 { "P-384" } else { "P-256" };
+                let crv = match self.kind {
+                    KeyKind::Es384 => "P-384",
+                    KeyKind::Es512 => "P-521",
+                    _ => "P-256",
+                };
                 json!({
                     "kty": "EC",
                     "crv": crv,

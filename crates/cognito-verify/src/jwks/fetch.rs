@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use cognito_http::{BodyError, describe, read_capped};
 
-use crate::keys::KeySet;
+use crate::keys::{IssuerKind, KeySet};
 
 /// Why a fetch failed: a fixed `kind` (a metric label), a reason safe to log, and whether the URL
 /// answered 403 or 404 (the issuer does not exist there: a wrong pool id or region, or a format
@@ -26,6 +26,7 @@ pub(super) async fn fetch(
     client: &reqwest::Client,
     uri: &str,
     max_bytes: usize,
+    issuer: IssuerKind,
 ) -> Result<(KeySet, Option<Duration>), FetchError> {
     let mut response = client
         .get(uri)
@@ -50,11 +51,10 @@ pub(super) async fn fetch(
         }
         BodyError::Transport(err) => FetchError::new("transport")(describe(&err, "JWKS endpoint")),
     })?;
-    let set = KeySet::parse(&body)
+    // A document that parses is the issuer's answer, even with no usable key in it: tokens
+    // naming its keys then get `UnusableKey`, not a retry.
+    let set = KeySet::parse(&body, issuer)
         .map_err(|reason| FetchError::new("malformed")(format!("JWKS document is malformed: {reason}")))?;
-    if set.usable() == 0 {
-        return Err(FetchError::new("no_usable_key")("JWKS document has no usable key".to_owned()));
-    }
     Ok((set, max_age))
 }
 
