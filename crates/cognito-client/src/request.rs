@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use cognito_http::{BodyError, describe, read_capped};
+use cognito_http::{BodyError, check_response_url, describe, read_capped};
 use http::StatusCode;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::Value;
@@ -65,6 +65,7 @@ impl Failure {
             Failure::Fatal(TokenError::Status { .. }) => "http_status",
             Failure::Fatal(TokenError::ResponseTooLarge { .. }) => "too_large",
             Failure::Fatal(TokenError::MalformedResponse(_)) => "malformed",
+            Failure::Fatal(TokenError::Redirected { .. }) => "redirected",
             Failure::Fatal(_) => "error",
         }
     }
@@ -184,6 +185,14 @@ impl TokenRequester {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let sent_at = Instant::now();
         let mut response = request.send().await.map_err(transport)?;
+        let requested = config.endpoint.as_str();
+        check_response_url(&response, requested, "token endpoint").map_err(|reason| {
+            let reason = match config.auth {
+                ClientAuth::Post => format!("{reason}; the client secret went with the redirected request"),
+                ClientAuth::Basic => reason,
+            };
+            Failure::Fatal(TokenError::Redirected { reason })
+        })?;
         let status = response.status();
         if is_retryable_status(status) {
             let retry_after = retry::retry_after(response.headers());

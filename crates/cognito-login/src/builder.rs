@@ -154,8 +154,10 @@ impl<C> CognitoLoginBuilder<C> {
     }
 
     /// The HTTP client for the token and revocation endpoints, instead of the one built from
-    /// the request limits below (which follows no redirects; a client given here should not
-    /// either).
+    /// the request limits below (which follows no redirects). Build yours with
+    /// `.redirect(reqwest::redirect::Policy::none())` too: an answer that comes from another URL
+    /// than the endpoint's (a followed redirect) is refused, but only after the fact. The size
+    /// cap still applies.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -227,7 +229,7 @@ impl<C> CognitoLoginBuilder<C> {
         self.limits.validate().map_err(|err| LoginConfigError::HttpClient(err.to_string()))?;
         let http = match self.http {
             Some(http) => http,
-            None => self.limits.client().map_err(|err| LoginConfigError::HttpClient(err.to_string()))?,
+            None => self.limits.client().map_err(LoginConfigError::HttpClient)?,
         };
         let config = LoginConfig {
             // `checked_url` allows plain http on loopback only.
