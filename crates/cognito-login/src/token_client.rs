@@ -72,7 +72,8 @@ async fn post(
     url: &Url,
     form: &[(&str, &str)],
 ) -> Result<Vec<u8>, LoginError> {
-    let mut request = http.post(url.clone()).header(http::header::ACCEPT, "application/json");
+    let mut request =
+        http.post(url.clone()).header(http::header::ACCEPT, "application/json").timeout(config.timeout);
     let mut form: Vec<(&str, &str)> = form.to_vec();
     match &config.client_secret {
         Some(secret) => {
