@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::config::{ClientAuth, Config};
 use crate::error::{OAuthErrorCode, TokenError, is_retryable_status};
+use crate::form::form_body;
 use crate::retry;
 use crate::scope::ScopeSet;
 use crate::token::AccessToken;
@@ -211,20 +212,6 @@ impl TokenRequester {
     }
 }
 
-/// `grant_type=client_credentials&scope=…`, plus the credentials for `client_secret_post`.
-fn form_body(config: &Config, scopes: &ScopeSet) -> String {
-    let mut form = url::form_urlencoded::Serializer::new(String::new());
-    form.append_pair("grant_type", "client_credentials");
-    if !scopes.is_empty() {
-        form.append_pair("scope", scopes.as_str());
-    }
-    if config.auth == ClientAuth::Post {
-        form.append_pair("client_id", &config.client_id);
-        form.append_pair("client_secret", config.client_secret.expose());
-    }
-    form.finish()
-}
-
 /// The body, refused once it grows past `limit`.
 async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, Failure> {
     read_capped(response, limit).await.map_err(|err| match err {
@@ -360,38 +347,6 @@ mod tests {
     fn malformed_response_messages_never_quote_the_token() {
         let err = parse(r#"{"access_token":"secret tok","expires_in":5,"token_type":"Bearer"}"#).unwrap_err();
         assert!(!err.to_string().contains("secret"));
-    }
-
-    fn config(auth: ClientAuth) -> Config {
-        Config {
-            endpoint: "http://127.0.0.1/oauth2/token".parse().unwrap(),
-            client_id: "my id".into(),
-            client_secret: crate::secret::Secret::new("s&cret=1".into()),
-            auth,
-            basic_authorization: None,
-            limits: cognito_http::RequestLimits::new(1024),
-            retry: crate::retry::RetryPolicy::default(),
-        }
-    }
-
-    #[test]
-    fn the_body_has_the_grant_and_the_space_joined_scopes_form_encoded() {
-        let scopes = ScopeSet::parse(["c", "a/b"]).unwrap();
-        assert_eq!(
-            form_body(&config(ClientAuth::Basic), &scopes),
-            "grant_type=client_credentials&scope=a%2Fb+c"
-        );
-        let none = ScopeSet::parse(Vec::<&str>::new()).unwrap();
-        assert_eq!(form_body(&config(ClientAuth::Basic), &none), "grant_type=client_credentials");
-    }
-
-    #[test]
-    fn client_secret_post_puts_the_credentials_in_the_body() {
-        let none = ScopeSet::parse(Vec::<&str>::new()).unwrap();
-        assert_eq!(
-            form_body(&config(ClientAuth::Post), &none),
-            "grant_type=client_credentials&client_id=my+id&client_secret=s%26cret%3D1"
-        );
     }
 
     #[test]
