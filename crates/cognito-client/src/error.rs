@@ -200,6 +200,17 @@ pub enum TokenError {
         /// What the TLS stack said.
         reason: String,
     },
+    /// The answer came from another URL than the configured token endpoint: the
+    /// [`http_client`](crate::ClientCredentialsBuilder::http_client) passed in followed a
+    /// redirect. The answer is not used, and the failure is not retried. If the request was a
+    /// [`ClientAuth::Post`](crate::ClientAuth::Post) one, its body, client secret included, has
+    /// been re-sent to `location` already: rotate the secret, and build the client with
+    /// `.redirect(reqwest::redirect::Policy::none())`.
+    #[error("{reason}")]
+    Redirected {
+        /// Where the answer came from (its origin) and what to do.
+        reason: String,
+    },
     /// A success answer that is not a usable token response: not JSON, a missing or malformed
     /// field, a `token_type` other than `Bearer`, `expires_in` not positive.
     #[error("malformed token response: {0}")]
@@ -242,6 +253,7 @@ impl TokenError {
             TokenError::Timeout { .. } | TokenError::Unreachable { .. } | TokenError::Aborted => true,
             TokenError::OAuth { .. }
             | TokenError::Certificate { .. }
+            | TokenError::Redirected { .. }
             | TokenError::MalformedResponse(_)
             | TokenError::ResponseTooLarge { .. }
             | TokenError::InvalidScope(_) => false,

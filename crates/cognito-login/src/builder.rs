@@ -185,8 +185,10 @@ impl<C> CognitoLoginBuilder<C> {
     }
 
     /// The HTTP client for the token and revocation endpoints, instead of the one built from
-    /// the request limits below (which follows no redirects; a client given here should not
-    /// either).
+    /// the request limits below (which follows no redirects). Build yours with
+    /// `.redirect(reqwest::redirect::Policy::none())` too: an answer that comes from another URL
+    /// than the endpoint's (a followed redirect) is refused, but only after the fact. The
+    /// [`timeout`](Self::timeout) of each request and the size cap still apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -258,13 +260,18 @@ impl<C> CognitoLoginBuilder<C> {
         self.limits.validate().map_err(|err| LoginConfigError::HttpClient(err.to_string()))?;
         let http = match self.http {
             Some(http) => http,
-            None => self.limits.client().map_err(|err| LoginConfigError::HttpClient(err.to_string()))?,
+            // Plain-http and loopback endpoints are reached directly, never through a proxy.
+            None => self
+                .limits
+                .client_for([endpoints.token().as_str(), endpoints.revoke().as_str()])
+                .map_err(LoginConfigError::HttpClient)?,
         };
         let config = LoginConfig {
             // `checked_url` allows plain http on loopback only.
             secure_cookie: redirect_uri.scheme() == "https",
             endpoints,
             max_response_bytes: self.limits.max_response_bytes,
+            timeout: self.limits.timeout,
             client_id,
             client_secret: self.client_secret,
             redirect_uri,

@@ -250,8 +250,7 @@ impl JwksCache {
     async fn fetch_and_store(&self) {
         #[cfg(feature = "metrics")]
         let started = Instant::now();
-        let result =
-            fetch(&self.client, &self.uri, self.options.limits.max_response_bytes, self.issuer_kind).await;
+        let result = fetch(&self.client, &self.uri, &self.options.limits, self.issuer_kind).await;
         let now = Instant::now();
         #[cfg(feature = "metrics")]
         instruments::jwks_fetch(

@@ -26,7 +26,11 @@ impl<C> CognitoVerifierBuilder<C> {
         let client_ids = self.clients.required(ConfigError::ClientsNotSet, ConfigError::EmptyClientIds)?;
         let limits = TokenLimits::new(self.leeway, self.max_token_bytes)?;
         self.jwks.validate()?;
-        let client = key_client(&self.jwks.limits, issuers.iter().map(|config| config.jwks_uri.as_str()))?;
+        let client = key_client(
+            self.http_client,
+            &self.jwks.limits,
+            issuers.iter().map(|config| config.jwks_uri.as_str()),
+        )?;
         let issuers = issuers
             .into_iter()
             .map(|config| Issuer::new(config, client.clone(), self.jwks.clone()))

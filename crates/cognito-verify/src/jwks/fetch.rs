@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use cognito_http::{BodyError, describe, read_capped};
+use cognito_http::{BodyError, RequestLimits, check_response_url, describe, read_capped};
 
 use crate::keys::{IssuerKind, KeySet};
 
@@ -21,19 +21,24 @@ impl FetchError {
     }
 }
 
-/// GET the JWKS document with a size cap; parse it. Returns the set and `max-age`, if any.
+/// GET the JWKS document within the limits' timeout and size cap; parse it. Returns the set and
+/// `max-age`, if any. An answer from another URL than `uri` (a client that followed a redirect)
+/// is refused before its body is read.
 pub(super) async fn fetch(
     client: &reqwest::Client,
     uri: &str,
-    max_bytes: usize,
+    limits: &RequestLimits,
     issuer: IssuerKind,
 ) -> Result<(KeySet, Option<Duration>), FetchError> {
+    let max_bytes = limits.max_response_bytes;
     let mut response = client
         .get(uri)
         .header(reqwest::header::ACCEPT, "application/json")
+        .timeout(limits.timeout)
         .send()
         .await
         .map_err(|err| FetchError::new("transport")(describe(&err, "JWKS endpoint")))?;
+    check_response_url(&response, uri, "JWKS endpoint").map_err(FetchError::new("redirected"))?;
     let status = response.status();
     if !status.is_success() {
         let not_found = matches!(status, reqwest::StatusCode::FORBIDDEN | reqwest::StatusCode::NOT_FOUND);
