@@ -13,7 +13,39 @@ use crate::scopes_and_groups::ScopesAndGroups;
 /// when they meet it, and a route layer ([`GuardLayer`](crate::GuardLayer)) for the same check.
 ///
 /// Declare guards with [`require_scopes!`](crate::require_scopes) and
-/// [`require_groups!`](crate::require_groups), which implement this trait.
+/// [`require_groups!`](crate::require_groups), which implement this trait. A hand-written guard
+/// checks anything else about the claims, as a route layer:
+///
+/// ```
+/// use axum::{Router, routing::get};
+/// use cognito_axum::{Claims, CognitoClaims, CognitoLayer, CognitoVerifier, Guard, GuardLayer};
+/// use cognito_tower::AuthError;
+///
+/// /// Tokens issued to the reporting client only.
+/// struct ReportingClient(Claims);
+///
+/// impl Guard for ReportingClient {
+///     type Claims = CognitoClaims;
+///
+///     fn check(claims: &CognitoClaims) -> Result<(), AuthError> {
+///         match claims.client_id.as_deref() {
+///             Some("4reportingclient") => Ok(()),
+///             _ => Err(AuthError::InvalidRequest("this route is for the reporting client")),
+///         }
+///     }
+///
+///     fn from_claims(claims: Claims) -> Self {
+///         ReportingClient(claims)
+///     }
+/// }
+///
+/// # fn app(verifier: CognitoVerifier) -> Router {
+/// Router::new()
+///     .route("/reports", get(|| async { "[]" }))
+///     .route_layer(GuardLayer::<ReportingClient>::new())
+///     .layer(CognitoLayer::new(verifier))
+/// # }
+/// ```
 pub trait Guard: Sized + Send + Sync + 'static {
     /// The claims type checked (the auth layer's: `CognitoClaims`, `AlbClaims`, ...).
     type Claims: Send + Sync + 'static;

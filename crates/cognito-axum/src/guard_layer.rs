@@ -82,6 +82,24 @@ impl<S, G> Layer<S> for GuardLayer<G> {
 }
 
 /// Middleware that checks the guard `G` on the verified claims; see [`GuardLayer`].
+///
+/// ```
+/// use std::convert::Infallible;
+///
+/// use cognito_axum::{GuardService, require_groups};
+/// use http::{Request, Response, StatusCode};
+/// use tower::{ServiceExt, service_fn};
+///
+/// require_groups!(Admins: "admin");
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let inner = service_fn(|_: Request<axum::body::Body>| async { Ok::<_, Infallible>(Response::new(axum::body::Body::empty())) });
+/// let guarded = GuardService::<_, Admins>::new(inner);
+/// // No auth layer ran before it: a misconfigured route, answered 500 (and logged).
+/// let response = guarded.oneshot(Request::new(axum::body::Body::empty())).await.unwrap();
+/// assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+/// # }
+/// ```
 pub struct GuardService<S, G> {
     inner: S,
     _guard: PhantomData<fn() -> G>,

@@ -23,6 +23,20 @@ define_rejection! {
               `.layer(CognitoLayer::new(verifier))` to the router"]
     /// No auth layer ran for this request, so there are no claims to extract: the router is
     /// misconfigured. 500 Internal Server Error.
+    ///
+    /// ```
+    /// use axum::{Router, routing::get};
+    /// use cognito_axum::Claims;
+    /// use http::{Request, StatusCode};
+    /// use tower::ServiceExt;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// // `.layer(CognitoLayer::new(verifier))` forgotten:
+    /// let app: Router = Router::new().route("/me", get(|claims: Claims| async move { claims.sub.clone() }));
+    /// let response = app.oneshot(Request::get("/me").body(axum::body::Body::empty()).unwrap()).await.unwrap();
+    /// assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    /// # }
+    /// ```
     pub struct MissingAuthLayer;
 }
 

@@ -10,6 +10,45 @@ use cognito_verify::{AlbClaims, CognitoClaims};
 /// [`AlbClaims`] (no scopes: the load balancer forwards user info, not an access token; groups
 /// from a `cognito:groups` array when the identity provider sent one). Implement it for the
 /// claims of your own authenticator to use the same guards.
+///
+/// # Example
+///
+/// The claims of an in-house authenticator, checked by a `require_groups!` guard:
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use axum::{Router, routing::get};
+/// use cognito_axum::{ScopesAndGroups, require_groups};
+/// use cognito_tower::{AuthError, AuthLayer, Credentials};
+///
+/// struct Staff {
+///     name: String,
+///     teams: Vec<String>,
+/// }
+///
+/// impl ScopesAndGroups for Staff {
+///     fn has_scope(&self, _scope: &str) -> bool {
+///         false
+///     }
+///
+///     fn in_group(&self, group: &str) -> bool {
+///         self.teams.iter().any(|team| team == group)
+///     }
+/// }
+///
+/// require_groups!(Oncall: "oncall");
+///
+/// async fn page(caller: Oncall<Staff>) -> String {
+///     format!("paging {}", caller.name)
+/// }
+///
+/// let authenticate = |credentials: &Credentials<'_>| match credentials.require_token()?.as_str() {
+///     "ada" => Ok(Arc::new(Staff { name: "ada".into(), teams: vec!["oncall".into()] })),
+///     _ => Err(AuthError::InvalidRequest("unknown caller")),
+/// };
+/// let app: Router = Router::new().route("/page", get(page)).layer(AuthLayer::new(authenticate));
+/// ```
 pub trait ScopesAndGroups {
     /// Whether the token grants `scope`.
     fn has_scope(&self, scope: &str) -> bool;

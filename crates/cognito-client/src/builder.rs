@@ -190,11 +190,37 @@ impl ClientCredentialsBuilder {
         timeout_note: "Each retry gets a new one.",
     );
 
-    /// Make token requests with this client (proxies, custom TLS roots...). The
-    /// [`timeout`](Self::timeout) still applies to each request. By default a client without
-    /// redirects is built; build yours with `.redirect(reqwest::redirect::Policy::none())` too:
-    /// a client that follows redirects re-sends a [`ClientAuth::Post`] body, secret included, on
-    /// a 307 / 308 to wherever it points.
+    /// Make token requests with this client instead of one built from the limits above (a
+    /// corporate proxy, custom CA roots, mTLS, your own TLS stack: see "TLS and your own HTTP
+    /// client" in the README).
+    ///
+    /// The library still enforces, on your client: the URL rules at [`build`](Self::build)
+    /// (`https`, plain `http` only for loopback, `localhost` resolved and checked to be
+    /// loopback); the [`timeout`](Self::timeout) of each request and the
+    /// [`max_response_bytes`](Self::max_response_bytes) cap; the retry and failure-memory
+    /// policy; and that the answer comes from the configured token endpoint: an answer your
+    /// client got by following a redirect fails with
+    /// [`TokenError::Redirected`](crate::TokenError::Redirected) and is not used. That check
+    /// comes after the fact: a client that follows redirects has re-sent a [`ClientAuth::Post`]
+    /// body, secret included, on a 307 / 308 to wherever it pointed. Build yours with
+    /// `.redirect(reqwest::redirect::Policy::none())`, as the default client is. Its own
+    /// connect timeout, proxy settings and TLS roots apply instead of ours (ours bypass proxies
+    /// for plain-http and loopback endpoints).
+    ///
+    /// ```
+    /// use cognito_client::ClientCredentials;
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let tokens = ClientCredentials::builder()
+    ///     .domain("my-app", "eu-west-1")
+    ///     .client_id("4a1bexampleclientid")
+    ///     .client_secret("example-secret")
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -219,10 +245,7 @@ impl ClientCredentialsBuilder {
             Some(client) => client,
             // The secret goes to the configured URL only: the client follows no redirect.
             // Plain http and loopback endpoints are reached directly, never through a proxy.
-            None => self
-                .limits
-                .client_for([endpoint.as_str()])
-                .map_err(|err| ConfigError::HttpClient(err.to_string()))?,
+            None => self.limits.client_for([endpoint.as_str()]).map_err(ConfigError::HttpClient)?,
         };
         let config = Config {
             endpoint,

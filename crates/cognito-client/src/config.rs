@@ -9,6 +9,19 @@ use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
 /// How the client authenticates to the token endpoint (RFC 6749 §2.3.1).
+///
+/// ```
+/// use cognito_client::{ClientAuth, ClientCredentials};
+///
+/// let tokens = ClientCredentials::builder()
+///     .domain("my-app", "eu-west-1")
+///     .client_id("4a1bexampleclientid")
+///     .client_secret("s3cret")
+///     .auth_method(ClientAuth::Post) // the secret in the form body instead of `Authorization: Basic`
+///     .build()?;
+/// # let _ = tokens;
+/// # Ok::<(), cognito_client::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClientAuth {

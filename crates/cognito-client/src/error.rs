@@ -68,6 +68,13 @@ impl From<cognito_http::OutOfRange> for ConfigError {
 }
 
 /// An OAuth 2.0 `error` code from the token endpoint (RFC 6749 §5.2).
+///
+/// ```
+/// use cognito_client::OAuthErrorCode;
+///
+/// assert_eq!(OAuthErrorCode::parse("invalid_scope"), OAuthErrorCode::InvalidScope);
+/// assert_eq!(OAuthErrorCode::parse("slow_down").as_str(), "slow_down"); // kept as sent
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuthErrorCode {
@@ -125,6 +132,26 @@ impl fmt::Display for OAuthErrorCode {
 ///
 /// [`is_transient`](Self::is_transient) tells whether trying again later may help: transient
 /// failures were already retried (with backoff) up to the configured number of attempts.
+///
+/// ```
+/// use cognito_client::{OAuthErrorCode, TokenError};
+///
+/// /// What a caller tells its operator.
+/// fn advice(err: &TokenError) -> String {
+///     match err.cause() {
+///         TokenError::OAuth { error: OAuthErrorCode::InvalidClient, .. } => {
+///             "check COGNITO_CLIENT_ID and COGNITO_CLIENT_SECRET".to_owned()
+///         }
+///         TokenError::Certificate { .. } => "check the trust roots or the endpoint URL".to_owned(),
+///         _ if err.is_transient() => match err.retry_after() {
+///             Some(wait) => format!("Cognito is unavailable; retry in {} s", wait.as_secs()),
+///             None => "Cognito is unavailable; retry later".to_owned(),
+///         },
+///         other => format!("fix the configuration: {other}"),
+///     }
+/// }
+/// # let _ = advice;
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {
@@ -173,6 +200,17 @@ pub enum TokenError {
         /// What the TLS stack said.
         reason: String,
     },
+    /// The answer came from another URL than the configured token endpoint: the
+    /// [`http_client`](crate::ClientCredentialsBuilder::http_client) passed in followed a
+    /// redirect. The answer is not used, and the failure is not retried. If the request was a
+    /// [`ClientAuth::Post`](crate::ClientAuth::Post) one, its body, client secret included, has
+    /// been re-sent to `location` already: rotate the secret, and build the client with
+    /// `.redirect(reqwest::redirect::Policy::none())`.
+    #[error("{reason}")]
+    Redirected {
+        /// Where the answer came from (its origin) and what to do.
+        reason: String,
+    },
     /// A success answer that is not a usable token response: not JSON, a missing or malformed
     /// field, a `token_type` other than `Bearer`, `expires_in` not positive.
     #[error("malformed token response: {0}")]
@@ -215,6 +253,7 @@ impl TokenError {
             TokenError::Timeout { .. } | TokenError::Unreachable { .. } | TokenError::Aborted => true,
             TokenError::OAuth { .. }
             | TokenError::Certificate { .. }
+            | TokenError::Redirected { .. }
             | TokenError::MalformedResponse(_)
             | TokenError::ResponseTooLarge { .. }
             | TokenError::InvalidScope(_) => false,

@@ -72,7 +72,29 @@ impl<S> Layer<S> for ClientCredentialsLayer {
     }
 }
 
-/// The service made by [`ClientCredentialsLayer`].
+/// The service made by [`ClientCredentialsLayer`]: adds `Authorization: Bearer` with a cached
+/// token to each request, then calls `S`.
+///
+/// ```
+/// use std::convert::Infallible;
+///
+/// use cognito_client::{ClientCredentials, ClientCredentialsService};
+/// use http::{Request, Response};
+/// use tower::service_fn;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let tokens = ClientCredentials::builder()
+///     .domain("my-app", "eu-west-1")
+///     .client_id("4a1bexampleclientid")
+///     .client_secret("s3cret")
+///     .build()?;
+/// let send = service_fn(|request: Request<String>| async move {
+///     assert!(request.headers().contains_key("authorization"));
+///     Ok::<_, Infallible>(Response::new(String::new()))
+/// });
+/// let _authorized = ClientCredentialsService::new(send, tokens);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ClientCredentialsService<S> {
     inner: S,

@@ -19,6 +19,7 @@ mod cache;
 mod config;
 mod endpoint;
 mod error;
+mod form;
 #[doc(hidden)]
 pub mod fuzz;
 #[cfg(feature = "metrics")]

@@ -5,13 +5,14 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use cognito_http::{BodyError, describe, read_capped};
+use cognito_http::{BodyError, check_response_url, describe, read_capped};
 use http::StatusCode;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::Value;
 
 use crate::config::{ClientAuth, Config};
 use crate::error::{OAuthErrorCode, TokenError, is_retryable_status};
+use crate::form::form_body;
 use crate::retry;
 use crate::scope::ScopeSet;
 use crate::token::AccessToken;
@@ -65,6 +66,7 @@ impl Failure {
             Failure::Fatal(TokenError::Status { .. }) => "http_status",
             Failure::Fatal(TokenError::ResponseTooLarge { .. }) => "too_large",
             Failure::Fatal(TokenError::MalformedResponse(_)) => "malformed",
+            Failure::Fatal(TokenError::Redirected { .. }) => "redirected",
             Failure::Fatal(_) => "error",
         }
     }
@@ -184,6 +186,14 @@ impl TokenRequester {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let sent_at = Instant::now();
         let mut response = request.send().await.map_err(transport)?;
+        let requested = config.endpoint.as_str();
+        check_response_url(&response, requested, "token endpoint").map_err(|reason| {
+            let reason = match config.auth {
+                ClientAuth::Post => format!("{reason}; the client secret went with the redirected request"),
+                ClientAuth::Basic => reason,
+            };
+            Failure::Fatal(TokenError::Redirected { reason })
+        })?;
         let status = response.status();
         if is_retryable_status(status) {
             let retry_after = retry::retry_after(response.headers());
@@ -200,20 +210,6 @@ impl TokenRequester {
         let body = read_body(&mut response, config.limits.max_response_bytes).await?;
         parse_token(&body, sent_at).map_err(Failure::Fatal)
     }
-}
-
-/// `grant_type=client_credentials&scope=…`, plus the credentials for `client_secret_post`.
-fn form_body(config: &Config, scopes: &ScopeSet) -> String {
-    let mut form = url::form_urlencoded::Serializer::new(String::new());
-    form.append_pair("grant_type", "client_credentials");
-    if !scopes.is_empty() {
-        form.append_pair("scope", scopes.as_str());
-    }
-    if config.auth == ClientAuth::Post {
-        form.append_pair("client_id", &config.client_id);
-        form.append_pair("client_secret", config.client_secret.expose());
-    }
-    form.finish()
 }
 
 /// The body, refused once it grows past `limit`.
@@ -351,38 +347,6 @@ mod tests {
     fn malformed_response_messages_never_quote_the_token() {
         let err = parse(r#"{"access_token":"secret tok","expires_in":5,"token_type":"Bearer"}"#).unwrap_err();
         assert!(!err.to_string().contains("secret"));
-    }
-
-    fn config(auth: ClientAuth) -> Config {
-        Config {
-            endpoint: "http://127.0.0.1/oauth2/token".parse().unwrap(),
-            client_id: "my id".into(),
-            client_secret: crate::secret::Secret::new("s&cret=1".into()),
-            auth,
-            basic_authorization: None,
-            limits: cognito_http::RequestLimits::new(1024),
-            retry: crate::retry::RetryPolicy::default(),
-        }
-    }
-
-    #[test]
-    fn the_body_has_the_grant_and_the_space_joined_scopes_form_encoded() {
-        let scopes = ScopeSet::parse(["c", "a/b"]).unwrap();
-        assert_eq!(
-            form_body(&config(ClientAuth::Basic), &scopes),
-            "grant_type=client_credentials&scope=a%2Fb+c"
-        );
-        let none = ScopeSet::parse(Vec::<&str>::new()).unwrap();
-        assert_eq!(form_body(&config(ClientAuth::Basic), &none), "grant_type=client_credentials");
-    }
-
-    #[test]
-    fn client_secret_post_puts_the_credentials_in_the_body() {
-        let none = ScopeSet::parse(Vec::<&str>::new()).unwrap();
-        assert_eq!(
-            form_body(&config(ClientAuth::Post), &none),
-            "grant_type=client_credentials&client_id=my+id&client_secret=s%26cret%3D1"
-        );
     }
 
     #[test]

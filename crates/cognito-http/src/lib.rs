@@ -11,7 +11,9 @@ mod body;
 mod describe;
 mod limits;
 mod out_of_range;
+mod response_url;
 mod service_accessors;
+pub mod tls;
 mod url_rules;
 
 pub use backoff::Backoff;
@@ -19,4 +21,5 @@ pub use body::{BodyError, read_capped};
 pub use describe::describe;
 pub use limits::RequestLimits;
 pub use out_of_range::OutOfRange;
+pub use response_url::check_response_url;
 pub use url_rules::{UrlError, UrlRules, check_url, is_region};

@@ -1,6 +1,7 @@
 //! [`RequestLimits`]: how long one kind of outbound request may take and how large its answer
 //! may be, and the HTTP client made to respect them.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::out_of_range::OutOfRange;
@@ -47,7 +48,7 @@ impl RequestLimits {
     /// An HTTP client bounded by these timeouts that never follows redirects: keys and tokens
     /// come from the configured URL only, and a redirect could point anywhere (and would re-send
     /// a request body, client secret included, on a 307 / 308).
-    pub fn client(&self) -> Result<reqwest::Client, reqwest::Error> {
+    pub fn client(&self) -> Result<reqwest::Client, String> {
         self.client_for(std::iter::empty())
     }
 
@@ -56,18 +57,34 @@ impl RequestLimits {
     /// and connects directly. A proxy on the path of a plain-http fetch could substitute keys
     /// (and every token it signs would verify) or read a `client_secret_post` body; and a
     /// "loopback" URL sent to a proxy is not loopback any more. `https` to other hosts keeps the
-    /// proxy settings: the TLS tunnel ends at the real host.
-    pub fn client_for<'u>(
-        &self,
-        urls: impl IntoIterator<Item = &'u str>,
-    ) -> Result<reqwest::Client, reqwest::Error> {
-        let builder = reqwest::Client::builder()
+    /// proxy settings: the TLS tunnel ends at the real host. A `localhost` URL is pinned to the
+    /// loopback addresses [`check_url`](crate::check_url) resolved it to, so a later resolution
+    /// cannot send it elsewhere.
+    ///
+    /// Fails (never panics) when the TLS setup cannot work, e.g. with the `rustls-no-provider`
+    /// feature and no process-level rustls `CryptoProvider` installed: see [`crate::tls`].
+    pub fn client_for<'u>(&self, urls: impl IntoIterator<Item = &'u str>) -> Result<reqwest::Client, String> {
+        crate::tls::check_provider()?;
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("cognito-rs/", env!("CARGO_PKG_VERSION")));
-        let direct = urls.into_iter().any(crate::url_rules::must_not_be_proxied);
-        if direct { builder.no_proxy().build() } else { builder.build() }
+        let mut direct = false;
+        let mut localhost = false;
+        for url in urls.into_iter().filter_map(|url| url::Url::parse(url).ok()) {
+            direct |= crate::url_rules::must_not_be_proxied(&url);
+            localhost |= crate::url_rules::is_localhost(&url);
+        }
+        if localhost {
+            let addrs = crate::url_rules::localhost_addrs().map_err(|err| err.reason().to_owned())?;
+            let addrs: Vec<SocketAddr> = addrs.into_iter().map(|ip| SocketAddr::new(ip, 0)).collect();
+            builder = builder.resolve_to_addrs("localhost", &addrs);
+        }
+        if direct {
+            builder = builder.no_proxy();
+        }
+        builder.build().map_err(|err| err.to_string())
     }
 }
 

@@ -1,5 +1,12 @@
 //! Which URLs may be fetched: `https`, plain `http` only for loopback hosts or on explicit
 //! opt-in, never with credentials; and the shape of AWS regions put into host names.
+//!
+//! Loopback means a literal loopback address (`127.0.0.0/8`, `::1`), or `localhost` when the
+//! system resolver maps it to loopback addresses only: a `localhost` that resolves anywhere else
+//! (a tampered hosts file, a resolver that forwards the name) is refused, whatever the scheme.
+
+use std::io;
+use std::net::{IpAddr, ToSocketAddrs};
 
 use url::{Host, Url};
 
@@ -30,6 +37,9 @@ pub enum UrlError {
     QueryOrFragment,
     /// A fragment.
     Fragment,
+    /// The host is `localhost`, but it does not resolve, or resolves to an address that is not
+    /// loopback.
+    LocalhostNotLoopback,
 }
 
 impl UrlError {
@@ -43,14 +53,22 @@ impl UrlError {
             UrlError::Credentials => "must not carry credentials",
             UrlError::QueryOrFragment => "must not carry a query or fragment",
             UrlError::Fragment => "must not carry a fragment",
+            UrlError::LocalhostNotLoopback => {
+                "localhost does not resolve to loopback addresses only; \
+                 use a literal loopback address such as 127.0.0.1, or fix the hosts file"
+            }
         }
     }
 }
 
 /// Parse `url` and check it against the rules: `https`, or `http` for loopback hosts (or any
-/// host when allowed); a host; no credentials; no fragment, and no query unless allowed.
+/// host when allowed); a host; no credentials; no fragment, and no query unless allowed. A
+/// `localhost` host is resolved now and must map to loopback addresses only.
 pub fn check_url(url: &str, rules: UrlRules) -> Result<Url, UrlError> {
     let parsed = Url::parse(url).map_err(|_| UrlError::NotAbsolute)?;
+    if is_localhost(&parsed) {
+        localhost_addrs()?;
+    }
     match parsed.scheme() {
         "https" => {}
         "http" if rules.allow_insecure_http || is_loopback(&parsed) => {}
@@ -75,16 +93,36 @@ pub fn check_url(url: &str, rules: UrlRules) -> Result<Url, UrlError> {
 
 /// Whether a fetch of `url` must bypass any proxy: plain `http`, or a loopback host. (A URL that
 /// does not parse is never fetched: `check_url` refuses it first.)
-pub(crate) fn must_not_be_proxied(url: &str) -> bool {
-    Url::parse(url).is_ok_and(|url| url.scheme() == "http" || is_loopback(&url))
+pub(crate) fn must_not_be_proxied(url: &Url) -> bool {
+    url.scheme() == "http" || is_loopback(url)
 }
 
+/// A literal loopback address, or `localhost` (which `check_url` has resolved and checked).
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(Host::Domain(host)) => host.eq_ignore_ascii_case("localhost"),
+        Some(Host::Domain(_)) => is_localhost(url),
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
+    }
+}
+
+/// Whether the host of `url` is the name `localhost`.
+pub(crate) fn is_localhost(url: &Url) -> bool {
+    matches!(url.host(), Some(Host::Domain(host)) if host.eq_ignore_ascii_case("localhost"))
+}
+
+/// The addresses the system resolver gives for `localhost`, when they are all loopback.
+pub(crate) fn localhost_addrs() -> Result<Vec<IpAddr>, UrlError> {
+    let resolved = ("localhost", 0).to_socket_addrs().map(|addrs| addrs.map(|addr| addr.ip()).collect());
+    only_loopback(resolved)
+}
+
+/// `resolved` when it is a non-empty list of loopback addresses.
+fn only_loopback(resolved: io::Result<Vec<IpAddr>>) -> Result<Vec<IpAddr>, UrlError> {
+    match resolved {
+        Ok(addrs) if !addrs.is_empty() && addrs.iter().all(IpAddr::is_loopback) => Ok(addrs),
+        _ => Err(UrlError::LocalhostNotLoopback),
     }
 }
 
@@ -122,11 +160,30 @@ mod tests {
         for url in
             ["http://10.0.0.1/keys", "http://127.0.0.1:8080/k", "https://localhost/k", "https://[::1]/k"]
         {
-            assert!(must_not_be_proxied(url), "{url}");
+            assert!(must_not_be_proxied(&Url::parse(url).unwrap()), "{url}");
         }
-        assert!(!must_not_be_proxied(
-            "https://cognito-idp.eu-west-1.amazonaws.com/pool/.well-known/jwks.json"
-        ));
+        let aws = "https://cognito-idp.eu-west-1.amazonaws.com/pool/.well-known/jwks.json";
+        assert!(!must_not_be_proxied(&Url::parse(aws).unwrap()));
+    }
+
+    #[test]
+    fn localhost_is_loopback_only_when_every_address_it_resolves_to_is() {
+        let ip = |text: &str| text.parse::<IpAddr>().unwrap();
+        let both = vec![ip("127.0.0.1"), ip("::1")];
+        assert_eq!(only_loopback(Ok(both.clone())), Ok(both));
+        for addrs in [vec![ip("127.0.0.1"), ip("10.0.0.7")], vec![ip("192.0.2.1")], vec![]] {
+            assert_eq!(only_loopback(Ok(addrs.clone())), Err(UrlError::LocalhostNotLoopback), "{addrs:?}");
+        }
+        let failed = Err(io::Error::new(io::ErrorKind::NotFound, "no such host"));
+        assert_eq!(only_loopback(failed), Err(UrlError::LocalhostNotLoopback));
+    }
+
+    #[test]
+    fn the_localhost_of_this_machine_is_resolved_and_accepted_as_loopback() {
+        // This test machine maps localhost to loopback (as every sane one does).
+        assert!(localhost_addrs().unwrap().iter().all(IpAddr::is_loopback));
+        assert!(check_url("http://LOCALHOST:8080/pool", STRICT).is_ok());
+        assert_eq!(check_url("http://localhost.example.com/pool", STRICT), Err(UrlError::Insecure));
     }
 
     #[test]

@@ -28,6 +28,34 @@ use crate::same_origin;
 ///   [`CROSS_SITE_REQUEST`] (see the crate documentation on cross-site requests);
 /// - the session store or the identity provider unavailable:
 ///   [`AuthError::KeysUnavailable`] (503, retry).
+///
+/// # Example
+///
+/// A home page that greets a signed-in user and shows anonymous visitors a sign-in link,
+/// with the session authenticator in an optional layer instead of the redirecting one:
+///
+/// ```
+/// use axum::{Router, routing::get};
+/// use cognito_axum::Claims;
+/// use cognito_login::CognitoLogin;
+/// use cognito_tower::AuthLayer;
+/// use tower_sessions::MemoryStore;
+///
+/// async fn home(user: Option<Claims>) -> String {
+///     match user {
+///         Some(user) => format!("hello {}", user.sub),
+///         None => "<a href=\"/auth/login\">sign in</a>".to_owned(),
+///     }
+/// }
+///
+/// # fn app(login: CognitoLogin) -> Router {
+/// Router::new()
+///     .route("/", get(home))
+///     .layer(AuthLayer::new(login.authenticator()).optional())
+///     .merge(login.routes())
+///     .layer(login.session_layer(MemoryStore::default()))
+/// # }
+/// ```
 pub struct SessionAuthenticator<C> {
     core: Arc<LoginCore<C>>,
 }

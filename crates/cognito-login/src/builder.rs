@@ -21,6 +21,41 @@ use crate::token_client::MAX_RESPONSE_BYTES;
 /// Required: the domain ([`domain`](Self::domain), [`base_url`](Self::base_url) or
 /// [`endpoints`](Self::endpoints)), [`client_id`](Self::client_id),
 /// [`redirect_uri`](Self::redirect_uri) and [`verifier`](Self::verifier).
+///
+/// Building fetches nothing; a configuration that cannot work is refused with a
+/// [`LoginConfigError`] that names the setting:
+///
+/// ```
+/// use cognito_login::{CognitoLogin, LoginConfigError};
+/// use cognito_verify::{CognitoVerifier, TokenUse};
+///
+/// let verifier = || {
+///     CognitoVerifier::builder()
+///         .user_pool("eu-west-1_AbCdEf123")
+///         .token_use(TokenUse::Any)
+///         .client_ids(["4a1bexampleclientid"])
+///         .build()
+///         .unwrap()
+/// };
+/// let login = CognitoLogin::builder()
+///     .domain("my-prefix", "eu-west-1")
+///     .client_id("4a1bexampleclientid")
+///     .redirect_uri("https://admin.example.com/auth/callback")
+///     .scopes(["openid", "email", "admin/read"])
+///     .verifier(verifier())
+///     .build()
+///     .unwrap();
+/// assert_eq!(login.login_path(), "/auth/login");
+///
+/// let without_openid = CognitoLogin::builder()
+///     .domain("my-prefix", "eu-west-1")
+///     .client_id("4a1bexampleclientid")
+///     .redirect_uri("https://admin.example.com/auth/callback")
+///     .scopes(["email"])
+///     .verifier(verifier())
+///     .build();
+/// assert_eq!(without_openid.unwrap_err(), LoginConfigError::NoOpenidScope);
+/// ```
 #[derive(Debug)]
 pub struct CognitoLoginBuilder<C = NoCustomClaims> {
     endpoints: Option<Result<Endpoints, LoginConfigError>>,
@@ -111,11 +146,7 @@ impl<C> CognitoLoginBuilder<C> {
     }
 
     /// The scopes to request (default `openid email profile`); must include `openid`.
-    pub fn scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.scopes = scopes.into_iter().map(Into::into).collect();
         self
     }
@@ -154,8 +185,10 @@ impl<C> CognitoLoginBuilder<C> {
     }
 
     /// The HTTP client for the token and revocation endpoints, instead of the one built from
-    /// the request limits below (which follows no redirects; a client given here should not
-    /// either).
+    /// the request limits below (which follows no redirects). Build yours with
+    /// `.redirect(reqwest::redirect::Policy::none())` too: an answer that comes from another URL
+    /// than the endpoint's (a followed redirect) is refused, but only after the fact. The
+    /// [`timeout`](Self::timeout) of each request and the size cap still apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -227,13 +260,18 @@ impl<C> CognitoLoginBuilder<C> {
         self.limits.validate().map_err(|err| LoginConfigError::HttpClient(err.to_string()))?;
         let http = match self.http {
             Some(http) => http,
-            None => self.limits.client().map_err(|err| LoginConfigError::HttpClient(err.to_string()))?,
+            // Plain-http and loopback endpoints are reached directly, never through a proxy.
+            None => self
+                .limits
+                .client_for([endpoints.token().as_str(), endpoints.revoke().as_str()])
+                .map_err(LoginConfigError::HttpClient)?,
         };
         let config = LoginConfig {
             // `checked_url` allows plain http on loopback only.
             secure_cookie: redirect_uri.scheme() == "https",
             endpoints,
             max_response_bytes: self.limits.max_response_bytes,
+            timeout: self.limits.timeout,
             client_id,
             client_secret: self.client_secret,
             redirect_uri,

@@ -29,6 +29,8 @@ impl fmt::Debug for Secret {
 pub(crate) struct LoginConfig {
     pub(crate) endpoints: Endpoints,
     pub(crate) max_response_bytes: usize,
+    /// Total timeout of one token or revocation request (also applied to a caller's client).
+    pub(crate) timeout: std::time::Duration,
     pub(crate) client_id: String,
     pub(crate) client_secret: Option<Secret>,
     pub(crate) redirect_uri: Url,

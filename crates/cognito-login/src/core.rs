@@ -136,7 +136,8 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
         if id.token_use != "id" || access.token_use != "access" {
             return Err(LoginError::Mismatch("token kinds swapped"));
         }
-        if id.aud.as_deref() != Some(self.config.client_id.as_str())
+        // Exactly this client: an ID token meant for others too is not this sign-in's.
+        if id.aud != [self.config.client_id.as_str()]
             || access.client_id.as_deref() != Some(self.config.client_id.as_str())
         {
             return Err(LoginError::Mismatch("issued to another app client"));

@@ -18,6 +18,18 @@ use crate::return_to::safe_return_path;
 
 /// The rejection hook of [`CognitoLogin::layer`](crate::CognitoLogin::layer); see the module
 /// documentation. Use it with any `AuthLayer` whose claims are `CognitoClaims<C>`.
+///
+/// ```
+/// use cognito_login::CognitoLogin;
+/// use cognito_tower::AuthLayer;
+///
+/// # fn layer(login: CognitoLogin) {
+/// // `login.layer()` written out (it also sets the realm): the session authenticator, and the hook that sends
+/// // page navigations without a session to the hosted login and answers a missing group with a
+/// // 403 page.
+/// let layer = AuthLayer::new(login.authenticator()).on_rejection(login.rejection());
+/// # let _ = layer; }
+/// ```
 #[derive(Debug, Clone)]
 pub struct LoginRejection<C> {
     login_path: Arc<str>,

@@ -72,7 +72,8 @@ async fn post(
     url: &Url,
     form: &[(&str, &str)],
 ) -> Result<Vec<u8>, LoginError> {
-    let mut request = http.post(url.clone()).header(http::header::ACCEPT, "application/json");
+    let mut request =
+        http.post(url.clone()).header(http::header::ACCEPT, "application/json").timeout(config.timeout);
     let mut form: Vec<(&str, &str)> = form.to_vec();
     match &config.client_secret {
         Some(secret) => {
@@ -84,6 +85,8 @@ async fn post(
     }
     let unavailable = |err: &reqwest::Error| LoginError::Unavailable(describe(err, "token endpoint"));
     let mut response = request.form(&form).send().await.map_err(|err| unavailable(&err))?;
+    cognito_http::check_response_url(&response, url.as_str(), "token endpoint")
+        .map_err(LoginError::Unavailable)?;
     let status = response.status();
     let body = match read_capped(&mut response, config.max_response_bytes).await {
         Ok(body) => body,

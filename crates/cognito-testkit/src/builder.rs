@@ -41,6 +41,23 @@ impl TestIssuer {
 
 /// Configures a [`TestIssuer`] before it starts. From [`TestIssuer::builder`]; finish with
 /// [`start`](Self::start).
+///
+/// ```
+/// use cognito_testkit::TestIssuer;
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let issuer = TestIssuer::builder()
+///     .pool_id("eu-west-1_TestPool1")
+///     .default_client_id("4a1btestclient")
+///     .start()
+///     .await;
+/// let verifier = issuer.access_verifier().build().unwrap();
+///
+/// let claims = verifier.verify(&issuer.access_token().sign()).await.unwrap();
+/// assert_eq!(claims.client_id.as_deref(), Some("4a1btestclient"));
+/// assert!(claims.iss.ends_with("/eu-west-1_TestPool1"));
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct TestIssuerBuilder {
     pool_id: String,

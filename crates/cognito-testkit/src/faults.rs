@@ -15,6 +15,21 @@ use crate::lock::lock;
 /// token/discovery equivalents) applies to every request to that endpoint until cleared; one set
 /// with the `*_fault_for` variants applies to the next `n` requests only, which is how "fails
 /// once, then heals" is written. Faulted requests are still counted.
+///
+/// ```
+/// use cognito_testkit::{Fault, TestIssuer};
+/// use cognito_verify::VerifyError;
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let issuer = TestIssuer::start().await;
+/// let verifier = issuer.access_verifier().build().unwrap();
+///
+/// issuer.set_jwks_fault_for(Fault::Status(503), 1); // the first key fetch fails
+/// let err = verifier.verify(&issuer.access_token().sign()).await.unwrap_err();
+/// assert!(matches!(err, VerifyError::KeysUnavailable { .. }), "{err}");
+/// assert_eq!(issuer.jwks_requests(), 1);
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
@@ -30,6 +45,15 @@ pub enum Fault {
     Oversized(usize),
     /// Close the connection without sending any response.
     CloseConnection,
+    /// Answer with a redirect: this status (301, 302, 303, 307 or 308; others are answered with
+    /// 307) and `Location: {location}`, e.g. another issuer's JWKS or token endpoint, to test
+    /// that a client which follows redirects is caught.
+    Redirect {
+        /// The redirect status.
+        status: u16,
+        /// The absolute URL the answer points to.
+        location: String,
+    },
 }
 
 /// The body [`Fault::Garbage`] serves.
@@ -79,6 +103,17 @@ pub(crate) async fn apply(fault: Option<Fault>, conn: &ConnHandle) -> Option<Res
         }
         Fault::Garbage => Some(json_response(GARBAGE_BODY.as_bytes().to_vec())),
         Fault::Oversized(len) => Some(json_response(oversized_body(len))),
+        Fault::Redirect { status, location } => {
+            let status = match StatusCode::from_u16(status) {
+                Ok(status) if status.is_redirection() => status,
+                _ => StatusCode::TEMPORARY_REDIRECT,
+            };
+            let mut response = status.into_response();
+            if let Ok(location) = HeaderValue::try_from(location) {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            Some(response)
+        }
         Fault::CloseConnection => {
             // The stream refuses the write of whatever is returned here, so hyper drops the
             // connection before a single byte of the response reaches the client.

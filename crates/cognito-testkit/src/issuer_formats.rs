@@ -10,6 +10,26 @@ use crate::shared::Shared;
 use crate::token::TokenBuilder;
 
 /// One of the two `iss` formats of a Cognito user pool.
+///
+/// ```
+/// use cognito_testkit::{IssuerFormat, TestIssuer};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let issuer = TestIssuer::builder().replica_regions(["eu-central-1"]).start().await;
+/// let verifier = issuer
+///     .pool_verifier()
+///     .token_use(cognito_verify::TokenUse::Access)
+///     .replica_regions(["eu-central-1"])
+///     .client_ids([issuer.default_client_id()])
+///     .build()
+///     .unwrap();
+///
+/// let updated = issuer.access_token().issuer_format(IssuerFormat::Updated).sign();
+/// let replica = issuer.access_token().replica_region("eu-central-1").sign();
+/// assert!(verifier.verify(&updated).await.is_ok());
+/// assert!(verifier.verify(&replica).await.is_ok());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IssuerFormat {
     /// `https://cognito-idp.{region}.amazonaws.com/{pool_id}`, where `{region}` is the region

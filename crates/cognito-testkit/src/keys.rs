@@ -19,6 +19,23 @@ use serde_json::{Value, json};
 ///
 /// Cognito itself only uses [`KeyKind::Rsa2048`]; the others exist so verifiers can be tested
 /// against keys and algorithms they must handle (or refuse).
+///
+/// ```
+/// use cognito_testkit::{KeyKind, TestIssuer};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let issuer = TestIssuer::builder().signing_key_kind(KeyKind::Es256).start().await;
+/// let verifier = issuer.access_verifier().build().unwrap();
+///
+/// let token = issuer.access_token().sign(); // `alg: ES256`, signed with the P-256 key
+/// assert!(verifier.verify(&token).await.is_ok());
+///
+/// // A second key of another kind, published in the same JWKS; tokens choose it by `kid`.
+/// let kid = issuer.add_key(KeyKind::Rsa4096);
+/// let token = issuer.access_token().signed_with_kid(kid).sign();
+/// assert!(verifier.verify(&token).await.is_ok());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyKind {
@@ -30,6 +47,8 @@ pub enum KeyKind {
     Es256,
     /// ECDSA on P-384, signs ES384 (fixed-width `r || s`).
     Es384,
+    /// ECDSA on P-521, signs ES512 (fixed-width `r || s`, 66 bytes each).
+    Es512,
     /// Ed25519, signs EdDSA; published as an `OKP` JWK.
     Ed25519,
 }
@@ -41,6 +60,7 @@ impl KeyKind {
             KeyKind::Rsa2048 | KeyKind::Rsa4096 => "RS256",
             KeyKind::Es256 => "ES256",
             KeyKind::Es384 => "ES384",
+            KeyKind::Es512 => "ES512",
             KeyKind::Ed25519 => "EdDSA",
         }
     }
@@ -97,6 +117,10 @@ impl SigningKey {
                 EcdsaKeyPair::generate(&signature::ECDSA_P384_SHA384_FIXED_SIGNING)
                     .expect("P-384 key generation failed"),
             ),
+            KeyKind::Es512 => Pair::Ecdsa(
+                EcdsaKeyPair::generate(&signature::ECDSA_P521_SHA512_FIXED_SIGNING)
+                    .expect("P-521 key generation failed"),
+            ),
             KeyKind::Ed25519 => {
                 Pair::Ed25519(Ed25519KeyPair::generate().expect("Ed25519 key generation failed"))
             }
@@ -131,7 +155,11 @@ impl SigningKey {
                 let point = pair.public_key().as_ref();
                 let coords = point.get(1..).unwrap_or_default();
                 let (x, y) = coords.split_at(coords.len() / 2);
-                let crv = if self.kind == KeyKind::Es384 { "P-384" } else { "P-256" };
+                let crv = match self.kind {
+                    KeyKind::Es384 => "P-384",
+                    KeyKind::Es512 => "P-521",
+                    _ => "P-256",
+                };
                 json!({
                     "kty": "EC",
                     "crv": crv,

@@ -159,6 +159,7 @@ async fn ec_and_ed25519_keys_are_published_with_their_curves() {
     let cases = [
         (KeyKind::Es256, "EC", Some("P-256"), "ES256", 32),
         (KeyKind::Es384, "EC", Some("P-384"), "ES384", 48),
+        (KeyKind::Es512, "EC", Some("P-521"), "ES512", 66),
         (KeyKind::Ed25519, "OKP", Some("Ed25519"), "EdDSA", 32),
     ];
     for (kind, kty, crv, alg, coordinate_len) in cases {

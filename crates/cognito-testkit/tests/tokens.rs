@@ -259,9 +259,12 @@ async fn rsa_keys_sign_rs384_and_rs512_when_the_header_says_so() {
 #[tokio::test]
 async fn ec_and_ed25519_keys_sign_with_their_algorithms() {
     let issuer = TestIssuer::start().await;
-    for (kind, alg, sig_len) in
-        [(KeyKind::Es256, "ES256", 64), (KeyKind::Es384, "ES384", 96), (KeyKind::Ed25519, "EdDSA", 64)]
-    {
+    for (kind, alg, sig_len) in [
+        (KeyKind::Es256, "ES256", 64),
+        (KeyKind::Es384, "ES384", 96),
+        (KeyKind::Es512, "ES512", 132),
+        (KeyKind::Ed25519, "EdDSA", 64),
+    ] {
         let kid = issuer.add_key(kind);
         let token = issuer.access_token().signed_with_kid(&kid).sign();
         let (header, _) = parts(&token);

@@ -119,6 +119,26 @@ pub trait Authenticate: Send + Sync + 'static {
 /// if any, and the request's method, URI, headers and extensions (for authenticators that read
 /// something else, such as a session or a gateway's context, or that treat state-changing
 /// methods differently, as a cookie session must against cross-site requests).
+///
+/// # Example
+///
+/// An authenticator that accepts a token only on safe methods, and names the path it refuses:
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use cognito_tower::{AuthError, AuthLayer, Credentials};
+/// use http::Method;
+///
+/// let layer = AuthLayer::new(|credentials: &Credentials<'_>| {
+///     let token = credentials.require_token()?; // MissingToken when none was found
+///     if credentials.method() != Method::GET {
+///         tracing::debug!(path = credentials.uri().path(), "read-only token on a write");
+///         return Err(AuthError::InvalidRequest("read-only credentials"));
+///     }
+///     Ok(Arc::new(token.as_str().len()))
+/// });
+/// ```
 #[derive(Clone, Copy)]
 pub struct Credentials<'a> {
     token: Option<&'a Token>,

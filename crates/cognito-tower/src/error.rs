@@ -68,6 +68,25 @@ impl fmt::Display for Match {
 /// clients treat 16 as "fix your credentials".
 ///
 /// Messages never contain the token or key material.
+///
+/// # Example
+///
+/// An authenticator or an `OnRejection` hook reads the mapping from the error itself:
+///
+/// ```
+/// use cognito_tower::{AuthError, Match};
+/// use http::StatusCode;
+///
+/// let err = AuthError::InsufficientScope { required: vec!["orders/write".into()], mode: Match::Any };
+/// assert_eq!(err.status(), StatusCode::FORBIDDEN);
+/// assert_eq!(err.error_code(), Some("insufficient_scope"));
+/// assert_eq!(err.grpc_status(), 7); // PERMISSION_DENIED
+/// assert_eq!(err.required_scopes(), Some(&["orders/write".to_owned()][..]));
+///
+/// let missing = AuthError::MissingToken;
+/// assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+/// assert_eq!(missing.error_code(), None); // RFC 6750 §3.1: no error code without credentials
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {

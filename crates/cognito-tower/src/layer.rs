@@ -151,6 +151,37 @@ impl<S, A: Clone> Layer<S> for AuthLayer<A> {
 }
 
 /// Middleware that authenticates every request with `A`; see [`AuthLayer`].
+///
+/// Usually made by the layer (`Router::layer`, `ServiceBuilder::layer`); [`AuthService::new`]
+/// wraps a service directly:
+///
+/// ```
+/// use std::convert::Infallible;
+/// use std::sync::Arc;
+///
+/// use cognito_tower::{AuthError, AuthService, Credentials};
+/// use http::{Request, Response, StatusCode};
+/// use tower::{ServiceExt, service_fn};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let inner = service_fn(|request: Request<String>| async move {
+///     let caller = request.extensions().get::<Arc<String>>().cloned();
+///     Ok::<_, Infallible>(Response::new(format!("hello {}", caller.unwrap())))
+/// });
+/// let authenticate = |credentials: &Credentials<'_>| match credentials.require_token()?.as_str() {
+///     "let-me-in" => Ok(Arc::new("a caller".to_owned())),
+///     _ => Err(AuthError::InvalidRequest("unknown token")),
+/// };
+/// let service = AuthService::new(inner, authenticate);
+///
+/// let anonymous = service.clone().oneshot(Request::new(String::new())).await.unwrap();
+/// assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+///
+/// let request = Request::builder().header("authorization", "Bearer let-me-in").body(String::new()).unwrap();
+/// let response = service.oneshot(request).await.unwrap();
+/// assert_eq!(response.status(), StatusCode::OK);
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct AuthService<S, A> {
     inner: S,

@@ -76,6 +76,18 @@ pub(crate) fn find_token(sources: &[TokenSource], headers: &HeaderMap) -> Result
 ///
 /// Authenticators read it from their [`Credentials`](crate::Credentials). Its `Debug` output
 /// shows the length only: a token must never reach a log.
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use cognito_tower::{AuthLayer, Credentials};
+///
+/// let layer = AuthLayer::new(|credentials: &Credentials<'_>| {
+///     let token = credentials.require_token()?;
+///     assert!(!format!("{token:?}").contains(token.as_str()), "Debug never shows the token");
+///     Ok(Arc::new(token.as_str().to_owned()))
+/// });
+/// ```
 #[derive(Clone)]
 pub struct Token {
     value: HeaderValue,

@@ -234,6 +234,34 @@ async fn unavailable_keys_are_503_with_retry_after() {
 }
 
 #[tokio::test]
+async fn a_jwks_without_a_usable_key_gives_401_unusable_key_not_503() {
+    let app = App::start(|layer| layer).await;
+    let kid = app.issuer.signing_kid();
+    let mut jwk = app.issuer.public_jwk(&kid).unwrap();
+    jwk["use"] = "enc".into();
+    app.issuer.remove_key(&kid);
+    app.issuer.publish_raw_jwk(jwk);
+    let response = app.get().bearer_auth(app.token()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(response.headers().get("retry-after").is_none());
+    let challenge = response_header(&response, "www-authenticate");
+    assert!(challenge.starts_with(r#"Bearer error="invalid_token", error_description="key "#), "{challenge}");
+    assert_eq!(json(response).await["error"], "invalid_token");
+    assert_eq!(app.calls(), 0);
+}
+
+#[tokio::test]
+async fn a_jwks_answering_403_gives_503() {
+    let app = App::start(|layer| layer).await;
+    app.issuer.set_jwks_fault(Some(Fault::Status(403)));
+    let response = app.get().bearer_auth(app.token()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response_header(&response, "retry-after").parse::<u64>().is_ok());
+    assert_eq!(json(response).await["error"], "temporarily_unavailable");
+    assert_eq!(app.calls(), 0);
+}
+
+#[tokio::test]
 async fn known_keys_keep_verifying_while_the_jwks_endpoint_fails() {
     let app = App::start(|layer| layer).await;
     assert_eq!(app.get().bearer_auth(app.token()).send().await.unwrap().status(), StatusCode::OK);

@@ -9,11 +9,17 @@
 mod builder;
 mod claims;
 mod config;
+mod fetch_budget;
+mod key_fetch;
 mod keys;
+mod negative_cache;
 mod options;
 mod verifier;
 
 pub use self::builder::{AlbVerifierBuilder, DEFAULT_ALB_MAX_TOKEN_BYTES};
 pub use self::claims::AlbClaims;
-pub use self::options::{AlbKeyOptions, DEFAULT_ALB_KEY_CACHE_CAPACITY};
+pub use self::options::{
+    AlbKeyOptions, DEFAULT_ALB_FETCH_BURST, DEFAULT_ALB_FETCH_RATE, DEFAULT_ALB_KEY_CACHE_CAPACITY,
+    DEFAULT_ALB_MAX_FETCHES_IN_FLIGHT, DEFAULT_ALB_NEGATIVE_CACHE_CAPACITY,
+};
 pub use self::verifier::{AlbVerifier, MAX_ALB_KID_LEN};

@@ -19,6 +19,8 @@ pub enum Algorithm {
     ES256,
     /// ECDSA on P-384 with SHA-384.
     ES384,
+    /// ECDSA on P-521 with SHA-512.
+    ES512,
     /// Ed25519.
     EdDSA,
 }
@@ -32,6 +34,7 @@ impl Algorithm {
             "RS512" => Algorithm::RS512,
             "ES256" => Algorithm::ES256,
             "ES384" => Algorithm::ES384,
+            "ES512" => Algorithm::ES512,
             "EdDSA" => Algorithm::EdDSA,
             _ => return None,
         })
@@ -45,6 +48,7 @@ impl Algorithm {
             Algorithm::RS512 => "RS512",
             Algorithm::ES256 => "ES256",
             Algorithm::ES384 => "ES384",
+            Algorithm::ES512 => "ES512",
             Algorithm::EdDSA => "EdDSA",
         }
     }

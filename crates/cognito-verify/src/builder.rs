@@ -69,6 +69,7 @@ pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     jwks_documents: Vec<(String, String)>,
     /// Allowed clients of single user pools: `(pool id, client ids)`.
     pool_clients: Vec<(String, Vec<String>)>,
+    http_client: Option<reqwest::Client>,
     /// The first mistake a setter saw (an empty requirement list, a check dropped by
     /// `custom_claims`), reported by `build`.
     mistake: Option<ConfigError>,
@@ -99,6 +100,7 @@ impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
                 "jwks_documents",
                 &self.jwks_documents.iter().map(|(issuer, _)| issuer).collect::<Vec<_>>(),
             )
+            .field("http_client", &self.http_client.is_some())
             .field("mistake", &self.mistake)
             .finish()
     }
@@ -126,6 +128,7 @@ impl Default for CognitoVerifierBuilder<NoCustomClaims> {
             clock: SharedClock::default(),
             jwks_documents: Vec::new(),
             pool_clients: Vec::new(),
+            http_client: None,
             mistake: None,
         }
     }
@@ -264,6 +267,38 @@ impl<C> CognitoVerifierBuilder<C> {
         self
     }
 
+    /// Fetch keys with this client instead of one built from the [`jwks_options`](Self::jwks_options)
+    /// (a corporate proxy, custom CA roots, mTLS, your own TLS stack: see "TLS and your own HTTP
+    /// client" in the README).
+    ///
+    /// The library still enforces, on your client: the URL rules at [`build`](Self::build)
+    /// (`https`, plain `http` only for loopback, `localhost` resolved and checked to be loopback);
+    /// the total [`timeout`](JwksOptions::timeout) of each fetch and the
+    /// [`max_response_bytes`](JwksOptions::max_response_bytes) cap; and that the answer comes
+    /// from the configured JWKS URL: a fetch that your client redirected fails, and its keys
+    /// are not used. Build it with `.redirect(reqwest::redirect::Policy::none())`. Its own
+    /// connect timeout, proxy settings and TLS roots apply instead of ours (ours bypass proxies
+    /// for plain-http and loopback URLs).
+    ///
+    /// ```
+    /// use cognito_verify::{CognitoVerifier, TokenUse};
+    ///
+    /// let client = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let verifier = CognitoVerifier::builder()
+    ///     .user_pool("eu-west-1_AbCdEf123")
+    ///     .token_use(TokenUse::Access)
+    ///     .client_ids(["4a1bexampleclientid"])
+    ///     .http_client(client)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// A check run on the claims after every other check passed. Return `Err(reason)` to
     /// refuse the token with [`VerifyError::Rejected`](crate::VerifyError::Rejected).
     ///
@@ -344,6 +379,7 @@ impl<C> CognitoVerifierBuilder<C> {
             clock: self.clock,
             jwks_documents: self.jwks_documents,
             pool_clients: self.pool_clients,
+            http_client: self.http_client,
             mistake: self.mistake,
         }
     }

@@ -31,20 +31,27 @@ impl<C> Config<C> {
         self.check_client(claims, issuer)
     }
 
-    /// The client against the clients of the issuer's user pool when it has its own, else
-    /// against `client_ids`.
+    /// The client of an access token is its `client_id`; an ID token's `aud` matches when any of
+    /// its audiences is an allowed client (RFC 7519 §4.1.3). The allowed clients are those of the
+    /// issuer's user pool when it has its own, else `client_ids`.
     fn check_client(&self, claims: &CognitoClaims<C>, issuer: &Issuer) -> Result<(), VerifyError> {
         let pool_clients = issuer.config.pool.as_ref().and_then(|pool| self.pool_clients.get(pool));
         let Some(allowed) = pool_clients.or(self.client_ids.as_ref()) else { return Ok(()) };
-        let (claim, value) = match claims.token_use.as_str() {
-            "id" => ("aud", claims.aud.as_deref()),
-            _ => ("client_id", claims.client_id.as_deref()),
-        };
-        let value = value.ok_or(VerifyError::MissingClaim(claim))?;
-        if allowed.contains(value) {
+        if claims.token_use == "id" {
+            if claims.aud.iter().any(|aud| allowed.contains(aud)) {
+                return Ok(());
+            }
+            // No audience (absent, `null` or `[]`) is a missing claim.
+            return Err(match claims.aud.as_slice() {
+                [] => VerifyError::MissingClaim("aud"),
+                audiences => VerifyError::ClientMismatch { found: audiences.join(" "), claims: None },
+            });
+        }
+        let client_id = claims.client_id.as_deref().ok_or(VerifyError::MissingClaim("client_id"))?;
+        if allowed.contains(client_id) {
             Ok(())
         } else {
-            Err(VerifyError::ClientMismatch { found: value.to_owned(), claims: None })
+            Err(VerifyError::ClientMismatch { found: client_id.to_owned(), claims: None })
         }
     }
 

@@ -13,7 +13,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, 
 use serde::{Deserialize, Deserializer};
 
 use crate::error::VerifyError;
-use crate::json::Str;
+use crate::json::{MemberNames, Str, StringOrArray, UniqueMembers};
 use crate::jws::{NumericDate, UnixTime};
 use crate::scope_set::ScopeSet;
 use crate::verified_claims::Subject;
@@ -42,8 +42,9 @@ pub struct CognitoClaims<C = NoCustomClaims> {
     pub token_use: String,
     /// The app client, on access tokens.
     pub client_id: Option<String>,
-    /// The audience (the app client), on ID tokens.
-    pub aud: Option<String>,
+    /// The audiences (`aud`), on ID tokens: the app client. A single string in the token (as
+    /// Cognito writes it) reads as one audience; an array as its members (RFC 7519 §4.1.3).
+    pub aud: Vec<String>,
     /// OAuth scopes (`scope`, space separated), on access tokens.
     pub scopes: ScopeSet,
     /// `cognito:groups`.
@@ -93,9 +94,10 @@ impl<C> CognitoClaims<C> {
         self.username.as_deref().or(self.cognito_username.as_deref())
     }
 
-    /// The app client the token was issued to: `client_id`, or `aud` for ID tokens.
+    /// The app client the token was issued to: `client_id`, or `aud` for ID tokens (its first
+    /// audience, when it lists several).
     pub fn client(&self) -> Option<&str> {
-        self.client_id.as_deref().or(self.aud.as_deref())
+        self.client_id.as_deref().or(self.aud.first().map(String::as_str))
     }
 
     /// Whether `cognito:groups` contains `group`.
@@ -126,11 +128,14 @@ impl<C: Send + Sync + 'static> Subject for CognitoClaims<C> {
     }
 }
 
-/// Parse a verified payload into claims, checking the JSON type of each standard claim.
+/// Parse a verified payload into claims, checking the JSON type of each standard claim. An
+/// optional claim that is `null` reads as absent; a member given twice is refused, at the top
+/// level always, and at every depth when there are custom claims (which might read it).
 pub(crate) fn parse<C: DeserializeOwned + 'static>(payload: &[u8]) -> Result<CognitoClaims<C>, VerifyError> {
     let failed_claim = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(payload);
-    let standard = StandardSeed { failed_claim: &failed_claim }
+    let no_custom_claims = TypeId::of::<C>() == TypeId::of::<NoCustomClaims>();
+    let standard = StandardSeed { failed_claim: &failed_claim, nested_unique: !no_custom_claims }
         .deserialize(&mut de)
         .and_then(|standard| de.end().map(|()| standard));
     let standard = match standard {
@@ -144,8 +149,8 @@ pub(crate) fn parse<C: DeserializeOwned + 'static>(payload: &[u8]) -> Result<Cog
     };
     // User-defined claims come from a second pass: `#[serde(flatten)]` would buffer every
     // claim, which costs more than reading the payload twice. Without custom claims there is
-    // nothing to read.
-    let custom = if TypeId::of::<C>() == TypeId::of::<NoCustomClaims>() {
+    // nothing to read. The first pass refused repeated members, so both read the same claims.
+    let custom = if no_custom_claims {
         C::deserialize(UnitDeserializer::<serde_json::Error>::new())
     } else {
         serde_json::from_slice::<C>(payload)
@@ -160,7 +165,7 @@ struct Standard {
     iss: Option<String>,
     token_use: Option<String>,
     client_id: Option<String>,
-    aud: Option<String>,
+    aud: Option<Vec<String>>,
     scope: Option<String>,
     groups: Option<Vec<String>>,
     username: Option<String>,
@@ -183,7 +188,7 @@ impl Standard {
             iss: self.iss.ok_or(VerifyError::MissingClaim("iss"))?,
             token_use: self.token_use.ok_or(VerifyError::MissingClaim("token_use"))?,
             client_id: self.client_id,
-            aud: self.aud,
+            aud: self.aud.unwrap_or_default(),
             scopes: ScopeSet::from_claim(self.scope.unwrap_or_default()),
             groups: self.groups.unwrap_or_default(),
             username: self.username,
@@ -210,6 +215,9 @@ impl Standard {
 /// Deserializes [`Standard`], recording which claim had the wrong type.
 struct StandardSeed<'a> {
     failed_claim: &'a Cell<Option<(&'static str, &'static str)>>,
+    /// Also refuse repeated members inside the values of other members (objects in custom
+    /// claims), not only at the top level.
+    nested_unique: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for StandardSeed<'_> {
@@ -228,43 +236,76 @@ impl<'de> Visitor<'de> for StandardSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Standard, A::Error> {
         let mut out = Standard::default();
+        // The standard claims read so far, one bit each (a `null` leaves its slot empty), and
+        // the names of the other members.
+        let mut seen = 0u32;
+        let mut others = MemberNames::new();
         while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
             // A claim given twice could be read differently by another parser: refuse it.
-            macro_rules! field {
-                ($slot:expr, $claim:literal, $ty:ty, $expected:literal) => {{
-                    if $slot.is_some() {
+            macro_rules! once {
+                ($bit:literal) => {{
+                    if seen & (1 << $bit) != 0 {
                         return Err(de::Error::custom("duplicate claim"));
                     }
-                    match map.next_value::<$ty>() {
-                        Ok(value) => $slot = Some(value.into()),
-                        Err(err) => {
-                            self.failed_claim.set(Some(($claim, $expected)));
-                            return Err(err);
-                        }
-                    }
+                    seen |= 1 << $bit;
+                }};
+            }
+            macro_rules! value {
+                ($ty:ty, $claim:literal, $expected:literal) => {
+                    map.next_value::<$ty>()
+                        .inspect_err(|_| self.failed_claim.set(Some(($claim, $expected))))?
+                };
+            }
+            // Required claims: `null` is of the wrong type.
+            macro_rules! required {
+                ($bit:literal, $slot:expr, $claim:literal, $ty:ty, $expected:literal) => {{
+                    once!($bit);
+                    $slot = Some(value!($ty, $claim, $expected).into());
+                }};
+            }
+            // Optional claims: `null` reads as absent.
+            macro_rules! optional {
+                ($bit:literal, $slot:expr, $claim:literal, $ty:ty, $expected:literal) => {{
+                    once!($bit);
+                    $slot = value!(Option<$ty>, $claim, $expected).map(Into::into);
                 }};
             }
             match key.as_ref() {
-                "sub" => field!(out.sub, "sub", String, "a string"),
-                "iss" => field!(out.iss, "iss", String, "a string"),
-                "token_use" => field!(out.token_use, "token_use", String, "a string"),
-                "client_id" => field!(out.client_id, "client_id", String, "a string"),
-                "aud" => field!(out.aud, "aud", String, "a single string (an array is not accepted)"),
-                "scope" => field!(out.scope, "scope", String, "a space-separated string"),
-                "cognito:groups" => field!(out.groups, "cognito:groups", Vec<String>, "an array of strings"),
-                "username" => field!(out.username, "username", String, "a string"),
-                "cognito:username" => field!(out.cognito_username, "cognito:username", String, "a string"),
-                "email" => field!(out.email, "email", String, "a string"),
-                "auth_time" => field!(out.auth_time, "auth_time", NumericDate, "a number"),
-                "iat" => field!(out.iat, "iat", NumericDate, "a number"),
-                "exp" => field!(out.exp, "exp", NumericDate, "a number"),
-                "nbf" => field!(out.nbf, "nbf", NumericDate, "a number"),
-                "jti" => field!(out.jti, "jti", String, "a string"),
-                "origin_jti" => field!(out.origin_jti, "origin_jti", String, "a string"),
-                "event_id" => field!(out.event_id, "event_id", String, "a string"),
-                "version" => field!(out.version, "version", i64, "an integer"),
+                "sub" => required!(0, out.sub, "sub", String, "a string"),
+                "iss" => required!(1, out.iss, "iss", String, "a string"),
+                "token_use" => required!(2, out.token_use, "token_use", String, "a string"),
+                "exp" => required!(3, out.exp, "exp", NumericDate, "a number"),
+                "client_id" => optional!(4, out.client_id, "client_id", String, "a string"),
+                "aud" => {
+                    once!(5);
+                    out.aud = value!(Option<StringOrArray>, "aud", "a string or an array of strings")
+                        .map(|StringOrArray(aud)| aud);
+                }
+                "scope" => optional!(6, out.scope, "scope", String, "a space-separated string"),
+                "cognito:groups" => {
+                    optional!(7, out.groups, "cognito:groups", Vec<String>, "an array of strings")
+                }
+                "username" => optional!(8, out.username, "username", String, "a string"),
+                "cognito:username" => {
+                    optional!(9, out.cognito_username, "cognito:username", String, "a string")
+                }
+                "email" => optional!(10, out.email, "email", String, "a string"),
+                "auth_time" => optional!(11, out.auth_time, "auth_time", NumericDate, "a number"),
+                "iat" => optional!(12, out.iat, "iat", NumericDate, "a number"),
+                "nbf" => optional!(13, out.nbf, "nbf", NumericDate, "a number"),
+                "jti" => optional!(14, out.jti, "jti", String, "a string"),
+                "origin_jti" => optional!(15, out.origin_jti, "origin_jti", String, "a string"),
+                "event_id" => optional!(16, out.event_id, "event_id", String, "a string"),
+                "version" => optional!(17, out.version, "version", i64, "an integer"),
                 _ => {
-                    map.next_value::<IgnoredAny>()?;
+                    if !others.insert(key) {
+                        return Err(de::Error::custom("duplicate member"));
+                    }
+                    if self.nested_unique {
+                        map.next_value_seed(UniqueMembers)?;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
                 }
             }
         }
@@ -298,7 +339,8 @@ mod tests {
     fn wrongly_typed_claims_are_named() {
         let cases = [
             (r#""exp":"2000000000""#, "exp"),
-            (r#""exp":2000000000,"aud":["a","b"]"#, "aud"),
+            (r#""exp":2000000000,"aud":["a",1]"#, "aud"),
+            (r#""exp":2000000000,"aud":{}"#, "aud"),
             (r#""exp":2000000000,"scope":["a"]"#, "scope"),
             (r#""exp":2000000000,"cognito:groups":"admin""#, "cognito:groups"),
             (r#""exp":1e300"#, "exp"),
@@ -322,5 +364,32 @@ mod tests {
         for payload in ["[]", "null", "\"s\"", "{", "{} {}", ""] {
             assert!(matches!(parse_plain(payload), Err(VerifyError::MalformedPayload(_))), "{payload}");
         }
+    }
+
+    #[test]
+    fn null_reads_as_absent_for_optional_claims_only() {
+        let claims = parse_plain(&format!(
+            r#"{{{MINIMAL},"exp":1,"aud":null,"scope":null,"cognito:groups":null,"iat":null,"version":null}}"#
+        ))
+        .unwrap();
+        assert!(claims.aud.is_empty() && claims.scopes.is_empty() && claims.groups.is_empty());
+        assert_eq!((claims.iat, claims.version), (None, None));
+        let err = parse_plain(r#"{"sub":"s","iss":"i","token_use":null,"exp":1}"#).unwrap_err();
+        assert!(matches!(err, VerifyError::InvalidClaim { claim: "token_use", .. }), "{err:?}");
+        let twice = format!(r#"{{{MINIMAL},"exp":1,"scope":null,"scope":"admin"}}"#);
+        assert!(matches!(parse_plain(&twice), Err(VerifyError::MalformedPayload(_))));
+    }
+
+    #[test]
+    fn other_members_given_twice_are_refused_and_nested_ones_with_custom_claims() {
+        let top = format!(r#"{{{MINIMAL},"exp":1,"x":1,"x":2}}"#);
+        assert!(matches!(parse_plain(&top), Err(VerifyError::MalformedPayload(_))));
+        let nested = format!(r#"{{{MINIMAL},"exp":1,"x":{{"a":1,"a":2}}}}"#);
+        assert!(parse_plain(&nested).is_ok());
+        type Custom = std::collections::HashMap<String, serde_json::Value>;
+        assert!(matches!(parse::<Custom>(top.as_bytes()), Err(VerifyError::MalformedPayload(_))));
+        assert!(matches!(parse::<Custom>(nested.as_bytes()), Err(VerifyError::MalformedPayload(_))));
+        let fine = format!(r#"{{{MINIMAL},"exp":1,"x":{{"a":1,"b":[{{"a":2}}]}}}}"#);
+        assert_eq!(parse::<Custom>(fine.as_bytes()).unwrap().custom.len(), 5);
     }
 }

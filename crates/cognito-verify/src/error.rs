@@ -155,7 +155,7 @@ pub enum VerifyError {
     /// The header names no `kid`, so no key can be chosen.
     #[error("token header has no kid")]
     MissingKid,
-    /// The header's `alg` is not one of RS256/384/512, ES256/384, EdDSA (`none`, HMAC and PS*
+    /// The header's `alg` is not one of RS256/384/512, ES256/384/512, EdDSA (`none`, HMAC and PS*
     /// are never accepted).
     #[error("algorithm {0:?} is not accepted")]
     DisallowedAlgorithm(String),
@@ -189,8 +189,10 @@ pub enum VerifyError {
         /// When a new fetch may be attempted.
         retry_after: Duration,
     },
-    /// The JWK for the `kid` exists but cannot be used: it failed to parse, or is marked for
-    /// encryption (`use: enc`).
+    /// The JWK for the `kid` exists but cannot be used: it failed to parse, is marked for
+    /// encryption (`use: enc`), is an RSA key outside 2048-8192 bits or with an exponent that is
+    /// even, 1 or above 2^32, has no `alg` in a Cognito key set and is not RSA, or its `kid` is
+    /// listed twice. The key set was fetched: not retryable.
     #[error("key {kid:?} cannot be used: {reason}")]
     UnusableKey {
         /// The `kid` from the token header.
@@ -212,7 +214,8 @@ pub enum VerifyError {
     /// The payload is not a JSON object.
     #[error("malformed token payload: {0}")]
     MalformedPayload(&'static str),
-    /// A claim has the wrong JSON type (e.g. `exp` as a string, `aud` as an array).
+    /// A claim has the wrong JSON type (e.g. `exp` as a string, `cognito:groups` as a string), or
+    /// a required claim is `null`.
     #[error("claim `{claim}` has the wrong type: {expected}")]
     InvalidClaim {
         /// The claim's name.
@@ -241,10 +244,11 @@ pub enum VerifyError {
         /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
         claims: Option<VerifiedClaims>,
     },
-    /// `client_id` (access tokens) or `aud` (ID tokens) is not an allowed app client.
+    /// `client_id` (access tokens) or `aud` (ID tokens: none of its audiences) is not an allowed
+    /// app client.
     #[error("client {found:?} is not an allowed app client")]
     ClientMismatch {
-        /// The client id found in the token.
+        /// The client id found in the token (the audiences of an ID token, space separated).
         found: String,
         /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
         claims: Option<VerifiedClaims>,

@@ -6,15 +6,16 @@
 
 use crate::algorithm::Algorithm;
 use crate::error::VerifyError;
-use crate::keys::{KeyEntry, KeySet};
+use crate::keys::{IssuerKind, KeyEntry, KeySet};
 
 /// Every algorithm a token header may name.
-const ALGORITHMS: [Algorithm; 6] = [
+const ALGORITHMS: [Algorithm; 7] = [
     Algorithm::RS256,
     Algorithm::RS384,
     Algorithm::RS512,
     Algorithm::ES256,
     Algorithm::ES384,
+    Algorithm::ES512,
     Algorithm::EdDSA,
 ];
 
@@ -31,14 +32,15 @@ pub enum KeyStatus {
     Absent,
 }
 
-/// Parses `body` as a fetched JWKS document would be, then reports, for every string `kid` in
-/// it (in document order, without repeats), the status of its entry.
+/// Parses `body` as a fetched JWKS document of an issuer other than Cognito would be (a JWK
+/// without `alg` is for every algorithm of its key type), then reports, for every string `kid`
+/// in it (in document order, without repeats), the status of its entry.
 pub fn parse_jwks(body: &[u8]) -> Result<Vec<(String, KeyStatus)>, &'static str> {
     #[derive(serde::Deserialize)]
     struct Document {
         keys: Vec<serde_json::Value>,
     }
-    let set = KeySet::parse(body)?;
+    let set = KeySet::parse(body, IssuerKind::Other)?;
     let mut kids: Vec<String> = Vec::new();
     let keys = serde_json::from_slice::<Document>(body).map(|document| document.keys).unwrap_or_default();
     for key in &keys {

@@ -19,6 +19,13 @@ pub(crate) const JWKS_FETCH_DURATION: &str = "cognito_verify_jwks_fetch_duration
 pub(crate) const UNKNOWN_KID_REFETCHES: &str = "cognito_verify_jwks_unknown_kid_refetches_total";
 /// Fetches refused, by `jwks_uri` and `reason` (`rate_limit`, `backoff`).
 pub(crate) const REFETCHES_REFUSED: &str = "cognito_verify_jwks_refetches_refused_total";
+/// ALB key fetches, by `key_endpoint` and `outcome`.
+pub(crate) const ALB_KEY_FETCHES: &str = "cognito_verify_alb_key_fetches_total";
+/// ALB key fetch latency in seconds, by `key_endpoint` and `outcome`.
+pub(crate) const ALB_KEY_FETCH_DURATION: &str = "cognito_verify_alb_key_fetch_duration_seconds";
+/// ALB key fetches refused by the fetch budget, by `key_endpoint` and `reason` (`rate_limit`,
+/// `in_flight`).
+pub(crate) const ALB_KEY_FETCHES_REFUSED: &str = "cognito_verify_alb_key_fetches_refused_total";
 /// Unix time of the last successful JWKS fetch, by `jwks_uri`.
 pub(crate) const KEY_SET_UPDATED: &str = "cognito_verify_jwks_key_set_updated_timestamp_seconds";
 
@@ -72,4 +79,18 @@ pub(crate) fn unknown_kid_refetch(jwks_uri: &str) {
 /// failure).
 pub(crate) fn refetch_refused(jwks_uri: &str, reason: &'static str) {
     metrics::counter!(REFETCHES_REFUSED, "jwks_uri" => jwks_uri.to_owned(), "reason" => reason).increment(1);
+}
+
+/// One ALB key fetch finished after `elapsed`, with `outcome` (`success` or a failure kind).
+pub(crate) fn alb_key_fetch(key_endpoint: &str, outcome: &'static str, elapsed: Duration) {
+    metrics::counter!(ALB_KEY_FETCHES, "key_endpoint" => key_endpoint.to_owned(), "outcome" => outcome)
+        .increment(1);
+    metrics::histogram!(ALB_KEY_FETCH_DURATION, "key_endpoint" => key_endpoint.to_owned(), "outcome" => outcome)
+        .record(elapsed.as_secs_f64());
+}
+
+/// An ALB key fetch was not started: `rate_limit` or `in_flight`.
+pub(crate) fn alb_key_fetch_refused(key_endpoint: &str, reason: &'static str) {
+    metrics::counter!(ALB_KEY_FETCHES_REFUSED, "key_endpoint" => key_endpoint.to_owned(), "reason" => reason)
+        .increment(1);
 }

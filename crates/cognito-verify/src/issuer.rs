@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::error::ConfigError;
 use crate::jwks::{JwksCache, JwksOptions};
+use crate::keys::IssuerKind;
 
 /// Which issuer formats of a user pool a verifier trusts (see "Issuers" in
 /// `docs/configuration.md`).
@@ -102,6 +103,31 @@ impl IssuerConfig {
         let jwks_uri = format!("{issuer}/.well-known/jwks.json");
         IssuerConfig { issuer, jwks_uri, pool: None }
     }
+
+    /// Whether this is a Cognito user pool's issuer: derived from a pool id, or an explicit URL
+    /// of either Cognito issuer format. A Cognito JWK without `alg` is for RS256 only.
+    pub(crate) fn kind(&self) -> IssuerKind {
+        if self.pool.is_some() || is_cognito_issuer_url(&self.issuer) {
+            IssuerKind::Cognito
+        } else {
+            IssuerKind::Other
+        }
+    }
+}
+
+/// Whether `issuer` is `https://cognito-idp.{region}.amazonaws.com/{pool_id}` or
+/// `https://issuer-cognito-idp.{region}.amazonaws.com/{pool_id}` (or `.amazonaws.com.cn`).
+fn is_cognito_issuer_url(issuer: &str) -> bool {
+    let Some(rest) = issuer.strip_prefix("https://") else { return false };
+    let Some((host, pool_id)) = rest.split_once('/') else { return false };
+    let Some(region) =
+        host.strip_prefix("cognito-idp.").or_else(|| host.strip_prefix("issuer-cognito-idp.")).and_then(
+            |host| host.strip_suffix(".amazonaws.com").or_else(|| host.strip_suffix(".amazonaws.com.cn")),
+        )
+    else {
+        return false;
+    };
+    cognito_http::is_region(region) && user_pool_region(pool_id).is_ok()
 }
 
 /// A trusted issuer with the cache of its keys: what a verifier holds per issuer.
@@ -112,7 +138,8 @@ pub(crate) struct Issuer {
 
 impl Issuer {
     pub(crate) fn new(config: IssuerConfig, client: reqwest::Client, options: JwksOptions) -> Self {
-        let keys = JwksCache::new(config.jwks_uri.clone(), client, options, config.pool.clone());
+        let keys =
+            JwksCache::new(config.jwks_uri.clone(), client, options, config.pool.clone(), config.kind());
         Issuer { config, keys }
     }
 }
@@ -212,6 +239,37 @@ mod tests {
                 "https://cognito-idp.us-west-2.amazonaws.com/eu-west-1_AbCdEf123",
             ]
         );
+    }
+
+    #[test]
+    fn pool_issuers_and_cognito_shaped_urls_are_cognito_issuers() {
+        let kind = |issuer: &str| IssuerConfig::with_default_jwks(issuer.to_owned()).kind();
+        for cognito in [
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+            "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_X1",
+            "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_X1",
+        ] {
+            assert_eq!(kind(cognito), IssuerKind::Cognito, "{cognito}");
+        }
+        for other in [
+            "http://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+            "https://cognito-idp.eu-west-1.amazonaws.com.evil.example/eu-west-1_AbCdEf123",
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/extra",
+            "https://login.example.com/eu-west-1_AbCdEf123",
+            "http://127.0.0.1:8080/eu-west-1_AbCdEf123",
+        ] {
+            assert_eq!(kind(other), IssuerKind::Other, "{other}");
+        }
+        let trust = PoolTrust {
+            formats: IssuerFormats::Original,
+            replica_regions: &[],
+            endpoints: &PoolEndpoints {
+                original: "http://127.0.0.1:8080/{region}".to_owned(),
+                updated: "http://127.0.0.1:8080/u/{region}".to_owned(),
+            },
+        };
+        let configs = IssuerConfig::user_pool("eu-west-1_AbCdEf123", &trust).unwrap();
+        assert!(configs.iter().all(|config| config.kind() == IssuerKind::Cognito));
     }
 
     #[test]

@@ -25,13 +25,15 @@ use self::fetch::{FetchError, fetch};
 use crate::error::VerifyError;
 #[cfg(feature = "metrics")]
 use crate::instruments;
-use crate::keys::{KeyEntry, KeySet, VerifyingKey};
+use crate::keys::{IssuerKind, KeyEntry, KeySet, VerifyingKey};
 
 /// The keys of one JWKS URL.
 pub(crate) struct JwksCache {
     uri: String,
     /// The user pool this URL was derived from, when it was (see `IssuerConfig::pool`).
     pool: Option<String>,
+    /// Whose keys these are: what a JWK without `alg` is for.
+    issuer_kind: IssuerKind,
     client: reqwest::Client,
     options: JwksOptions,
     keys: ArcSwapOption<KeySet>,
@@ -72,10 +74,12 @@ impl JwksCache {
         client: reqwest::Client,
         options: JwksOptions,
         pool: Option<String>,
+        issuer_kind: IssuerKind,
     ) -> Arc<Self> {
         Arc::new(JwksCache {
             uri,
             pool,
+            issuer_kind,
             client,
             options,
             keys: ArcSwapOption::empty(),
@@ -275,7 +279,7 @@ impl JwksCache {
     async fn fetch_and_store(&self) {
         #[cfg(feature = "metrics")]
         let started = Instant::now();
-        let result = fetch(&self.client, &self.uri, self.options.limits.max_response_bytes).await;
+        let result = fetch(&self.client, &self.uri, &self.options.limits, self.issuer_kind).await;
         let now = Instant::now();
         #[cfg(feature = "metrics")]
         instruments::jwks_fetch(
@@ -289,7 +293,12 @@ impl JwksCache {
                 if let Some(previous) = self.keys.load().as_ref() {
                     set.reuse_unchanged(previous);
                 }
-                tracing::debug!(uri = %self.uri, keys = set.len(), "JWKS fetched");
+                if set.usable() == 0 {
+                    tracing::warn!(uri = %self.uri, keys = set.len(),
+                        "JWKS fetched, but it holds no usable key: every token of this issuer is refused");
+                } else {
+                    tracing::debug!(uri = %self.uri, keys = set.len(), "JWKS fetched");
+                }
                 self.keys.store(Some(Arc::new(set)));
                 state.failures = 0;
                 state.backoff_until = None;

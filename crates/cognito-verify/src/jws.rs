@@ -136,12 +136,13 @@ impl DecodedToken<'_> {
 
 /// Split and decode `token` (already checked against the size limit), checking the header's
 /// `alg` against the allow-list. Checks, in order: three segments, base64url without padding,
-/// header JSON, `alg`, `kid`, payload and signature base64url.
+/// header JSON, no `crit`, `alg`, `kid`, payload and signature base64url.
 pub(crate) fn decode(token: &str) -> Result<DecodedToken<'_>, VerifyError> {
     let segments = Segments::split(token)?;
     let header_json: SegmentBytes<INLINE_HEADER_BYTES> =
         decode_inline(segments.header, Padding::Refused, "header is not base64url")?;
     let header = Header::parse(header_json.as_slice(), HeaderMembers::Jwt)?;
+    header.refuse_critical()?;
     let alg = header.alg(Algorithm::from_name)?;
     let kid = header.kid()?.to_owned();
     let engine = base64_simd::URL_SAFE_NO_PAD;
@@ -263,7 +264,7 @@ mod tests {
 
     #[test]
     fn only_allow_listed_algorithms_pass() {
-        for alg in ["none", "HS256", "PS256", "RS1", "ES512", "rs256"] {
+        for alg in ["none", "HS256", "PS256", "RS1", "ES521", "rs256"] {
             let token = format!("{}.YWJj.c2ln", seg(&format!(r#"{{"alg":"{alg}","kid":"k"}}"#)));
             assert_eq!(decode(&token).unwrap_err(), VerifyError::DisallowedAlgorithm(alg.into()));
         }

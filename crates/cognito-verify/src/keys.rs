@@ -10,13 +10,23 @@ use std::sync::Arc;
 use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::jwk::{
-    AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, OctetKeyPairType, PublicKeyUse,
-};
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, OctetKeyPairType, PublicKeyUse};
 use serde::Deserialize;
 
 use crate::algorithm::Algorithm;
 use crate::error::VerifyError;
+
+mod rsa;
+
+/// Who publishes a key set, which decides what a JWK without `alg` is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IssuerKind {
+    /// A Cognito user pool: it signs with RS256 only, so a JWK without `alg` is used for RS256
+    /// only (and one that is not RSA is unusable).
+    Cognito,
+    /// Any other issuer: a JWK without `alg` is used for every algorithm of its key type.
+    Other,
+}
 
 /// One usable public key.
 pub(crate) struct VerifyingKey {
@@ -113,10 +123,10 @@ impl KeySet {
         }
     }
 
-    /// Parse a JWKS document. The document itself must be a JSON object with a `keys` array;
-    /// each element is parsed on its own, and one that fails is recorded (by `kid`) as unusable
-    /// without affecting the others.
-    pub(crate) fn parse(body: &[u8]) -> Result<KeySet, &'static str> {
+    /// Parse a JWKS document published by `issuer`. The document itself must be a JSON object
+    /// with a `keys` array; each element is parsed on its own, and one that fails is recorded (by
+    /// `kid`) as unusable without affecting the others.
+    pub(crate) fn parse(body: &[u8], issuer: IssuerKind) -> Result<KeySet, &'static str> {
         #[derive(Deserialize)]
         struct Document {
             keys: Vec<serde_json::Value>,
@@ -135,7 +145,7 @@ impl KeySet {
                 continue;
             };
             let source = value.to_string();
-            let entry = match parse_jwk(value, source) {
+            let entry = match parse_jwk(value, source, issuer) {
                 Ok(key) => KeyEntry::Usable(Arc::new(key)),
                 Err(reason) => {
                     tracing::warn!(%kid, reason, "JWKS key cannot be used; skipped");
@@ -151,21 +161,32 @@ impl KeySet {
     }
 }
 
-fn parse_jwk(value: serde_json::Value, source: String) -> Result<VerifyingKey, &'static str> {
+fn parse_jwk(
+    mut value: serde_json::Value,
+    source: String,
+    issuer: IssuerKind,
+) -> Result<VerifyingKey, &'static str> {
+    // Read `alg` here rather than through jsonwebtoken, whose `KeyAlgorithm` has no ES512. A
+    // `null` alg is no alg.
+    let declared = match value.as_object_mut().and_then(|jwk| jwk.remove("alg")) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(name)) => {
+            Some(Algorithm::from_name(&name).ok_or("JWK `alg` is not an accepted signature algorithm")?)
+        }
+        Some(_) => return Err("JWK `alg` is not a string"),
+    };
     let jwk: Jwk = serde_json::from_value(value).map_err(|_| "malformed JWK (missing or invalid members)")?;
     if let Some(key_use) = &jwk.common.public_key_use
         && *key_use != PublicKeyUse::Signature
     {
         return Err("JWK `use` is not `sig`");
     }
-    let alg = match jwk.common.key_algorithm {
-        None => None,
-        Some(alg) => Some(jwk_alg(alg).ok_or("JWK `alg` is not an accepted signature algorithm")?),
-    };
     let kind = match &jwk.algorithm {
         AlgorithmParameters::RSA(rsa) => {
             let n = URL_SAFE_NO_PAD.decode(&rsa.n).map_err(|_| "JWK `n` is not base64url")?;
             let e = URL_SAFE_NO_PAD.decode(&rsa.e).map_err(|_| "JWK `e` is not base64url")?;
+            rsa::check_modulus(&n)?;
+            rsa::check_exponent(&e)?;
             let components = RsaPublicKeyComponents { n: n.as_slice(), e: e.as_slice() };
             let parse =
                 |params| components.to_parsed_public_key(params).map_err(|_| "invalid RSA public key");
@@ -180,7 +201,8 @@ fn parse_jwk(value: serde_json::Value, source: String) -> Result<VerifyingKey, &
                 match ec.curve {
                     EllipticCurve::P256 => (Algorithm::ES256, &signature::ECDSA_P256_SHA256_FIXED, 32),
                     EllipticCurve::P384 => (Algorithm::ES384, &signature::ECDSA_P384_SHA384_FIXED, 48),
-                    _ => return Err("EC curve is not P-256 or P-384"),
+                    EllipticCurve::P521 => (Algorithm::ES512, &signature::ECDSA_P521_SHA512_FIXED, 66),
+                    _ => return Err("EC curve is not P-256, P-384 or P-521"),
                 };
             let x = URL_SAFE_NO_PAD.decode(&ec.x).map_err(|_| "JWK `x` is not base64url")?;
             let y = URL_SAFE_NO_PAD.decode(&ec.y).map_err(|_| "JWK `y` is not base64url")?;
@@ -206,6 +228,15 @@ fn parse_jwk(value: serde_json::Value, source: String) -> Result<VerifyingKey, &
         AlgorithmParameters::OctetKey(_) => return Err("symmetric (`oct`) keys are never accepted"),
         _ => return Err("unsupported key type"),
     };
+    let alg = match (declared, issuer, &kind) {
+        (Some(alg), ..) => Some(alg),
+        // Cognito signs with RS256 only and labels its keys: an unlabelled key is held to that.
+        (None, IssuerKind::Cognito, KeyType::Rsa { .. }) => Some(Algorithm::RS256),
+        (None, IssuerKind::Cognito, _) => {
+            return Err("JWK without `alg` from a Cognito issuer is for RS256 only, and is not an RSA key");
+        }
+        (None, IssuerKind::Other, _) => None,
+    };
     let key = VerifyingKey { source, kind, alg };
     if let Some(alg) = alg
         && key.for_alg(alg).is_none()
@@ -213,16 +244,4 @@ fn parse_jwk(value: serde_json::Value, source: String) -> Result<VerifyingKey, &
         return Err("JWK `alg` does not match its key type");
     }
     Ok(key)
-}
-
-fn jwk_alg(alg: KeyAlgorithm) -> Option<Algorithm> {
-    Some(match alg {
-        KeyAlgorithm::RS256 => Algorithm::RS256,
-        KeyAlgorithm::RS384 => Algorithm::RS384,
-        KeyAlgorithm::RS512 => Algorithm::RS512,
-        KeyAlgorithm::ES256 => Algorithm::ES256,
-        KeyAlgorithm::ES384 => Algorithm::ES384,
-        KeyAlgorithm::EdDSA => Algorithm::EdDSA,
-        _ => return None,
-    })
 }

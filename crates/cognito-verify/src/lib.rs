@@ -44,8 +44,9 @@ mod verified_claims;
 mod verifier;
 
 pub use alb::{
-    AlbClaims, AlbKeyOptions, AlbVerifier, AlbVerifierBuilder, DEFAULT_ALB_KEY_CACHE_CAPACITY,
-    DEFAULT_ALB_MAX_TOKEN_BYTES, MAX_ALB_KID_LEN,
+    AlbClaims, AlbKeyOptions, AlbVerifier, AlbVerifierBuilder, DEFAULT_ALB_FETCH_BURST,
+    DEFAULT_ALB_FETCH_RATE, DEFAULT_ALB_KEY_CACHE_CAPACITY, DEFAULT_ALB_MAX_FETCHES_IN_FLIGHT,
+    DEFAULT_ALB_MAX_TOKEN_BYTES, DEFAULT_ALB_NEGATIVE_CACHE_CAPACITY, MAX_ALB_KID_LEN,
 };
 pub use algorithm::Algorithm;
 pub use async_check::{Rejection, VerifiedToken};

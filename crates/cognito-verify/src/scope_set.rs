@@ -1,6 +1,7 @@
 //! [`ScopeSet`]: the OAuth scopes of a verified token.
 
-/// A token's OAuth scopes, from the space-separated `scope` claim.
+/// A token's OAuth scopes, from the space-separated `scope` claim (RFC 6749 §3.3: split on the
+/// space character only).
 ///
 /// Kept as the claim's string and searched in place: tokens carry a handful of scopes, and this
 /// saves an allocation per scope on every verification.
@@ -37,9 +38,10 @@ impl ScopeSet {
         scopes.iter().all(|s| self.contains(s.as_ref()))
     }
 
-    /// The scopes, in the token's order.
+    /// The scopes, in the token's order. Scopes are separated by spaces only (RFC 6749 §3.3):
+    /// a tab or a newline is part of a scope, not a separator.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.split_ascii_whitespace()
+        self.0.split(' ').filter(|scope| !scope.is_empty())
     }
 
     /// The number of scopes.

@@ -96,14 +96,18 @@ pub(crate) fn check_url(url: &str, allow_insecure_http: bool) -> Result<(), Conf
     }
 }
 
-/// The HTTP client for key fetches (JWKS, ALB keys) of `urls`: bounded in time, no redirects,
-/// since keys must come from the configured URL, and no proxy when one of them is plain http
-/// or loopback.
+/// The HTTP client for key fetches (JWKS, ALB keys) of `urls`: the application's `own` client
+/// when it passed one, else one bounded in time, with no redirects, since keys must come from
+/// the configured URL, and no proxy when one of them is plain http or loopback.
 pub(crate) fn key_client<'u>(
+    own: Option<reqwest::Client>,
     limits: &RequestLimits,
     urls: impl IntoIterator<Item = &'u str>,
 ) -> Result<reqwest::Client, ConfigError> {
-    limits.client_for(urls).map_err(|err| ConfigError::HttpClient(err.to_string()))
+    match own {
+        Some(client) => Ok(client),
+        None => limits.client_for(urls).map_err(ConfigError::HttpClient),
+    }
 }
 
 #[cfg(test)]

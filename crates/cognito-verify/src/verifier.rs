@@ -300,6 +300,28 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         self.inner.config.clock.now()
     }
 
+    /// Each trusted issuer with the URL its signing keys are fetched from, in configuration
+    /// order: what a server should log at start, so an operator sees what it trusts.
+    ///
+    /// ```
+    /// let verifier = cognito_verify::CognitoVerifier::builder()
+    ///     .user_pool("eu-west-1_AbCdEf123")
+    ///     .token_use(cognito_verify::TokenUse::Access)
+    ///     .client_ids(["4a1bexampleclientid"])
+    ///     .build()?;
+    /// let (issuer, jwks_url) = verifier.jwks_urls().next().unwrap();
+    /// assert_eq!(issuer, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123");
+    /// assert_eq!(jwks_url, format!("{issuer}/.well-known/jwks.json"));
+    /// # Ok::<(), cognito_verify::ConfigError>(())
+    /// ```
+    pub fn jwks_urls(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.inner
+            .config
+            .issuers
+            .iter()
+            .map(|issuer| (issuer.config.issuer.as_str(), issuer.config.jwks_uri.as_str()))
+    }
+
     /// The kind of token accepted.
     pub fn token_use(&self) -> TokenUse {
         self.inner.config.token_use

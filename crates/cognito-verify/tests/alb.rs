@@ -92,6 +92,19 @@ async fn every_algorithm_but_es256_is_refused_before_any_fetch() {
 }
 
 #[tokio::test]
+async fn crit_header_is_refused_before_any_fetch_rfc7515_4_1_11() {
+    let issuer = TestIssuer::start().await;
+    let token = issuer.alb_token().header("crit", json!(["exp"])).sign();
+    assert_eq!(
+        verifier(&issuer).verify(&token).await.unwrap_err(),
+        VerifyError::MalformedHeader(
+            "`crit` names header extensions, and none is supported (RFC 7515 §4.1.11)"
+        )
+    );
+    assert_eq!(issuer.alb_key_requests(), 0);
+}
+
+#[tokio::test]
 async fn kids_that_could_change_the_key_url_are_refused_before_any_fetch() {
     let issuer = TestIssuer::start().await;
     let verifier = verifier(&issuer);

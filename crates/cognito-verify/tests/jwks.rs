@@ -220,3 +220,51 @@ async fn a_fetch_that_fails_once_is_retried_after_the_backoff() {
     eventually(Duration::from_secs(10), || async { verifier.verify(&token).await.is_ok() }).await;
     assert_eq!(issuer.jwks_requests(), 2);
 }
+
+/// An issuer whose JWKS publishes its signing key only as `edit` makes it (once or more).
+async fn issuer_publishing(edit: impl Fn(&mut serde_json::Value), copies: usize) -> TestIssuer {
+    let issuer = TestIssuer::start().await;
+    let kid = issuer.signing_kid();
+    let mut jwk = issuer.public_jwk(&kid).unwrap();
+    edit(&mut jwk);
+    issuer.remove_key(&kid);
+    for _ in 0..copies {
+        issuer.publish_raw_jwk(jwk.clone());
+    }
+    issuer
+}
+
+#[tokio::test]
+async fn a_jwks_without_a_usable_key_is_a_successful_fetch_whose_kids_are_unusable_keys() {
+    let issuer = issuer_publishing(|jwk| jwk["use"] = serde_json::json!("enc"), 1).await;
+    let verifier = verifier(&issuer, fast());
+    verifier.hydrate().await.unwrap();
+    let err = verifier.verify(&issuer.access_token().sign()).await.unwrap_err();
+    assert_eq!(
+        err,
+        VerifyError::UnusableKey { kid: issuer.signing_kid(), reason: "JWK `use` is not `sig`".into() }
+    );
+    assert!(!err.is_retryable());
+    assert_eq!(issuer.jwks_requests(), 1, "a successful fetch is not retried per token");
+}
+
+#[tokio::test]
+async fn a_jwks_whose_only_kid_is_listed_twice_is_a_successful_fetch_whose_kid_is_unusable() {
+    let issuer = issuer_publishing(|_| {}, 2).await;
+    let verifier = verifier(&issuer, fast());
+    verifier.hydrate().await.unwrap();
+    let err = verifier.verify(&issuer.access_token().sign()).await.unwrap_err();
+    assert!(
+        matches!(&err, VerifyError::UnusableKey { reason, .. } if reason.contains("more than once")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_token_of_an_issuer_whose_jwks_answers_403_gets_keys_unavailable() {
+    let issuer = TestIssuer::start().await;
+    issuer.set_jwks_fault(Some(Fault::Status(403)));
+    let err = verifier(&issuer, fast()).verify(&issuer.access_token().sign()).await.unwrap_err();
+    assert!(matches!(&err, VerifyError::KeysUnavailable { reason, .. } if reason.contains("403")), "{err}");
+    assert!(err.is_retryable());
+}

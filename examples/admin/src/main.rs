@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use admin::{ADMIN_GROUP, DEFAULT_ADDR, LOCAL_USERS, Setup};
 use cognito_login::tower_sessions::MemoryStore;
 use cognito_testkit::TestIssuer;
-use example_support::{BoxError, bind, run, serve_router, warm_keys};
+use example_support::{BoxError, bind, log_trust, run, serve_router, warm_keys};
 use tower_sessions_redis_store::RedisStore;
 use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, Pool};
 
@@ -39,6 +39,7 @@ async fn serve() -> Result<(), BoxError> {
         None => Setup::local(&app_url).await,
     }
     .map_err(|err| format!("configuration: {err}"))?;
+    log_trust(&setup.verifier);
     warm_keys(&setup.verifier);
 
     println!("admin console for the `{ADMIN_GROUP}` group: open {app_url}/");

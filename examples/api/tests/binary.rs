@@ -86,3 +86,27 @@ fn unusable_listen_address_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.starts_with(r#"api: cannot listen on "not-an-address" (LISTEN_ADDR): "#), "{stderr}");
 }
+
+#[test]
+fn binary_logs_at_start_the_issuers_it_trusts_and_their_jwks_urls() {
+    let mut child = api()
+        .env("LISTEN_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let _running = Running(child);
+
+    let line = stderr
+        .lines()
+        .map(Result::unwrap)
+        .find(|line| line.contains("trusting issuer"))
+        .expect("a `trusting issuer` line before the binary's stderr closes");
+
+    assert!(line.contains("issuer=http://127.0.0.1:"), "{line}");
+    assert!(line.contains("jwks_url=http://127.0.0.1:"), "{line}");
+    assert!(line.contains("/.well-known/jwks.json"), "{line}");
+    assert!(line.contains("token_use=Access"), "{line}");
+}

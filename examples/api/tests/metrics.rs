@@ -1,24 +1,11 @@
 //! `GET /metrics` after a known sequence of requests shows exactly the counts those requests
 //! cause (see docs/observability.md). One test in its own binary: the recorder is process-wide.
 
-use std::collections::BTreeSet;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use api::{SCOPE_GET, install_metrics_recorder, router_with_metrics};
-use cognito_testkit::{KeyKind, TestIssuer, serve_router};
+use cognito_testkit::{KeyKind, TestIssuer, prometheus_sample as sample, serve_router};
 use reqwest::StatusCode;
-
-/// The value of the sample `name{labels}` in a Prometheus text page, labels in any order.
-fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-    let wanted: BTreeSet<String> = labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
-    page.lines().find_map(|line| {
-        let (series, value) = line.rsplit_once(' ')?;
-        let (series_name, rest) = series.split_once('{').unwrap_or((series, "}"));
-        let found: BTreeSet<String> =
-            rest.strip_suffix('}')?.split(',').filter(|l| !l.is_empty()).map(str::to_owned).collect();
-        (series_name == name && found == wanted).then(|| value.parse().ok()).flatten()
-    })
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_the_verifications_and_key_fetches_the_requests_caused() {

@@ -8,10 +8,20 @@ use http::StatusCode;
 pub enum Error {
     /// A variable the real-pool mode needs is not set.
     #[error(
-        "{0} is not set: against a real user pool set COGNITO_DOMAIN, AWS_REGION, COGNITO_CLIENT_ID and \
-         COGNITO_CLIENT_SECRET (or none of them to run against a local test issuer)"
+        "{0} is not set: against a real user pool set COGNITO_DOMAIN (and AWS_REGION for a domain \
+         prefix) or COGNITO_TOKEN_ENDPOINT, COGNITO_CLIENT_ID and COGNITO_CLIENT_SECRET (or none of \
+         them to run against a local test issuer)"
     )]
     MissingEnv(&'static str),
+    /// Two variables that name the same thing in different ways are both set.
+    #[error("{0} and {1} are both set: set one (a full token endpoint URL, or the pool's domain)")]
+    ConflictingEnv(&'static str, &'static str),
+    /// `COGNITO_DOMAIN` is neither a domain prefix nor a host name.
+    #[error(
+        "COGNITO_DOMAIN {0:?} is neither a domain prefix (my-prefix) nor a custom domain's host name \
+         (auth.example.com); for an emulator or any other URL set COGNITO_TOKEN_ENDPOINT instead"
+    )]
+    InvalidDomain(String),
     /// The token provider's configuration was refused (bad domain, URL, scope...).
     #[error("the client-credentials configuration is invalid: {0}")]
     Config(#[from] cognito_client::ConfigError),

@@ -1,7 +1,8 @@
 //! `cargo run -p client-credentials`: the machine-to-machine consumer, against a local test
 //! issuer and an in-process api example by default, or against a real user pool and a running
-//! api example when `COGNITO_DOMAIN`, `AWS_REGION`, `COGNITO_CLIENT_ID`, `COGNITO_CLIENT_SECRET`
-//! (and optionally `API_URL`) are set.
+//! api example when `COGNITO_DOMAIN` (with `AWS_REGION` for a domain prefix) or
+//! `COGNITO_TOKEN_ENDPOINT` (a full URL, e.g. a local emulator's), `COGNITO_CLIENT_ID`,
+//! `COGNITO_CLIENT_SECRET` (and optionally `API_URL`) are set.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,7 +26,8 @@ async fn consume(out: &mut impl Write) -> Result<(), Error> {
     if let Some(target) = RemoteTarget::from_env()? {
         writeln!(
             out,
-            "Using the user pool domain's token endpoint and the api example at {}.",
+            "Using the token endpoint {} and the api example at {}.",
+            target.tokens.token_endpoint(),
             target.api_url
         )?;
         client_credentials::run(&target.api_url, &target.tokens, out).await?;
@@ -34,7 +36,10 @@ async fn consume(out: &mut impl Write) -> Result<(), Error> {
     }
 
     if std::env::var_os("API_URL").is_some() {
-        eprintln!("note: API_URL is ignored without COGNITO_DOMAIN and the other Cognito variables");
+        eprintln!(
+            "note: API_URL is ignored without COGNITO_DOMAIN (or COGNITO_TOKEN_ENDPOINT) and the other \
+             Cognito variables"
+        );
     }
     let local = LocalSetup::start().await?;
     writeln!(

@@ -78,3 +78,53 @@ fn the_secret_is_not_in_debug_output() {
     let target = RemoteTarget::from_lookup(lookup(FULL)).unwrap().unwrap();
     assert!(!format!("{target:?}").contains("s3cret-value"));
 }
+
+const ENDPOINT_AND_CLIENT: &[(&str, &str)] = &[
+    ("COGNITO_TOKEN_ENDPOINT", "http://127.0.0.1:9229/oauth2/token"),
+    ("COGNITO_CLIENT_ID", "4a1bexampleclientid"),
+    ("COGNITO_CLIENT_SECRET", "s3cret-value"),
+];
+
+#[test]
+fn a_token_endpoint_url_is_used_as_is_and_needs_no_region() {
+    let target = RemoteTarget::from_lookup(lookup(ENDPOINT_AND_CLIENT)).unwrap().unwrap();
+    assert_eq!(target.tokens.token_endpoint(), "http://127.0.0.1:9229/oauth2/token");
+}
+
+#[test]
+fn a_plain_http_token_endpoint_off_loopback_is_refused() {
+    let vars = [
+        ("COGNITO_TOKEN_ENDPOINT", "http://cognito.internal.example/oauth2/token"),
+        ("COGNITO_CLIENT_ID", "4a1bexampleclientid"),
+        ("COGNITO_CLIENT_SECRET", "s3cret-value"),
+    ];
+    let err = RemoteTarget::from_lookup(lookup(&vars)).unwrap_err();
+    assert!(matches!(err, Error::Config(cognito_client::ConfigError::InsecureUrl(_))), "{err}");
+}
+
+#[test]
+fn a_token_endpoint_and_a_domain_together_are_refused() {
+    let mut vars = ENDPOINT_AND_CLIENT.to_vec();
+    vars.push(("COGNITO_DOMAIN", "my-prefix"));
+    let err = RemoteTarget::from_lookup(lookup(&vars)).unwrap_err();
+    assert!(matches!(err, Error::ConflictingEnv("COGNITO_TOKEN_ENDPOINT", "COGNITO_DOMAIN")), "{err}");
+}
+
+#[test]
+fn an_ip_address_as_domain_is_refused_with_a_pointer_to_the_endpoint_variable() {
+    let vars = [
+        ("COGNITO_DOMAIN", "127.0.0.1"),
+        ("COGNITO_CLIENT_ID", "4a1bexampleclientid"),
+        ("COGNITO_CLIENT_SECRET", "s3cret-value"),
+    ];
+    let err = RemoteTarget::from_lookup(lookup(&vars)).unwrap_err();
+    assert!(matches!(&err, Error::InvalidDomain(value) if value == "127.0.0.1"), "{err}");
+    assert!(err.to_string().contains("COGNITO_TOKEN_ENDPOINT"), "{err}");
+}
+
+#[test]
+fn neither_a_domain_nor_an_endpoint_names_the_domain_variable() {
+    let vars = [("COGNITO_CLIENT_ID", "4a1bexampleclientid"), ("COGNITO_CLIENT_SECRET", "s3cret-value")];
+    let err = RemoteTarget::from_lookup(lookup(&vars)).unwrap_err();
+    assert!(matches!(err, Error::MissingEnv("COGNITO_DOMAIN")), "{err}");
+}

@@ -56,6 +56,9 @@ pub async fn run(out: &mut impl Write) -> Result<Outcome, Error> {
         "  issuer  {}  stands in for a user pool (JWKS, /oauth2/token)",
         stack.issuer.issuer_url()
     )?;
+    for (issuer, jwks_url) in stack.api_verifier.jwks_urls() {
+        writeln!(out, "  trusts  {issuer}  keys from {jwks_url}")?;
+    }
     writeln!(out, "  api     {}  GET|POST /transactions need transactions/get|post", stack.api_url)?;
     writeln!(
         out,

@@ -59,8 +59,17 @@ pub async fn verifier(token_use: TokenUse) -> Result<(Option<TestIssuer>, Cognit
     let issuer = local_issuer_unless_configured().await;
     let verifier =
         verifier_from_env_or(issuer.as_ref(), token_use).map_err(|err| format!("configuration: {err}"))?;
+    log_trust(&verifier);
     warm_keys(&verifier);
     Ok((issuer, verifier))
+}
+
+/// Logs, at start, every issuer `verifier` trusts and the URL its keys come from, so an
+/// operator sees at a glance which pool (or local issuer) a server accepts tokens from.
+pub fn log_trust(verifier: &CognitoVerifier) {
+    for (issuer, jwks_url) in verifier.jwks_urls() {
+        tracing::info!(token_use = ?verifier.token_use(), %issuer, %jwks_url, "trusting issuer");
+    }
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM ([`shutdown_signal`]), finishing the

@@ -42,6 +42,7 @@ pub fn signature_valid(jwk: &Value, token: &str) -> bool {
             let alg: &dyn signature::VerificationAlgorithm = match jwk["crv"].as_str() {
                 Some("P-256") => &signature::ECDSA_P256_SHA256_FIXED,
                 Some("P-384") => &signature::ECDSA_P384_SHA384_FIXED,
+                Some("P-521") => &signature::ECDSA_P521_SHA512_FIXED,
                 other => panic!("unexpected curve {other:?}"),
             };
             let mut point = vec![4u8];

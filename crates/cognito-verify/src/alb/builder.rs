@@ -52,6 +52,7 @@ pub struct AlbVerifierBuilder {
     max_token_bytes: usize,
     keys: AlbKeyOptions,
     clock: SharedClock,
+    http_client: Option<reqwest::Client>,
 }
 
 impl Default for AlbVerifierBuilder {
@@ -66,6 +67,7 @@ impl Default for AlbVerifierBuilder {
             max_token_bytes: DEFAULT_ALB_MAX_TOKEN_BYTES,
             keys: AlbKeyOptions::default(),
             clock: SharedClock::default(),
+            http_client: None,
         }
     }
 }
@@ -159,10 +161,41 @@ impl AlbVerifierBuilder {
         self
     }
 
+    /// Fetch keys with this client instead of one built from the
+    /// [`key_options`](Self::key_options) (a proxy, custom CA roots, your own TLS stack: see
+    /// "TLS and your own HTTP client" in the README).
+    ///
+    /// The library still enforces, on your client: the URL rules at [`build`](Self::build); the
+    /// total [`timeout`](AlbKeyOptions::timeout) of each fetch, the
+    /// [`max_response_bytes`](AlbKeyOptions::max_response_bytes) cap and the fetch budget of
+    /// [`AlbKeyOptions`]; and that the answer comes from `{key_endpoint}/{kid}`: a fetch that
+    /// your client redirected fails, and its key is not used. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`. Its own connect timeout, proxy settings
+    /// and TLS roots apply instead of ours.
+    ///
+    /// ```
+    /// use cognito_verify::AlbVerifier;
+    ///
+    /// let client = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let verifier = AlbVerifier::builder()
+    ///     .region("eu-west-1")
+    ///     .signer_arns(["arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188"])
+    ///     .http_client(client)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Validate the configuration and build the verifier. No network call is made.
-    pub fn build(self) -> Result<AlbVerifier, ConfigError> {
+    pub fn build(mut self) -> Result<AlbVerifier, ConfigError> {
+        let own = self.http_client.take();
         let (config, keys) = self.into_config()?;
-        let client = key_client(&keys.limits, [config.key_endpoint.as_str()])?;
+        let client = key_client(own, &keys.limits, [config.key_endpoint.as_str()])?;
         Ok(AlbVerifier::new(config, &keys, client))
     }
 

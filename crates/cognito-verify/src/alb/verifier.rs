@@ -179,6 +179,7 @@ impl AlbVerifier {
         let segments = Segments::split(token)?;
         let header_json = segments.header(Padding::Allowed)?;
         let header = Header::parse(&header_json, HeaderMembers::Alb)?;
+        header.refuse_critical()?;
         // ALB signs with ES256 only; accepting anything else would only widen the attack surface.
         header.alg(|alg| (alg == Algorithm::ES256.as_str()).then_some(Algorithm::ES256))?;
         let kid = header.kid()?;

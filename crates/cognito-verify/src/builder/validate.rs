@@ -34,7 +34,11 @@ impl<C> CognitoVerifierBuilder<C> {
         };
         let limits = TokenLimits::new(self.leeway, self.max_token_bytes)?;
         self.jwks.validate()?;
-        let client = key_client(&self.jwks.limits, issuers.iter().map(|config| config.jwks_uri.as_str()))?;
+        let client = key_client(
+            self.http_client,
+            &self.jwks.limits,
+            issuers.iter().map(|config| config.jwks_uri.as_str()),
+        )?;
         let issuers: Vec<Issuer> = issuers
             .into_iter()
             .map(|config| Issuer::new(config, client.clone(), self.jwks.clone()))
@@ -123,7 +127,7 @@ fn preload_documents(
         if !seen.insert(trimmed) {
             return Err(invalid("given twice"));
         }
-        let set = KeySet::parse(document.as_bytes()).map_err(invalid)?;
+        let set = KeySet::parse(document.as_bytes(), target.config.kind()).map_err(invalid)?;
         if set.usable() == 0 {
             return Err(invalid("holds no usable key"));
         }

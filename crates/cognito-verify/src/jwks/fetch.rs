@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use cognito_http::{BodyError, describe, read_capped};
+use cognito_http::{BodyError, RequestLimits, check_response_url, describe, read_capped};
 
-use crate::keys::KeySet;
+use crate::keys::{IssuerKind, KeySet};
 
 /// Why a fetch failed: a fixed `kind` (a metric label), a reason safe to log, and whether the URL
 /// answered 403 or 404 (the issuer does not exist there: a wrong pool id or region, or a format
@@ -21,18 +21,24 @@ impl FetchError {
     }
 }
 
-/// GET the JWKS document with a size cap; parse it. Returns the set and `max-age`, if any.
+/// GET the JWKS document within the limits' timeout and size cap; parse it. Returns the set and
+/// `max-age`, if any. An answer from another URL than `uri` (a client that followed a redirect)
+/// is refused before its body is read.
 pub(super) async fn fetch(
     client: &reqwest::Client,
     uri: &str,
-    max_bytes: usize,
+    limits: &RequestLimits,
+    issuer: IssuerKind,
 ) -> Result<(KeySet, Option<Duration>), FetchError> {
+    let max_bytes = limits.max_response_bytes;
     let mut response = client
         .get(uri)
         .header(reqwest::header::ACCEPT, "application/json")
+        .timeout(limits.timeout)
         .send()
         .await
         .map_err(|err| FetchError::new("transport")(describe(&err, "JWKS endpoint")))?;
+    check_response_url(&response, uri, "JWKS endpoint").map_err(FetchError::new("redirected"))?;
     let status = response.status();
     if !status.is_success() {
         let not_found = matches!(status, reqwest::StatusCode::FORBIDDEN | reqwest::StatusCode::NOT_FOUND);
@@ -50,11 +56,10 @@ pub(super) async fn fetch(
         }
         BodyError::Transport(err) => FetchError::new("transport")(describe(&err, "JWKS endpoint")),
     })?;
-    let set = KeySet::parse(&body)
+    // A document that parses is the issuer's answer, even with no usable key in it: tokens
+    // naming its keys then get `UnusableKey`, not a retry.
+    let set = KeySet::parse(&body, issuer)
         .map_err(|reason| FetchError::new("malformed")(format!("JWKS document is malformed: {reason}")))?;
-    if set.usable() == 0 {
-        return Err(FetchError::new("no_usable_key")("JWKS document has no usable key".to_owned()));
-    }
     Ok((set, max_age))
 }
 

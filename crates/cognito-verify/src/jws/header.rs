@@ -39,6 +39,8 @@ pub(crate) struct Header<'h> {
     pub(crate) iss: Option<Cow<'h, str>>,
     /// ALB: the token's expiry.
     pub(crate) exp: Option<UnixTime>,
+    /// Whether the header has a `crit` member, whatever its value.
+    crit: bool,
 }
 
 impl<'h> Header<'h> {
@@ -64,6 +66,18 @@ impl<'h> Header<'h> {
     pub(crate) fn alg(&self, accept: impl Fn(&str) -> Option<Algorithm>) -> Result<Algorithm, VerifyError> {
         let alg = self.alg.as_deref().ok_or(VerifyError::MalformedHeader("no alg"))?;
         accept(alg).ok_or_else(|| VerifyError::DisallowedAlgorithm(truncate(alg, MAX_ERROR_ALG_CHARS)))
+    }
+
+    /// [`MalformedHeader`](VerifyError::MalformedHeader) when the header has a `crit` member: it
+    /// names extensions the recipient must understand (RFC 7515 §4.1.11), and we understand
+    /// none. (An empty or malformed `crit` is invalid anyway.)
+    pub(crate) fn refuse_critical(&self) -> Result<(), VerifyError> {
+        if self.crit {
+            return Err(VerifyError::MalformedHeader(
+                "`crit` names header extensions, and none is supported (RFC 7515 §4.1.11)",
+            ));
+        }
+        Ok(())
     }
 
     /// The `kid`, or [`MissingKid`](VerifyError::MissingKid).
@@ -110,6 +124,11 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
                         self.failed.set(Some("exp is not a number"));
                     })?;
                     header.exp = Some(exp.into());
+                    continue;
+                }
+                "crit" => {
+                    header.crit = true;
+                    map.next_value::<IgnoredAny>()?;
                     continue;
                 }
                 _ => {
@@ -167,6 +186,21 @@ mod tests {
         assert_eq!(
             parse(r#"{"exp":"soon"}"#, HeaderMembers::Alb).unwrap_err(),
             VerifyError::MalformedHeader("exp is not a number")
+        );
+    }
+
+    #[test]
+    fn a_crit_member_of_any_value_is_refused_rfc7515_4_1_11() {
+        for crit in [r#"["exp"]"#, "[]", r#""b64""#, "null"] {
+            let json = format!(r#"{{"alg":"RS256","kid":"k","crit":{crit}}}"#);
+            for members in [HeaderMembers::Jwt, HeaderMembers::Alb] {
+                let header = parse(&json, members).unwrap();
+                assert!(matches!(header.refuse_critical(), Err(VerifyError::MalformedHeader(_))), "{json}");
+            }
+        }
+        assert_eq!(
+            parse(r#"{"alg":"RS256","kid":"k"}"#, HeaderMembers::Jwt).unwrap().refuse_critical(),
+            Ok(())
         );
     }
 

@@ -287,6 +287,7 @@ pub enum Expected {
 #[derive(Debug, Default, PartialEq)]
 pub struct ExpectedClaims {
     strings: Vec<(&'static str, Option<String>)>,
+    aud: Vec<String>,
     dates: Vec<(&'static str, Option<i64>)>,
     groups: Option<Vec<String>>,
     version: Option<i64>,
@@ -296,6 +297,8 @@ pub struct ExpectedClaims {
 #[derive(Clone, Copy)]
 enum ClaimType {
     Str,
+    /// A string or an array of strings.
+    Audience,
     Date,
     Groups,
     Integer,
@@ -306,7 +309,7 @@ const CLAIMS: [(&str, ClaimType); 18] = [
     ("iss", ClaimType::Str),
     ("token_use", ClaimType::Str),
     ("client_id", ClaimType::Str),
-    ("aud", ClaimType::Str),
+    ("aud", ClaimType::Audience),
     ("scope", ClaimType::Str),
     ("cognito:groups", ClaimType::Groups),
     ("username", ClaimType::Str),
@@ -337,21 +340,31 @@ fn numeric_date(value: &Value) -> Option<i64> {
     (f.is_finite() && f.abs() < 9.0e15).then(|| f.floor() as i64)
 }
 
+/// The claims a `null` may not stand for.
+const REQUIRED: [&str; 4] = ["sub", "iss", "token_use", "exp"];
+
 /// An independent model of the claim checks of a verifier configured like the ones here
 /// (`TokenUse::Any`, client [`CLIENT`], no leeway) for tokens of `issuer`, for a payload whose
-/// signature is good. Order: claim types and duplicates (document order), missing `sub`, `iss`,
-/// `token_use`, `exp`, then `iss`, `token_use`, client, `exp`, `nbf`, `iat`.
+/// signature is good. Order: member names given twice, claim types (document order; an
+/// optional claim that is `null` is absent), missing `sub`, `iss`, `token_use`, `exp`, then
+/// `iss`, `token_use`, client (any audience of an ID token), `exp`, `nbf`, `iat`.
 pub fn expect_claims(payload: &[u8], issuer: &str, now: i64) -> Expected {
     let Some(members) = members(payload, &claim_names()) else { return Expected::Malformed };
     let mut seen = HashSet::new();
     let mut found: Vec<(&str, &Value)> = Vec::new();
     for (key, value) in &members {
-        let Some(&(name, ty)) = CLAIMS.iter().find(|(name, _)| name == key) else { continue };
-        if !seen.insert(name) {
+        if !seen.insert(key.as_str()) {
             return Expected::Refused("MalformedPayload".into());
+        }
+        let Some(&(name, ty)) = CLAIMS.iter().find(|(name, _)| name == key) else { continue };
+        if value.is_null() && !REQUIRED.contains(&name) {
+            continue;
         }
         let ok = match ty {
             ClaimType::Str => value.is_string(),
+            ClaimType::Audience => {
+                value.is_string() || value.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+            }
             ClaimType::Date => numeric_date(value).is_some(),
             ClaimType::Groups => value.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
             ClaimType::Integer => value.as_i64().is_some(),
@@ -364,7 +377,7 @@ pub fn expect_claims(payload: &[u8], issuer: &str, now: i64) -> Expected {
     let get = |name: &str| found.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
     let string = |name: &str| get(name).and_then(Value::as_str).map(str::to_owned);
     let date = |name: &str| get(name).and_then(numeric_date);
-    for required in ["sub", "iss", "token_use", "exp"] {
+    for required in REQUIRED {
         if get(required).is_none() {
             return Expected::Refused(format!("MissingClaim({required})"));
         }
@@ -376,11 +389,18 @@ pub fn expect_claims(payload: &[u8], issuer: &str, now: i64) -> Expected {
     if token_use != "access" && token_use != "id" {
         return Expected::Refused("TokenUseMismatch".into());
     }
+    let aud: Vec<String> = match get("aud") {
+        Some(Value::String(aud)) => vec![aud.clone()],
+        Some(Value::Array(aud)) => aud.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        _ => Vec::new(),
+    };
+    let clients = if token_use == "id" { aud.clone() } else { string("client_id").into_iter().collect() };
     let client_claim = if token_use == "id" { "aud" } else { "client_id" };
-    match string(client_claim) {
-        None => return Expected::Refused(format!("MissingClaim({client_claim})")),
-        Some(client) if client != CLIENT => return Expected::Refused("ClientMismatch".into()),
-        Some(_) => {}
+    if clients.is_empty() {
+        return Expected::Refused(format!("MissingClaim({client_claim})"));
+    }
+    if !clients.iter().any(|client| client == CLIENT) {
+        return Expected::Refused("ClientMismatch".into());
     }
     let (exp, nbf, iat) = (date("exp").unwrap_or_default(), date("nbf"), date("iat"));
     let close = |t: i64| (t.saturating_sub(now)).abs() <= CLOCK_MARGIN;
@@ -410,7 +430,7 @@ pub fn expect_claims(payload: &[u8], issuer: &str, now: i64) -> Expected {
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect());
     let version = get("version").and_then(Value::as_i64);
-    Expected::Accepted(Box::new(ExpectedClaims { strings, dates, groups, version }))
+    Expected::Accepted(Box::new(ExpectedClaims { strings, aud, dates, groups, version }))
 }
 
 /// The claims as verified, in the model's terms.
@@ -420,7 +440,6 @@ fn actual_claims(claims: &CognitoClaims) -> ExpectedClaims {
         ("iss", Some(claims.iss.clone())),
         ("token_use", Some(claims.token_use.clone())),
         ("client_id", claims.client_id.clone()),
-        ("aud", claims.aud.clone()),
         ("scope", Some(claims.scopes.as_str().to_owned())),
         ("username", claims.username.clone()),
         ("cognito:username", claims.cognito_username.clone()),
@@ -437,6 +456,7 @@ fn actual_claims(claims: &CognitoClaims) -> ExpectedClaims {
     ];
     ExpectedClaims {
         strings: strings.into_iter().collect(),
+        aud: claims.aud.clone(),
         dates: dates.into_iter().collect(),
         groups: Some(claims.groups.clone()),
         version: claims.version,
@@ -573,9 +593,13 @@ pub fn jwks_document(data: &[u8]) {
             (Some("RSA"), _) => vec![Algorithm::RS256, Algorithm::RS384, Algorithm::RS512],
             (Some("EC"), Some("P-256")) => vec![Algorithm::ES256],
             (Some("EC"), Some("P-384")) => vec![Algorithm::ES384],
+            (Some("EC"), Some("P-521")) => vec![Algorithm::ES512],
             (Some("OKP"), Some("Ed25519")) => vec![Algorithm::EdDSA],
             (kty, crv) => panic!("key {kid:?} of kty {kty:?}, crv {crv:?} is usable"),
         };
+        if member("kty").and_then(Value::as_str) == Some("RSA") {
+            assert!(rsa_within_limits(jwk), "RSA key {kid:?} outside the size or exponent limits is usable");
+        }
         let expected: Vec<Algorithm> = match member("alg") {
             None => by_type,
             Some(alg) => by_type.into_iter().filter(|a| alg == a.as_str()).collect(),
@@ -587,4 +611,20 @@ pub fn jwks_document(data: &[u8]) {
         );
         assert_eq!(usable, expected, "key {kid:?}: {jwk}");
     }
+}
+
+/// Whether an RSA JWK's modulus is 2048 to 8192 bits and its exponent odd, above 1 and at most
+/// 2^32 (the limits of a usable key).
+fn rsa_within_limits(jwk: &Value) -> bool {
+    use base64::Engine;
+    let decode = |name: &str| {
+        let text = jwk.get(name).and_then(Value::as_str)?;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).ok()
+    };
+    let (Some(n), Some(e)) = (decode("n"), decode("e")) else { return false };
+    let significant = |bytes: &[u8]| bytes.iter().skip_while(|&&b| b == 0).copied().collect::<Vec<u8>>();
+    let (n, e) = (significant(&n), significant(&e));
+    let bits = n.first().map_or(0, |first| n.len() * 8 - first.leading_zeros() as usize);
+    let exponent = (e.len() <= 8).then(|| e.iter().fold(0u64, |v, &b| (v << 8) | u64::from(b)));
+    (2048..=8192).contains(&bits) && exponent.is_some_and(|e| e > 1 && e % 2 == 1 && e <= 1 << 32)
 }

@@ -8,7 +8,8 @@ use cognito_verify::{Algorithm, VerifyError};
 
 /// Target `jws`. Never a panic; a token the standard path decodes has exactly three segments, each
 /// the one canonical unpadded base64url encoding of what it decoded to, a non-empty signature,
-/// an allow-listed `alg`, `header.payload` as its signed bytes, and the `kid` `peek_kid` reports;
+/// an allow-listed `alg`, no `crit`, `header.payload` as its signed bytes, and the `kid`
+/// `peek_kid` reports;
 /// the padded (ALB) decoding accepts every segment the strict one does, with the same bytes, and
 /// refuses more than two `=` or padding the length does not call for.
 pub fn jws(data: &[u8]) {
@@ -38,6 +39,7 @@ pub fn jws(data: &[u8]) {
             assert_eq!(decoded.signing_input, signed.as_bytes(), "{token:?}");
             let header: serde_json::Value = serde_json::from_slice(&header).expect("a JSON header");
             assert_eq!(header["alg"].as_str().and_then(allowed), Some(decoded.alg), "{token:?}");
+            assert!(header.get("crit").is_none(), "crit accepted: {token:?}");
             assert_eq!(header["kid"].as_str(), Some(decoded.kid.as_str()), "{token:?}");
             let (header_segment, _) = signed.split_once('.').expect("three segments");
             if header_segment.len() <= 2048 {
@@ -63,6 +65,7 @@ fn allowed(name: &str) -> Option<Algorithm> {
         ("RS512", Algorithm::RS512),
         ("ES256", Algorithm::ES256),
         ("ES384", Algorithm::ES384),
+        ("ES512", Algorithm::ES512),
         ("EdDSA", Algorithm::EdDSA),
     ]
     .into_iter()

@@ -1,0 +1,127 @@
+//! [`FetchBudget`]: the global bound on ALB key fetches, whatever the `kid`s: a token bucket
+//! (a burst, then a sustained rate) and a cap on fetches in flight. A fetch that does not fit is
+//! refused at once, before any socket is opened.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::time::Instant;
+
+use super::options::AlbKeyOptions;
+use crate::error::VerifyError;
+
+/// Why a fetch may not start now.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Refusal {
+    /// The rate limit's bucket is empty; the next fetch may start after this long.
+    RateLimited(Duration),
+    /// `max_fetches_in_flight` fetches are running.
+    InFlight,
+}
+
+impl Refusal {
+    /// A fixed name, for the metric label.
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Refusal::RateLimited(_) => "rate_limit",
+            Refusal::InFlight => "in_flight",
+        }
+    }
+
+    /// The retryable error its caller gets.
+    pub(crate) fn into_error(self) -> VerifyError {
+        match self {
+            Refusal::RateLimited(retry_after) => VerifyError::KeysUnavailable {
+                reason: "ALB key fetches are rate limited (fetch_rate, fetch_burst)".to_owned(),
+                retry_after,
+            },
+            Refusal::InFlight => VerifyError::KeysUnavailable {
+                reason: "too many ALB key fetches in flight (max_fetches_in_flight)".to_owned(),
+                retry_after: Duration::from_secs(1),
+            },
+        }
+    }
+}
+
+pub(crate) struct FetchBudget {
+    bucket: Mutex<Bucket>,
+    in_flight: Semaphore,
+    per_second: f64,
+    burst: f64,
+}
+
+struct Bucket {
+    tokens: f64,
+    refilled_at: Instant,
+}
+
+impl FetchBudget {
+    pub(crate) fn new(options: &AlbKeyOptions) -> Self {
+        let burst = f64::from(options.fetch_burst);
+        FetchBudget {
+            bucket: Mutex::new(Bucket { tokens: burst, refilled_at: Instant::now() }),
+            in_flight: Semaphore::new(options.max_fetches_in_flight),
+            per_second: f64::from(options.fetch_rate),
+            burst,
+        }
+    }
+
+    /// A fetch may start: the permit counts it in flight until dropped. Refused at once, taking
+    /// nothing, when the cap on fetches in flight is reached or the bucket is empty.
+    pub(crate) fn try_start(&self) -> Result<SemaphorePermit<'_>, Refusal> {
+        let permit = self.in_flight.try_acquire().map_err(|_| Refusal::InFlight)?;
+        self.take_token()?;
+        Ok(permit)
+    }
+
+    fn take_token(&self) -> Result<(), Refusal> {
+        // Plain numbers updated in one step: a panic elsewhere cannot leave them half-written.
+        let mut bucket = self.bucket.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        let earned = now.saturating_duration_since(bucket.refilled_at).as_secs_f64() * self.per_second;
+        bucket.tokens = (bucket.tokens + earned).min(self.burst);
+        bucket.refilled_at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            return Ok(());
+        }
+        let wait = Duration::try_from_secs_f64((1.0 - bucket.tokens) / self.per_second)
+            .unwrap_or(Duration::from_secs(1));
+        Err(Refusal::RateLimited(wait))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_burst_is_spent_then_fetches_are_refused_with_the_wait_for_the_next_one() {
+        let budget = FetchBudget::new(&AlbKeyOptions::default().fetch_burst(3).fetch_rate(1));
+        for _ in 0..3 {
+            drop(budget.try_start().unwrap());
+        }
+        match budget.try_start() {
+            Err(Refusal::RateLimited(wait)) => assert!(wait <= Duration::from_secs(1), "{wait:?}"),
+            other => panic!("expected a rate-limit refusal, got {:?}", other.map(drop)),
+        }
+    }
+
+    #[test]
+    fn fetches_beyond_the_in_flight_cap_are_refused_without_spending_the_bucket() {
+        let budget = FetchBudget::new(&AlbKeyOptions::default().fetch_burst(10).max_fetches_in_flight(2));
+        let first = budget.try_start().unwrap();
+        let second = budget.try_start().unwrap();
+        assert_eq!(budget.try_start().map(drop), Err(Refusal::InFlight));
+        drop(first);
+        let third = budget.try_start().unwrap();
+        drop((second, third));
+        // 3 of the 10 tokens were spent: 7 more fetches may start.
+        for _ in 0..7 {
+            drop(budget.try_start().unwrap());
+        }
+        assert!(matches!(budget.try_start().map(drop), Err(Refusal::RateLimited(_))));
+    }
+}
