@@ -1,7 +1,6 @@
 //! [`CognitoVerifierBuilder`]: the configuration of a [`CognitoVerifier`], validated by
 //! [`build`](CognitoVerifierBuilder::build) without any network call.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +17,7 @@ use crate::verifier::CognitoVerifier;
 
 mod async_check;
 mod clock;
+mod debug;
 mod jwks_document;
 mod pool_clients;
 mod validate;
@@ -73,37 +73,6 @@ pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     /// The first mistake a setter saw (an empty requirement list, a check dropped by
     /// `custom_claims`), reported by `build`.
     mistake: Option<ConfigError>,
-}
-
-impl<C> fmt::Debug for CognitoVerifierBuilder<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CognitoVerifierBuilder")
-            .field("pools", &self.pools)
-            .field("issuer_formats", &self.issuer_formats)
-            .field("replica_regions", &self.replica_regions)
-            .field("pool_endpoints", &self.pool_endpoints)
-            .field("issuers", &self.issuers)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("token_use", &self.token_use)
-            .field("clients", &self.clients)
-            .field("required_scopes", &self.required_scopes)
-            .field("required_groups", &self.required_groups)
-            .field("leeway", &self.leeway)
-            .field("max_token_bytes", &self.max_token_bytes)
-            .field("token_cache_capacity", &self.token_cache_capacity)
-            .field("jwks", &self.jwks)
-            .field("custom_check", &self.custom_check.is_some())
-            .field("async_check", &self.async_check.is_some())
-            .field("clock", &self.clock)
-            .field("pool_clients", &self.pool_clients)
-            .field(
-                "jwks_documents",
-                &self.jwks_documents.iter().map(|(issuer, _)| issuer).collect::<Vec<_>>(),
-            )
-            .field("http_client", &self.http_client.is_some())
-            .field("mistake", &self.mistake)
-            .finish()
-    }
 }
 
 impl Default for CognitoVerifierBuilder<NoCustomClaims> {
