@@ -23,6 +23,9 @@ enum Keys {
     HydrateAtInit,
     /// API Gateway verified the token; no keys at all.
     TrustedContext,
+    /// Verify the token with keys from a JWKS document bundled with the function
+    /// (`jwks_document`): no fetch at init or on the first request.
+    BundledJwks,
 }
 
 #[tokio::main]
@@ -41,7 +44,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         "| keys | JWKS answer delay | init (median) | first response (median) | init to first response (median) | JWKS fetches |"
     );
     println!("|---|---|---|---|---|---|");
-    for keys in [Keys::Lazy, Keys::HydrateAtInit, Keys::TrustedContext] {
+    for keys in [Keys::Lazy, Keys::HydrateAtInit, Keys::TrustedContext, Keys::BundledJwks] {
         let mut samples = Vec::with_capacity(runs);
         for _ in 0..runs {
             samples.push(measure(keys, Duration::from_millis(delay_ms)).await?);
@@ -75,21 +78,29 @@ async fn measure(keys: Keys, delay: Duration) -> Result<Sample, Box<dyn Error>> 
     }
     let token = issuer.access_token().username("alice").sign();
     let claims = issuer.access_token().username("alice").claims_json();
+    // In a deployment the document is a file in the function's bundle (`include_str!`); here it
+    // is the issuer's current JWKS, read before the clock starts.
+    let bundled_jwks = issuer.jwks().to_string();
     let event = match keys {
-        Keys::Lazy | Keys::HydrateAtInit => Event::get(Kind::RestApi, "/me").bearer(&token),
+        Keys::Lazy | Keys::HydrateAtInit | Keys::BundledJwks => {
+            Event::get(Kind::RestApi, "/me").bearer(&token)
+        }
         Keys::TrustedContext => Event::get(Kind::RestApi, "/me").authorizer_claims(&claims, None),
     };
     let event = event.to_json();
 
     let started = Instant::now();
-    let verifier =
-        issuer.verifier().token_use(TokenUse::Access).client_ids([issuer.default_client_id()]).build()?;
+    let mut builder = issuer.verifier().token_use(TokenUse::Access).client_ids([issuer.default_client_id()]);
+    if let Keys::BundledJwks = keys {
+        builder = builder.jwks_document(issuer.issuer_url(), bundled_jwks);
+    }
+    let verifier = builder.build()?;
     if let Keys::HydrateAtInit = keys {
         verifier.hydrate().await?;
     }
     let setup = match keys {
         Keys::TrustedContext => Setup::TrustApiGateway,
-        Keys::Lazy | Keys::HydrateAtInit => Setup::VerifyToken,
+        Keys::Lazy | Keys::HydrateAtInit | Keys::BundledJwks => Setup::VerifyToken,
     };
     let app = on_lambda(router(setup, verifier.clone()));
     let init = started.elapsed();
