@@ -7,6 +7,15 @@ use std::fmt;
 /// `none`, the HMAC algorithms and RSASSA-PSS are deliberately absent: a header naming them is
 /// refused with [`VerifyError::DisallowedAlgorithm`](crate::VerifyError::DisallowedAlgorithm)
 /// before any key is looked up.
+///
+/// ```
+/// use cognito_verify::Algorithm;
+///
+/// assert_eq!(Algorithm::from_name("RS256"), Some(Algorithm::RS256));
+/// assert_eq!(Algorithm::ES512.as_str(), "ES512");
+/// assert_eq!(Algorithm::from_name("HS256"), None); // never accepted
+/// assert_eq!(Algorithm::from_name("none"), None);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Algorithm {
     /// RSASSA-PKCS1-v1_5 with SHA-256: what Cognito uses.

@@ -107,6 +107,25 @@ impl<C> CognitoClaims<C> {
 }
 
 /// The default for the custom-claims parameter: no user-defined claims.
+///
+/// `CognitoVerifier` is `CognitoVerifier<NoCustomClaims>` until
+/// [`custom_claims`](crate::CognitoVerifierBuilder::custom_claims) names a type:
+///
+/// ```
+/// use cognito_verify::{CognitoClaims, CognitoVerifier, NoCustomClaims, TokenUse};
+///
+/// let verifier: CognitoVerifier<NoCustomClaims> = CognitoVerifier::builder()
+///     .user_pool("eu-west-1_AbCdEf123")
+///     .token_use(TokenUse::Access)
+///     .any_client()
+///     .build()?;
+/// # let _ = verifier;
+/// fn caller(claims: &CognitoClaims<NoCustomClaims>) -> &str {
+///     &claims.sub
+/// }
+/// # let _ = caller;
+/// # Ok::<(), cognito_verify::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoCustomClaims;
 

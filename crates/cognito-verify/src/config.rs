@@ -13,6 +13,29 @@ use crate::token_use::TokenUse;
 use crate::validation::TokenLimits;
 
 /// A check on verified claims, run last. Return `Err(reason)` to refuse the token.
+///
+/// What [`custom_check`](crate::CognitoVerifierBuilder::custom_check) keeps, for a check built
+/// once and shared by several verifiers:
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use cognito_verify::{CognitoVerifier, CustomCheck, NoCustomClaims, TokenUse};
+///
+/// let staff_only: CustomCheck<NoCustomClaims> = Arc::new(|claims| match &claims.username {
+///     Some(name) if name.ends_with("@staff") => Ok(()),
+///     _ => Err("staff only".to_owned()),
+/// });
+/// let check = staff_only.clone();
+/// let verifier = CognitoVerifier::builder()
+///     .user_pool("eu-west-1_AbCdEf123")
+///     .token_use(TokenUse::Access)
+///     .any_client()
+///     .custom_check(move |claims| check(claims))
+///     .build()?;
+/// # let _ = verifier;
+/// # Ok::<(), cognito_verify::ConfigError>(())
+/// ```
 pub type CustomCheck<C> = Arc<dyn Fn(&CognitoClaims<C>) -> Result<(), String> + Send + Sync>;
 
 /// The validated configuration of a verifier.

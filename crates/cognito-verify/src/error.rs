@@ -16,6 +16,19 @@ mod verified;
 ///
 /// Returned by [`CognitoVerifierBuilder::build`](crate::CognitoVerifierBuilder::build) and
 /// [`CognitoVerifier::from_env`](crate::CognitoVerifier::from_env). No network is involved.
+///
+/// ```
+/// use cognito_verify::{CognitoVerifier, ConfigError, TokenUse};
+///
+/// let err = CognitoVerifier::builder()
+///     .user_pool("AbCdEf123") // the region is missing
+///     .token_use(TokenUse::Access)
+///     .any_client()
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err, ConfigError::InvalidUserPoolId("AbCdEf123".into()));
+/// assert!(err.to_string().contains("eu-west-1_AbCdEf123"), "the message shows the expected shape");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {

@@ -8,6 +8,27 @@ use crate::keys::IssuerKind;
 
 /// Which issuer formats of a user pool a verifier trusts (see "Issuers" in
 /// `docs/configuration.md`).
+///
+/// ```
+/// use cognito_verify::{CognitoVerifier, IssuerFormats, TokenUse};
+///
+/// let both = CognitoVerifier::builder()
+///     .user_pool("eu-west-1_AbCdEf123")
+///     .token_use(TokenUse::Access)
+///     .any_client()
+///     .build()?;
+/// assert_eq!(both.issuers().count(), 2);
+///
+/// let updated_only = CognitoVerifier::builder()
+///     .user_pool("eu-west-1_AbCdEf123")
+///     .issuer_formats(IssuerFormats::Updated)
+///     .token_use(TokenUse::Access)
+///     .any_client()
+///     .build()?;
+/// let issuers: Vec<&str> = updated_only.issuers().collect();
+/// assert_eq!(issuers, ["https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"]);
+/// # Ok::<(), cognito_verify::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum IssuerFormats {
