@@ -10,6 +10,21 @@ use crate::out_of_range::OutOfRange;
 /// Exponential backoff with jitter: the wait after failure `n` (1-based) is
 /// `initial × 2^(n-1)`, capped at `max`, less a random share of at most
 /// [`jitter`](Self::jitter).
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use cognito_http::Backoff;
+///
+/// let exact = Backoff { initial: Duration::from_secs(1), max: Duration::from_secs(30), jitter: 0.0, below_initial: false };
+/// assert_eq!(exact.delay(1), Duration::from_secs(1));
+/// assert_eq!(exact.delay(3), Duration::from_secs(4));
+/// assert_eq!(exact.delay(10), Duration::from_secs(30)); // capped
+///
+/// let jittered = Backoff { jitter: 0.5, ..exact };
+/// let wait = jittered.delay(3);
+/// assert!(wait >= Duration::from_secs(2) && wait <= Duration::from_secs(4));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Backoff {
     /// The wait after the first failure, before jitter.

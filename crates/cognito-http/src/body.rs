@@ -1,6 +1,18 @@
 //! [`read_capped`]: a response body, refused once it grows past a limit.
 
-/// Why a body could not be read.
+/// Why a body could not be read; see [`read_capped`].
+///
+/// ```
+/// use cognito_http::BodyError;
+///
+/// fn label(err: &BodyError) -> &'static str {
+///     match err {
+///         BodyError::TooLarge => "too_large",
+///         BodyError::Transport(_) => "transport",
+///     }
+/// }
+/// assert_eq!(label(&BodyError::TooLarge), "too_large");
+/// ```
 #[derive(Debug)]
 pub enum BodyError {
     /// The body is larger than the limit (by its `Content-Length`, or as it arrived).

@@ -7,6 +7,18 @@ use std::time::Duration;
 use crate::out_of_range::OutOfRange;
 
 /// Timeouts and response size cap of one kind of outbound request.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use cognito_http::RequestLimits;
+///
+/// let limits = RequestLimits { timeout: Duration::from_secs(3), ..RequestLimits::new(64 * 1024) };
+/// assert!(limits.validate().is_ok());
+///
+/// let too_small = RequestLimits::new(10);
+/// assert_eq!(too_small.validate().unwrap_err().option, "max_response_bytes");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequestLimits {
     /// Connect timeout of one request.

@@ -3,6 +3,14 @@
 use std::fmt;
 
 /// An option is out of range. Each crate turns it into its own `ConfigError::OutOfRange`.
+///
+/// ```
+/// use cognito_http::OutOfRange;
+///
+/// let err = OutOfRange::check(false, "leeway", "at most 300 s").unwrap_err();
+/// assert_eq!(err.to_string(), "option leeway is out of range: at most 300 s");
+/// assert!(OutOfRange::check(true, "leeway", "at most 300 s").is_ok());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutOfRange {
     /// The option's name, as the builder method is called.

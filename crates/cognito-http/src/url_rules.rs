@@ -11,6 +11,19 @@ use std::net::{IpAddr, ToSocketAddrs};
 use url::{Host, Url};
 
 /// What a URL may be, beyond the rules that always hold.
+///
+/// ```
+/// use cognito_http::{UrlError, UrlRules, check_url};
+///
+/// let strict = UrlRules::default();
+/// assert!(check_url("https://cognito-idp.eu-west-1.amazonaws.com/pool/.well-known/jwks.json", strict).is_ok());
+/// assert!(check_url("http://127.0.0.1:9229/pool/.well-known/jwks.json", strict).is_ok()); // loopback
+/// assert_eq!(check_url("http://keys.example.com/jwks.json", strict), Err(UrlError::Insecure));
+/// assert_eq!(check_url("https://user:pw@keys.example.com/", strict), Err(UrlError::Credentials));
+///
+/// let relaxed = UrlRules { allow_insecure_http: true, allow_query: true };
+/// assert!(check_url("http://keys.internal/jwks.json?v=2", relaxed).is_ok());
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UrlRules {
     /// Allow plain `http` on hosts other than loopback.
