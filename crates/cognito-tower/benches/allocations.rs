@@ -64,7 +64,13 @@ fn main() {
         .scopes(["aws.cognito.signin.user.admin", "openid", "transactions/get"])
         .groups(["admin", "finance"])
         .sign();
-    let verifier = issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).build().unwrap();
+    let verifier = issuer
+        .verifier()
+        .clock(cognito_verify::SystemClock)
+        .token_use(TokenUse::Access)
+        .client_ids([CLIENT])
+        .build()
+        .unwrap();
     runtime.block_on(async {
         verifier.hydrate().await.unwrap();
         verifier.verify(&token).await.unwrap();

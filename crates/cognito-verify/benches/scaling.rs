@@ -68,7 +68,9 @@ fn main() {
             .sign()
     };
     let tokens = [mint(), mint()];
-    let builder = || issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]);
+    let builder = || {
+        issuer.verifier().clock(cognito_verify::SystemClock).token_use(TokenUse::Access).client_ids([CLIENT])
+    };
     let uncached = builder().disable_token_cache().build().unwrap();
     let cached = builder().build().unwrap();
     runtime.block_on(async {

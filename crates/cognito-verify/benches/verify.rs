@@ -13,7 +13,7 @@ use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_testkit::{KeyKind, TestIssuer};
-use cognito_verify::{CognitoVerifier, JwksOptions, TokenUse};
+use cognito_verify::{CognitoVerifier, JwksOptions, SystemClock, TokenUse};
 use criterion::{Criterion, criterion_group};
 use serde_json::json;
 
@@ -73,8 +73,10 @@ fn setup() -> Setup {
         .to_parsed_public_key(&signature::RSA_PKCS1_2048_8192_SHA256)
         .unwrap();
 
+    // The testkit's presets run on its test clock; a service runs on the default system clock,
+    // which is what is measured here.
     let builder = || {
-        issuer.verifier().token_use(TokenUse::Access).client_ids([CLIENT]).jwks_options(
+        issuer.verifier().clock(SystemClock).token_use(TokenUse::Access).client_ids([CLIENT]).jwks_options(
             JwksOptions::default()
                 .refresh_interval(Duration::from_secs(3600))
                 .min_refetch_interval(Duration::from_secs(3600)),
@@ -82,8 +84,14 @@ fn setup() -> Setup {
     };
     let uncached = builder().disable_token_cache().build().unwrap();
     let cached = builder().build().unwrap();
-    let id_verifier =
-        issuer.verifier().token_use(TokenUse::Id).client_ids([CLIENT]).disable_token_cache().build().unwrap();
+    let id_verifier = issuer
+        .verifier()
+        .clock(SystemClock)
+        .token_use(TokenUse::Id)
+        .client_ids([CLIENT])
+        .disable_token_cache()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         for verifier in [&uncached, &cached, &id_verifier] {
             verifier.hydrate().await.unwrap();
