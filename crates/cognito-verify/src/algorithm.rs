@@ -17,6 +17,7 @@ use std::fmt;
 /// assert_eq!(Algorithm::from_name("none"), None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Algorithm {
     /// RSASSA-PKCS1-v1_5 with SHA-256: what Cognito uses.
     RS256,
