@@ -9,6 +9,19 @@ use http::StatusCode;
 
 /// A [`ClientCredentials`](crate::ClientCredentials) provider could not be built: the
 /// configuration is incomplete or malformed. No network is involved.
+///
+/// ```
+/// use cognito_client::{ClientCredentials, ConfigError};
+///
+/// let err = ClientCredentials::builder()
+///     .token_endpoint("http://auth.example.com/oauth2/token")
+///     .client_id("4a1bexampleclientid")
+///     .client_secret("s3cret")
+///     .build()
+///     .unwrap_err();
+/// assert!(matches!(err, ConfigError::InsecureUrl(_)));
+/// assert!(err.to_string().contains("client secret in clear"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {

@@ -32,7 +32,15 @@ pub struct UrlRules {
     pub allow_query: bool,
 }
 
-/// Why a URL was refused.
+/// Why a URL was refused; [`reason`](Self::reason) says it in words.
+///
+/// ```
+/// use cognito_http::{UrlError, UrlRules, check_url};
+///
+/// let err = check_url("ftp://keys.example.com/jwks.json", UrlRules::default()).unwrap_err();
+/// assert_eq!(err, UrlError::Scheme);
+/// assert_eq!(err.reason(), "scheme must be https (or http for loopback)");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UrlError {
     /// Not an absolute URL.

@@ -42,6 +42,18 @@ pub enum LoginConfigError {
 ///
 /// The callback answers these with [`status`](Self::status) and a short page; the session
 /// authenticator ends the session on the ones that mean "sign in again".
+///
+/// ```
+/// use cognito_login::LoginError;
+/// use http::StatusCode;
+///
+/// // A replayed or forged callback: refused, and not worth retrying.
+/// assert_eq!(LoginError::UnknownState.status(), StatusCode::BAD_REQUEST);
+/// assert!(!LoginError::UnknownState.is_transient());
+/// // The identity provider unreachable: try again later.
+/// let down = LoginError::Unavailable("connection refused".into());
+/// assert!(down.is_transient());
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoginError {

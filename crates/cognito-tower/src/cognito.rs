@@ -15,6 +15,27 @@ use crate::layer::AuthLayer;
 /// An [`AuthLayer`] with a [`CognitoVerifier`] as its authenticator: it takes the token from
 /// `Authorization: Bearer` (or the configured [`TokenSource`](crate::TokenSource)s) and puts
 /// `Arc<`[`CognitoClaims<C>`]`>` in the request extensions.
+///
+/// ```
+/// use axum::{Router, routing::get};
+/// use cognito_tower::{CognitoLayer, TokenSource};
+/// use cognito_verify::{CognitoVerifier, TokenUse};
+///
+/// let verifier = CognitoVerifier::builder()
+///     .user_pool("eu-west-1_AbCdEf123")
+///     .token_use(TokenUse::Access)
+///     .client_ids(["4a1bexampleclientid"])
+///     .build()?;
+/// let app: Router = Router::new()
+///     .route("/orders", get(|| async { "[]" }))
+///     .layer(
+///         CognitoLayer::new(verifier)
+///             .realm("orders")
+///             // Also accept the token from a cookie, after the `Authorization` header.
+///             .token_sources([TokenSource::Bearer, TokenSource::cookie("access_token")]),
+///     );
+/// # Ok::<(), cognito_verify::ConfigError>(())
+/// ```
 pub type CognitoLayer<C = NoCustomClaims> = AuthLayer<CognitoVerifier<C>>;
 
 impl<C> Authenticate for CognitoVerifier<C>
