@@ -256,9 +256,13 @@ pub fn signed_parts(data: &[u8]) -> Option<(&[u8], &[u8])> {
     Some(rest.split_at(usize::from(len).min(rest.len())))
 }
 
-/// Whether a header is one `token::decode` reads as `alg: EdDSA, kid: ed`: a JSON object with
-/// exactly one of each (other members are ignored).
+/// Whether a header is one `token::decode` reads as `alg: EdDSA, kid: ed`: UTF-8 throughout
+/// (RFC 7515 §4: the header is UTF-8 JSON, and the decoder checks all of it, ignored members
+/// included), a JSON object with exactly one of each (other members are ignored).
 pub fn header_names_the_ed_key(header: &[u8]) -> bool {
+    if std::str::from_utf8(header).is_err() {
+        return false;
+    }
     let Some(members) = members(header, &["alg", "kid"]) else { return false };
     let only = |name: &str| {
         let mut values = members.iter().filter(|(key, _)| key == name).map(|(_, value)| value);
