@@ -4,6 +4,26 @@
 use super::VerifyError;
 use crate::verified_claims::VerifiedClaims;
 
+/// Matches `$error` against the claim checks' variants, the ones that carry the verified claims
+/// (in their `claims` field, bound to `$claims`), or anything else. One list for the accessor
+/// and the two setters, so a new claim check cannot be forgotten in one of them.
+macro_rules! claim_check {
+    ($error:expr, $claims:ident => $then:expr, _ => $otherwise:expr) => {
+        match $error {
+            VerifyError::IssuerMismatch { $claims, .. }
+            | VerifyError::TokenUseMismatch { $claims, .. }
+            | VerifyError::ClientMismatch { $claims, .. }
+            | VerifyError::Expired { $claims, .. }
+            | VerifyError::NotYetValid { $claims, .. }
+            | VerifyError::IssuedInFuture { $claims, .. }
+            | VerifyError::InsufficientScope { $claims, .. }
+            | VerifyError::MissingGroup { $claims, .. }
+            | VerifyError::Rejected { $claims, .. } => $then,
+            _ => $otherwise,
+        }
+    };
+}
+
 impl VerifyError {
     /// The claims of the refused token, when its signature verified and a claim check failed
     /// after it (issuer, `token_use`, client, times, scopes, groups, custom checks); for
@@ -19,18 +39,7 @@ impl VerifyError {
     /// # }
     /// ```
     pub fn verified_claims(&self) -> Option<&VerifiedClaims> {
-        match self {
-            VerifyError::IssuerMismatch { claims, .. }
-            | VerifyError::TokenUseMismatch { claims, .. }
-            | VerifyError::ClientMismatch { claims, .. }
-            | VerifyError::Expired { claims, .. }
-            | VerifyError::NotYetValid { claims, .. }
-            | VerifyError::IssuedInFuture { claims, .. }
-            | VerifyError::InsufficientScope { claims, .. }
-            | VerifyError::MissingGroup { claims, .. }
-            | VerifyError::Rejected { claims, .. } => claims.as_ref(),
-            _ => None,
-        }
+        claim_check!(self, claims => claims.as_ref(), _ => None)
     }
 
     /// The same error without the token's claims ([`verified_claims`](Self::verified_claims)
@@ -44,35 +53,13 @@ impl VerifyError {
     /// assert_eq!(err.clone().without_claims(), err);
     /// ```
     pub fn without_claims(mut self) -> Self {
-        match &mut self {
-            VerifyError::IssuerMismatch { claims, .. }
-            | VerifyError::TokenUseMismatch { claims, .. }
-            | VerifyError::ClientMismatch { claims, .. }
-            | VerifyError::Expired { claims, .. }
-            | VerifyError::NotYetValid { claims, .. }
-            | VerifyError::IssuedInFuture { claims, .. }
-            | VerifyError::InsufficientScope { claims, .. }
-            | VerifyError::MissingGroup { claims, .. }
-            | VerifyError::Rejected { claims, .. } => *claims = None,
-            _ => {}
-        }
+        claim_check!(&mut self, claims => *claims = None, _ => ());
         self
     }
 
     /// The same error, carrying `verified` as the token's claims when it is a claim check's.
     pub(crate) fn with_claims(mut self, verified: VerifiedClaims) -> Self {
-        match &mut self {
-            VerifyError::IssuerMismatch { claims, .. }
-            | VerifyError::TokenUseMismatch { claims, .. }
-            | VerifyError::ClientMismatch { claims, .. }
-            | VerifyError::Expired { claims, .. }
-            | VerifyError::NotYetValid { claims, .. }
-            | VerifyError::IssuedInFuture { claims, .. }
-            | VerifyError::InsufficientScope { claims, .. }
-            | VerifyError::MissingGroup { claims, .. }
-            | VerifyError::Rejected { claims, .. } => *claims = Some(verified),
-            _ => {}
-        }
+        claim_check!(&mut self, claims => *claims = Some(verified), _ => ());
         self
     }
 
