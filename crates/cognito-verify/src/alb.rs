@@ -10,6 +10,7 @@ mod builder;
 mod claims;
 mod config;
 mod fetch_budget;
+mod key;
 mod key_fetch;
 mod keys;
 mod negative_cache;

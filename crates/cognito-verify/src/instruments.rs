@@ -7,7 +7,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::VerifyError;
-use crate::telemetry::{Cache, Verifier, error_kind};
+use crate::outcome::{Cache, Verifier, error_kind};
 
 /// Verifications, by `verifier`, `outcome`, `error` and `cache`.
 pub(crate) const VERIFICATIONS: &str = "cognito_verify_verifications_total";

@@ -35,6 +35,7 @@ mod json;
 mod jwks;
 pub mod jws;
 mod keys;
+mod outcome;
 mod scope_set;
 mod telemetry;
 mod token_cache;

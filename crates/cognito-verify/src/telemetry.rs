@@ -14,24 +14,12 @@ use tracing::Span;
 
 use crate::claims::CognitoClaims;
 use crate::error::VerifyError;
+use crate::outcome::outcome;
+pub(crate) use crate::outcome::{Cache, Verifier};
 
 /// The `outcome` of a `verify_now` span that ended because the key must be fetched first (the
 /// caller then calls `verify`, which has its own span).
 pub(crate) const NEEDS_KEY_FETCH: &str = "needs_key_fetch";
-
-/// Which verifier verified.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Verifier {
-    Cognito,
-    Alb,
-}
-
-/// Whether the verified-token cache answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Cache {
-    Hit,
-    Miss,
-}
 
 /// The span of one verification: `token_use`, `client`, `kid` and `outcome` are recorded as
 /// they become known; never the token.
@@ -103,55 +91,4 @@ pub(crate) fn verified<T: SpanClaims>(
     crate::instruments::verification(verifier, cache, result.as_ref().err());
     #[cfg(not(feature = "metrics"))]
     let _ = (verifier, cache);
-}
-
-/// `valid`, or the error kind of a refusal.
-pub(crate) fn outcome(error: Option<&VerifyError>) -> &'static str {
-    error.map_or("valid", error_kind)
-}
-
-/// A short, fixed name per [`VerifyError`] variant, for labels and span fields.
-pub(crate) fn error_kind(error: &VerifyError) -> &'static str {
-    match error {
-        VerifyError::TokenTooLarge { .. } => "token_too_large",
-        VerifyError::Malformed(_) => "malformed",
-        VerifyError::MalformedHeader(_) => "malformed_header",
-        VerifyError::MissingKid => "missing_kid",
-        VerifyError::DisallowedAlgorithm(_) => "disallowed_algorithm",
-        VerifyError::UntrustedIssuer { .. } => "untrusted_issuer",
-        VerifyError::UntrustedSigner { .. } => "untrusted_signer",
-        VerifyError::UnknownKid { .. } => "unknown_kid",
-        VerifyError::KeysUnavailable { .. } => "keys_unavailable",
-        VerifyError::UnusableKey { .. } => "unusable_key",
-        VerifyError::KeyAlgorithmMismatch { .. } => "key_algorithm_mismatch",
-        VerifyError::InvalidSignature => "invalid_signature",
-        VerifyError::MalformedPayload(_) => "malformed_payload",
-        VerifyError::InvalidClaim { .. } => "invalid_claim",
-        VerifyError::MissingClaim(_) => "missing_claim",
-        VerifyError::IssuerMismatch { .. } => "issuer_mismatch",
-        VerifyError::TokenUseMismatch { .. } => "token_use_mismatch",
-        VerifyError::ClientMismatch { .. } => "client_mismatch",
-        VerifyError::Expired { .. } => "expired",
-        VerifyError::NotYetValid { .. } => "not_yet_valid",
-        VerifyError::IssuedInFuture { .. } => "issued_in_future",
-        VerifyError::InsufficientScope { .. } => "insufficient_scope",
-        VerifyError::MissingGroup { .. } => "missing_group",
-        VerifyError::Rejected { .. } => "rejected",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_keys_unavailable_is_reported_as_such() {
-        let unavailable = VerifyError::KeysUnavailable {
-            reason: "down".to_owned(),
-            retry_after: std::time::Duration::from_secs(1),
-        };
-        assert_eq!(outcome(Some(&unavailable)), "keys_unavailable");
-        assert_eq!(outcome(Some(&VerifyError::InvalidSignature)), "invalid_signature");
-        assert_eq!(outcome(None), "valid");
-    }
 }

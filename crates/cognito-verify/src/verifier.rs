@@ -209,7 +209,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         let Pending { decoded, issuer, cache } = pending;
         let config = &self.inner.config;
         key.verify(&decoded.kid, decoded.alg, decoded.signing_input, decoded.signature())?;
-        let claims: CognitoClaims<C> = claims::parse(decoded.payload())?;
+        let claims: CognitoClaims<C> = claims::payload::parse(decoded.payload())?;
         let claims = Arc::new(claims);
         config.check_verified(&claims, issuer)?;
         if let Some((cache, cache_key)) = cache {
@@ -353,7 +353,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     pub fn check_claims(&self, claims_json: &[u8]) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
         let config = &self.inner.config;
         let issuer = self.select_issuer(claims_json)?;
-        let claims = Arc::new(claims::parse::<C>(claims_json)?);
+        let claims = Arc::new(claims::payload::parse::<C>(claims_json)?);
         config.check_verified(&claims, issuer)?;
         Ok(claims)
     }

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use cognito_http::{BodyError, RequestLimits, check_response_url, describe, read_capped};
 
-use super::keys::AlbKey;
+use super::key::AlbKey;
 use crate::error::VerifyError;
 
 /// A failed fetch: a fixed `kind` (a metric label) and the error its callers get.

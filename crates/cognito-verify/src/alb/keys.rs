@@ -12,28 +12,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use aws_lc_rs::signature::ParsedPublicKey;
 use cognito_http::RequestLimits;
 
 use super::fetch_budget::FetchBudget;
+use super::key::AlbKey;
 use super::key_fetch::fetch;
 use super::negative_cache::NegativeCache;
 use super::options::AlbKeyOptions;
 use crate::error::VerifyError;
-
-/// A parsed P-256 public key.
-pub(crate) struct AlbKey(ParsedPublicKey);
-
-impl AlbKey {
-    pub(super) fn new(key: ParsedPublicKey) -> Self {
-        AlbKey(key)
-    }
-
-    /// Check an ES256 signature (fixed-width `r || s`) over `message`.
-    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), VerifyError> {
-        self.0.verify_sig(message, signature).map_err(|_| VerifyError::InvalidSignature)
-    }
-}
 
 pub(crate) struct AlbKeys {
     endpoint: String,

@@ -7,7 +7,8 @@ use tracing::Instrument;
 
 use super::claims::{self, AlbClaims};
 use super::config::AlbConfig;
-use super::keys::{AlbKey, AlbKeys};
+use super::key::AlbKey;
+use super::keys::AlbKeys;
 use super::options::AlbKeyOptions;
 use crate::algorithm::Algorithm;
 use crate::error::{VerifyError, truncate};
