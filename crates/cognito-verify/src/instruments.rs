@@ -45,17 +45,9 @@ pub(crate) fn verification(verifier: Verifier, cache: Cache, error: Option<&Veri
         counter.increment(1);
         return;
     };
-    let verifier = match verifier {
-        Verifier::Cognito => "cognito",
-        Verifier::Alb => "alb",
-    };
     let outcome = if error.is_retryable() { "unavailable" } else { "invalid" };
-    let cache = match cache {
-        Cache::Hit => "hit",
-        Cache::Miss => "miss",
-    };
-    metrics::counter!(VERIFICATIONS,
-        "verifier" => verifier, "outcome" => outcome, "error" => error_kind(error), "cache" => cache)
+    metrics::counter!(VERIFICATIONS, "verifier" => verifier.label(), "outcome" => outcome,
+        "error" => error_kind(error), "cache" => cache.label())
     .increment(1);
 }
 

@@ -11,11 +11,32 @@ pub(crate) enum Verifier {
     Alb,
 }
 
+impl Verifier {
+    /// The `verifier` label and span field.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Verifier::Cognito => "cognito",
+            Verifier::Alb => "alb",
+        }
+    }
+}
+
 /// Whether the verified-token cache answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Cache {
     Hit,
     Miss,
+}
+
+impl Cache {
+    /// The `cache` label.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Cache::Hit => "hit",
+            Cache::Miss => "miss",
+        }
+    }
 }
 
 /// `valid`, or the error kind of a refusal.

@@ -25,26 +25,15 @@ pub(crate) const NEEDS_KEY_FETCH: &str = "needs_key_fetch";
 /// they become known; never the token.
 #[inline]
 pub(crate) fn span(verifier: Verifier, token: &str) -> Span {
-    let span = match verifier {
-        Verifier::Cognito => tracing::debug_span!(
-            target: "cognito_verify",
-            "verify",
-            verifier = "cognito",
-            token_use = tracing::field::Empty,
-            client = tracing::field::Empty,
-            kid = tracing::field::Empty,
-            outcome = tracing::field::Empty,
-        ),
-        Verifier::Alb => tracing::debug_span!(
-            target: "cognito_verify",
-            "verify",
-            verifier = "alb",
-            token_use = tracing::field::Empty,
-            client = tracing::field::Empty,
-            kid = tracing::field::Empty,
-            outcome = tracing::field::Empty,
-        ),
-    };
+    let span = tracing::debug_span!(
+        target: "cognito_verify",
+        "verify",
+        verifier = verifier.label(),
+        token_use = tracing::field::Empty,
+        client = tracing::field::Empty,
+        kid = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    );
     if !span.is_disabled()
         && let Some(kid) = crate::jws::peek_kid(token)
     {
