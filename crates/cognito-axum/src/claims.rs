@@ -112,11 +112,7 @@ pub(crate) fn verified<T: Send + Sync + 'static>(
     }
     match extensions.get::<AuthContext>() {
         Some(context) if context.provides::<T>() => Ok(None),
-        Some(context) => Err(ClaimsTypeMismatch {
-            layer: context.claims_type_name(),
-            extractor: std::any::type_name::<T>(),
-        }
-        .into()),
+        Some(context) => Err(ClaimsTypeMismatch::of::<T>(context).into()),
         None => Err(MissingAuthLayer.into()),
     }
 }

@@ -19,15 +19,15 @@ use crate::rejection::{AuthFailed, ClaimsRejection};
 
 /// A route layer that lets through only requests whose claims pass the guard `G`.
 ///
-/// Build it with the guard's `layer()` (`.route_layer(PostTransactions::layer())`, for Cognito
-/// claims) or, for any claims type, `GuardLayer::<PostTransactions<AlbClaims>>::new()`.
+/// Build it with the guard's `layer()` (`.route_layer(PostTransactions::layer())`) or
+/// `GuardLayer::<PostTransactions>::new()`: the same layer, behind any auth layer.
 ///
 /// The guard runs inside the auth layer, so that layer must wrap it (`.layer(..)` after
 /// `.route_layer(..)`). Without an auth layer the guard answers 500, naming the missing layer.
 ///
 /// ```
 /// use axum::{Router, routing::get};
-/// use cognito_axum::{AlbClaims, AlbLayer, CognitoLayer, GuardLayer, require_groups};
+/// use cognito_axum::{AlbLayer, CognitoLayer, GuardLayer, require_groups};
 ///
 /// require_groups!(Admins: "admin");
 ///
@@ -38,7 +38,7 @@ use crate::rejection::{AuthFailed, ClaimsRejection};
 ///     .layer(CognitoLayer::new(verifier));
 /// let behind_alb = Router::new()
 ///     .route("/admin/users", get(|| async { "[]" }))
-///     .route_layer(GuardLayer::<Admins<AlbClaims>>::new())
+///     .route_layer(GuardLayer::<Admins>::new())
 ///     .layer(AlbLayer::new(alb));
 /// # (api, behind_alb) }
 /// ```
@@ -146,7 +146,7 @@ where
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let error = match checked::<G>(request.extensions()) {
-            Ok(Ok(_claims)) => {
+            Ok(Ok(_guard)) => {
                 return GuardFuture { state: State::Calling { future: self.inner.call(request) } };
             }
             Ok(Err(error)) => error,

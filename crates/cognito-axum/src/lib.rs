@@ -12,17 +12,17 @@ mod macros;
 mod claims;
 mod guard;
 mod guard_layer;
+mod probe;
 mod rejection;
 mod require;
-mod scopes_and_groups;
 
 pub use claims::Claims;
 #[doc(hidden)]
 pub use guard::__private;
-pub use guard::Guard;
+pub use guard::{Guard, GuardClaims};
 pub use guard_layer::{GuardFuture, GuardLayer, GuardService};
+pub use probe::misconfigured_routes;
 pub use rejection::{AuthFailed, ClaimsRejection, ClaimsTypeMismatch, MissingAuthLayer};
-pub use scopes_and_groups::ScopesAndGroups;
 
-pub use cognito_tower::{AlbLayer, AuthError, CognitoLayer, Match, TokenSource};
+pub use cognito_tower::{AlbLayer, AuthError, CognitoLayer, Match, ScopesAndGroups, TokenSource};
 pub use cognito_verify::{AlbClaims, AlbVerifier, CognitoClaims, CognitoVerifier, NoCustomClaims, TokenUse};

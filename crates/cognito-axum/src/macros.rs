@@ -2,13 +2,15 @@
 //! way to fail ([`define_rejection!`]), one for the enum of them an extractor returns
 //! ([`composite_rejection!`]).
 
-/// A `#[non_exhaustive]` rejection with a fixed status and a plain-text body: `status()`,
-/// `body_text()`, `Display`, `Error`, `IntoResponse`, and the bytes response the route guards
-/// answer with. The body names the fields it shows (`{field}`); every field must appear.
+/// A `#[non_exhaustive]` server-side rejection (a misconfigured route) with a fixed status, a
+/// plain-text body for the client and a `Display` text for the log: `status()`, `body_text()`,
+/// `Display`, `Error`, `IntoResponse`, and the bytes response the route guards answer with.
+/// The `@impls` arm serves rejections with fields, whose `Display` is written by hand.
 macro_rules! define_rejection {
     (
         #[status = $status:ident]
-        #[body = $body:literal]
+        #[body = $body:expr]
+        #[log = $log:literal]
         $(#[$meta:meta])*
         pub struct $name:ident;
     ) => {
@@ -17,40 +19,25 @@ macro_rules! define_rejection {
         #[non_exhaustive]
         pub struct $name;
 
-        define_rejection!(@impls $name, $status, |_this, f| f.write_str($body));
+        define_rejection!(@impls $name, $status, $body, |_this, f| f.write_str($log));
     };
-    (
-        #[status = $status:ident]
-        #[body = $body:literal]
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $($(#[$field_meta:meta])* pub $field:ident: $ty:ty),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub struct $name {
-            $($(#[$field_meta])* pub $field: $ty),+
-        }
-
-        define_rejection!(@impls $name, $status, |this, f| write!(f, $body, $($field = this.$field),+));
-    };
-    (@impls $name:ident, $status:ident, |$this:ident, $f:ident| $display:expr) => {
+    (@impls $name:ident, $status:ident, $body:expr, |$this:ident, $f:ident| $display:expr) => {
         impl $name {
             /// The status of the response.
             pub fn status(&self) -> http::StatusCode {
                 http::StatusCode::$status
             }
 
-            /// The text of the response body.
+            /// The text of the response body. It names no type, module or crate: a client is
+            /// told the server is misconfigured, the server's log (and `Display`) says how.
             pub fn body_text(&self) -> String {
-                self.to_string()
+                $body.to_owned()
             }
 
             /// The response, with a body of bytes (the route guards are generic over bodies).
+            /// Logged at ERROR with the `Display` text: it means the router needs fixing.
             pub(crate) fn into_bytes_response(self) -> http::Response<bytes::Bytes> {
-                crate::rejection::text_response(self.status(), self.body_text())
+                crate::rejection::misconfigured_response(self.status(), self.body_text(), &self)
             }
         }
 

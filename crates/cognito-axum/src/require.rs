@@ -12,13 +12,16 @@
 ///
 /// Doc comments and a visibility go before the name: `require_scopes!(/// ... \n pub Name: "a")`.
 ///
-/// The type, `Name<T = CognitoClaims>`, is
-/// - an extractor: a handler taking `_: Name` runs only when the claims meet the requirement,
-///   and the guard dereferences to the [`Claims`](crate::Claims) it checked. A handler may take
-///   several guards; all must pass. Behind a layer with other claims, name them:
-///   `Name<AlbClaims>`, `Name<CognitoClaims<MyCustomClaims>>`.
-/// - a route layer: `.route_layer(Name::layer())` for routes behind a `CognitoLayer`;
-///   `GuardLayer::<Name<T>>::new()` for other claims types.
+/// The type `Name` is
+/// - an extractor: a handler taking `_: Name` runs only when the claims meet the requirement.
+///   A handler may take several guards; all must pass. The guard holds no claims: take them
+///   with [`Claims<T>`](crate::Claims) in the same handler.
+/// - a route layer: `.route_layer(Name::layer())`.
+///
+/// Either works behind any auth layer ([`CognitoLayer`](crate::CognitoLayer) with or without
+/// custom claims, [`AlbLayer`](crate::AlbLayer), API Gateway, a browser session) without naming
+/// its claims type: the guard reads scopes and groups through
+/// [`ScopesAndGroups`](crate::ScopesAndGroups). `Name::REQUIRED` lists what it requires.
 ///
 /// A token without the scopes is refused with 403 `insufficient_scope` and
 /// `scope="a b"` naming the required scopes (gRPC: 7 `PERMISSION_DENIED`), through the layer's
@@ -26,7 +29,7 @@
 ///
 /// ```
 /// use axum::{Router, routing::{get, post}};
-/// use cognito_axum::{CognitoLayer, require_scopes};
+/// use cognito_axum::{Claims, CognitoLayer, require_scopes};
 ///
 /// require_scopes!(
 ///     /// Creating transactions.
@@ -35,7 +38,7 @@
 /// require_scopes!(ReadWrite: all["transactions/get", "transactions/post"]);
 /// require_scopes!(GetTransactions: "transactions/get");
 ///
-/// async fn create(caller: PostTransactions) -> String {
+/// async fn create(_: PostTransactions, caller: Claims) -> String {
 ///     format!("created for {}", caller.sub)
 /// }
 ///
@@ -84,14 +87,14 @@ macro_rules! require_scopes {
 ///
 /// ```
 /// use axum::{Router, routing::get};
-/// use cognito_axum::{CognitoLayer, require_groups, require_scopes};
+/// use cognito_axum::{Claims, CognitoLayer, require_groups, require_scopes};
 ///
 /// require_groups!(Admins: "admin");
 /// require_groups!(Auditors: "auditors");
 /// require_scopes!(ReadReports: "reports/read");
 ///
 /// // Both guards must pass.
-/// async fn audit(_: ReadReports, auditor: Auditors) -> String {
+/// async fn audit(_: ReadReports, _: Auditors, auditor: Claims) -> String {
 ///     format!("audited by {}", auditor.sub)
 /// }
 ///
@@ -128,77 +131,47 @@ macro_rules! __guard {
         #[doc = concat!("Guard: requires ", $mode_text, " the ", $kind, $(" `", $value, "`"),+, ".")]
         #[doc = ""]
         #[doc = concat!(
-            "An extractor (`_: ", stringify!($name), "` in a handler; `", stringify!($name),
-            "<AlbClaims>` behind an `AlbLayer`) and a route layer (`", stringify!($name), "::layer()`)."
+            "An extractor (`_: ", stringify!($name), "` in a handler) and a route layer (`",
+            stringify!($name), "::layer()`), behind any auth layer whatever its claims type; ",
+            "take the claims with `Claims<T>`."
         )]
-        $vis struct $name<T = $crate::CognitoClaims> {
-            claims: $crate::Claims<T>,
+        #[derive(Clone, Copy)]
+        $vis struct $name {
+            _checked: $crate::__private::Checked,
         }
 
         impl $name {
-            #[doc = concat!(
-                "This guard as a route layer, for routes behind a `CognitoLayer`; for other claims ",
-                "types: `GuardLayer::<", stringify!($name), "<AlbClaims>>::new()`."
-            )]
+            #[doc = concat!("The ", $kind, " this guard requires (", $mode_text, " them).")]
+            pub const REQUIRED: &'static [&'static str] = &[$($value),+];
+
+            /// This guard as a route layer, for routes behind any auth layer.
             pub fn layer() -> $crate::GuardLayer<Self> {
                 $crate::GuardLayer::new()
             }
         }
 
-        impl<T> $name<T> {
-            /// The verified claims.
-            pub fn claims(&self) -> &$crate::Claims<T> {
-                &self.claims
-            }
-
-            /// The verified claims, by value.
-            pub fn into_claims(self) -> $crate::Claims<T> {
-                self.claims
-            }
-        }
-
-        impl<T> ::core::ops::Deref for $name<T> {
-            type Target = $crate::Claims<T>;
-
-            fn deref(&self) -> &$crate::Claims<T> {
-                &self.claims
-            }
-        }
-
-        impl<T> ::core::clone::Clone for $name<T> {
-            fn clone(&self) -> Self {
-                $name { claims: ::core::clone::Clone::clone(&self.claims) }
-            }
-        }
-
-        impl<T: ::core::fmt::Debug> ::core::fmt::Debug for $name<T> {
+        impl ::core::fmt::Debug for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct(stringify!($name))
                     .field("requires", &concat!($mode_text, " the ", $kind, $(" ", $value),+))
-                    .field("claims", &self.claims)
                     .finish()
             }
         }
 
-        impl<T> $crate::Guard for $name<T>
-        where
-            T: $crate::ScopesAndGroups + ::core::marker::Send + ::core::marker::Sync + 'static,
-        {
-            type Claims = T;
+        impl $crate::Guard for $name {
+            type Claims = dyn $crate::__private::ScopesAndGroups;
 
-            fn check(claims: &T) -> ::core::result::Result<(), $crate::AuthError> {
-                $crate::__private::$check(claims, $crate::Match::$mode, &[$($value),+])
-            }
-
-            fn from_claims(claims: $crate::Claims<T>) -> Self {
-                $name { claims }
+            fn check(
+                claims: &dyn $crate::__private::ScopesAndGroups,
+            ) -> ::core::result::Result<Self, $crate::AuthError> {
+                $crate::__private::$check(claims, $crate::Match::$mode, Self::REQUIRED)
+                    .map(|_checked| $name { _checked })
             }
         }
 
-        impl<S, T> $crate::__private::FromRequestParts<S> for $name<T>
+        impl<S> $crate::__private::FromRequestParts<S> for $name
         where
             S: ::core::marker::Send + ::core::marker::Sync,
-            T: $crate::ScopesAndGroups + ::core::marker::Send + ::core::marker::Sync + 'static,
         {
             type Rejection = $crate::ClaimsRejection;
 

@@ -19,11 +19,11 @@ async fn maybe(claims: Option<Claims<AlbClaims>>) -> String {
     claims.map_or_else(|| "anonymous".to_owned(), |claims| claims.sub.clone())
 }
 
-async fn admin(guard: Admins<AlbClaims>) -> String {
-    format!("admin {}", guard.sub)
+async fn admin(_: Admins, claims: Claims<AlbClaims>) -> String {
+    format!("admin {}", claims.sub)
 }
 
-async fn post(_: PostTransactions<AlbClaims>) -> &'static str {
+async fn post(_: PostTransactions) -> &'static str {
     "posted"
 }
 
@@ -47,7 +47,7 @@ impl App {
             .unwrap();
         let admin_area = Router::new()
             .route("/guarded/group", get(|| async { "grouped" }))
-            .route_layer(GuardLayer::<Admins<AlbClaims>>::new());
+            .route_layer(GuardLayer::<Admins>::new());
         let app = Router::new()
             .route("/me", get(me))
             .route("/maybe", get(maybe))
@@ -138,6 +138,6 @@ async fn cognito_claims_extractor_behind_an_alb_layer_is_a_500_type_mismatch() {
     let response = app.get_as("/cognito-me", &[]).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let body = response.text().await.unwrap();
-    assert!(body.starts_with("Claims type mismatch"), "{body}");
-    assert!(body.contains("AlbClaims"), "{body}");
+    assert!(body.starts_with("Server misconfigured"), "{body}");
+    assert!(!body.contains("AlbClaims") && !body.contains("::"), "{body}");
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cognito_tower::{AuthError, Authenticate, BoxAuthFuture, Credentials, TokenSource};
+use cognito_tower::{AuthError, Authenticate, BoxAuthFuture, Credentials, ScopesAndGroups, TokenSource};
 use cognito_verify::CognitoClaims;
 use serde::de::DeserializeOwned;
 use tower_sessions::Session;
@@ -129,5 +129,8 @@ where
                 }
             }
         })
+    }
+    fn scopes_and_groups(claims: &CognitoClaims<C>) -> Option<&(dyn ScopesAndGroups + 'static)> {
+        Some(claims)
     }
 }

@@ -13,6 +13,7 @@ use http::HeaderName;
 use crate::authenticate::{Authenticate, BoxAuthFuture, Credentials, verify_token_now};
 use crate::error::AuthError;
 use crate::layer::AuthLayer;
+use crate::scopes_and_groups::ScopesAndGroups;
 use crate::token_source::TokenSource;
 
 /// The header an Application Load Balancer puts the signed user claims in.
@@ -63,5 +64,8 @@ impl Authenticate for AlbVerifier {
         let verifier = self.clone();
         let token = credentials.require_token().cloned();
         Box::pin(async move { Ok(verifier.verify(token?.as_str()).await?) })
+    }
+    fn scopes_and_groups(claims: &AlbClaims) -> Option<&(dyn ScopesAndGroups + 'static)> {
+        Some(claims)
     }
 }

@@ -42,6 +42,7 @@ use self::unflatten::{Flattening, unflatten};
 use crate::authenticate::{Authenticate, Credentials};
 use crate::error::AuthError;
 use crate::layer::AuthLayer;
+use crate::scopes_and_groups::ScopesAndGroups;
 use crate::token_source::TokenSource;
 
 /// The layer that trusts API Gateway's authorizer claims:
@@ -149,6 +150,10 @@ where
 
     fn authenticate(&self, credentials: &Credentials<'_>) -> Self::Future {
         ready(self.check(credentials.extensions()))
+    }
+
+    fn scopes_and_groups(claims: &CognitoClaims<C>) -> Option<&(dyn ScopesAndGroups + 'static)> {
+        Some(claims)
     }
 }
 

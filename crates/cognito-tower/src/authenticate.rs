@@ -10,6 +10,7 @@ use cognito_verify::VerifyError;
 use http::{Extensions, HeaderMap, Method, Uri};
 
 use crate::error::AuthError;
+use crate::scopes_and_groups::ScopesAndGroups;
 use crate::token_source::{Token, TokenSource};
 
 /// Something that authenticates requests for an [`AuthLayer`](crate::AuthLayer): a token
@@ -113,6 +114,54 @@ pub trait Authenticate: Send + Sync + 'static {
 
     /// Authenticates, waiting for whatever is needed (a key fetch, a session store, ...).
     fn authenticate(&self, credentials: &Credentials<'_>) -> Self::Future;
+
+    /// The scopes and groups `claims` grant, for guards that check them without naming the
+    /// claims type (cognito-axum's `require_scopes!` / `require_groups!` types). `None`, the
+    /// default, when the claims have no such notion: a guard behind this authenticator then
+    /// answers 500 (a misconfigured route).
+    ///
+    /// Claims types that implement [`ScopesAndGroups`] return themselves:
+    ///
+    /// ```
+    /// # use std::future::{Ready, ready};
+    /// # use std::sync::Arc;
+    /// # use cognito_tower::{AuthError, Authenticate, Credentials, ScopesAndGroups};
+    /// struct Caller {
+    ///     groups: Vec<String>,
+    /// }
+    ///
+    /// impl ScopesAndGroups for Caller {
+    ///     fn has_scope(&self, _: &str) -> bool {
+    ///         false
+    ///     }
+    ///     fn in_group(&self, group: &str) -> bool {
+    ///         self.groups.iter().any(|g| g == group)
+    ///     }
+    /// }
+    ///
+    /// struct Directory;
+    ///
+    /// impl Authenticate for Directory {
+    ///     type Claims = Caller;
+    ///     type Future = Ready<Result<Arc<Caller>, AuthError>>;
+    ///
+    ///     fn authenticate_now(&self, c: &Credentials<'_>) -> Option<Result<Arc<Caller>, AuthError>> {
+    ///         Some(self.authenticate(c).into_inner())
+    ///     }
+    ///
+    ///     fn authenticate(&self, c: &Credentials<'_>) -> Self::Future {
+    ///         ready(c.require_token().map(|_| Arc::new(Caller { groups: vec!["staff".into()] })))
+    ///     }
+    ///
+    ///     fn scopes_and_groups(claims: &Caller) -> Option<&(dyn ScopesAndGroups + 'static)> {
+    ///         Some(claims)
+    ///     }
+    /// }
+    /// ```
+    fn scopes_and_groups(claims: &Self::Claims) -> Option<&(dyn ScopesAndGroups + 'static)> {
+        let _ = claims;
+        None
+    }
 }
 
 /// What an authenticator is shown of a request: the token the layer's [`TokenSource`]s found,

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::authenticate::{Authenticate, BoxAuthFuture, Credentials, verify_token_now};
 use crate::error::AuthError;
 use crate::layer::AuthLayer;
+use crate::scopes_and_groups::ScopesAndGroups;
 
 /// The layer that verifies Cognito tokens: `CognitoLayer::new(verifier)`.
 ///
@@ -56,5 +57,9 @@ where
         let verifier = self.clone();
         let token = credentials.require_token().cloned();
         Box::pin(async move { Ok(verifier.verify(token?.as_str()).await?) })
+    }
+
+    fn scopes_and_groups(claims: &CognitoClaims<C>) -> Option<&(dyn ScopesAndGroups + 'static)> {
+        Some(claims)
     }
 }

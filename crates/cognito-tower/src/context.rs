@@ -5,13 +5,15 @@ use std::fmt;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::Response;
 use http::request::Parts;
+use http::{Extensions, Response};
 
+use crate::authenticate::Authenticate;
 use crate::error::AuthError;
 use crate::on_rejection::OnRejection;
 use crate::other_schemes::OtherSchemes;
 use crate::response::ensure_no_store;
+use crate::scopes_and_groups::{Grants, GrantsView, ScopesAndGroups, view_through};
 
 /// How the [`AuthLayer`](crate::AuthLayer) that handled a request answers auth failures, and
 /// which claims type it produces.
@@ -50,21 +52,39 @@ pub(crate) struct ContextInner {
     pub(crate) hook: Option<Arc<dyn OnRejection>>,
     claims_type: TypeId,
     claims_type_name: &'static str,
+    pub(crate) grants: GrantsView,
 }
 
 impl AuthContext {
-    /// The default for a layer whose claims are `Arc<T>`: required mode, no realm, no hook.
-    pub(crate) fn new<T: 'static>() -> Self {
+    /// The default for a layer authenticating with `A`: required mode, no realm, no hook, and
+    /// guards see the claims through `A`'s [`scopes_and_groups`](Authenticate::scopes_and_groups).
+    pub(crate) fn new<A: Authenticate>() -> Self {
+        fn view<A: Authenticate>(extensions: &Extensions) -> Grants<'_> {
+            view_through::<A::Claims>(extensions, A::scopes_and_groups)
+        }
         AuthContext {
             inner: Arc::new(ContextInner {
                 optional: false,
                 other_schemes: OtherSchemes::Refuse,
                 realm: None,
                 hook: None,
-                claims_type: TypeId::of::<T>(),
-                claims_type_name: std::any::type_name::<T>(),
+                claims_type: TypeId::of::<A::Claims>(),
+                claims_type_name: std::any::type_name::<A::Claims>(),
+                grants: view::<A>,
             }),
         }
+    }
+
+    /// Guards see claims of type `T` directly as [`ScopesAndGroups`] (for authenticators that do
+    /// not say how themselves, such as closures).
+    pub(crate) fn grants_from_claims<T: ScopesAndGroups + 'static>(&self) -> Self {
+        fn view<T: ScopesAndGroups + 'static>(extensions: &Extensions) -> Grants<'_> {
+            match extensions.get::<Arc<T>>() {
+                Some(claims) => Grants::Claims(&**claims),
+                None => Grants::NoClaims,
+            }
+        }
+        self.modified(|inner| inner.grants = view::<T>)
     }
 
     /// A copy with one setting changed (the layer's builder methods).
@@ -118,9 +138,29 @@ impl AuthContext {
         self.inner.claims_type == TypeId::of::<T>()
     }
 
-    /// The name of the layer's claims type, for error messages.
+    /// The name of the layer's claims type, for error messages and logs.
     pub fn claims_type_name(&self) -> &'static str {
         self.inner.claims_type_name
+    }
+
+    /// What the claims in `extensions` (a request this layer handled) grant, whatever the
+    /// layer's claims type: what scope and group guards check.
+    ///
+    /// ```
+    /// use cognito_tower::{AuthContext, Grants};
+    /// use http::Request;
+    ///
+    /// fn is_admin<B>(request: &Request<B>) -> bool {
+    ///     let Some(context) = request.extensions().get::<AuthContext>() else { return false };
+    ///     match context.grants(request.extensions()) {
+    ///         Grants::Claims(claims) => claims.in_group("admin"),
+    ///         _ => false,
+    ///     }
+    /// }
+    /// # let _ = is_admin::<()>;
+    /// ```
+    pub fn grants<'a>(&self, extensions: &'a Extensions) -> Grants<'a> {
+        (self.inner.grants)(extensions)
     }
 }
 

@@ -19,6 +19,7 @@ use crate::context::AuthContext;
 use crate::error::AuthError;
 use crate::on_rejection::OnRejection;
 use crate::other_schemes::OtherSchemes;
+use crate::scopes_and_groups::ScopesAndGroups;
 use crate::token_source::{Token, TokenSource, find_token};
 
 /// Layer that authenticates every request with `A` before the service sees it.
@@ -66,7 +67,45 @@ impl<A: Authenticate> AuthLayer<A> {
     /// [`token_sources`](Authenticate::token_sources), in required mode.
     pub fn new(authenticator: A) -> Self {
         let sources = authenticator.token_sources().into();
-        AuthLayer { authenticator, sources, context: AuthContext::new::<A::Claims>() }
+        AuthLayer { authenticator, sources, context: AuthContext::new::<A>() }
+    }
+
+    /// Let scope and group guards check this layer's claims as [`ScopesAndGroups`]: for
+    /// authenticators that do not say so themselves
+    /// ([`Authenticate::scopes_and_groups`]), such as closures. The verifiers' layers
+    /// (`CognitoLayer`, `AlbLayer`, ...) need no such call.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// use cognito_tower::{AuthError, AuthLayer, Credentials, ScopesAndGroups};
+    ///
+    /// struct Staff {
+    ///     teams: Vec<String>,
+    /// }
+    ///
+    /// impl ScopesAndGroups for Staff {
+    ///     fn has_scope(&self, _scope: &str) -> bool {
+    ///         false
+    ///     }
+    ///     fn in_group(&self, group: &str) -> bool {
+    ///         self.teams.iter().any(|team| team == group)
+    ///     }
+    /// }
+    ///
+    /// let layer = AuthLayer::new(|credentials: &Credentials<'_>| match credentials.require_token()?.as_str() {
+    ///     "ada" => Ok(Arc::new(Staff { teams: vec!["oncall".into()] })),
+    ///     _ => Err(AuthError::InvalidRequest("unknown caller")),
+    /// })
+    /// .scopes_and_groups();
+    /// # let _ = layer;
+    /// ```
+    pub fn scopes_and_groups(mut self) -> Self
+    where
+        A::Claims: ScopesAndGroups,
+    {
+        self.context = self.context.grants_from_claims::<A::Claims>();
+        self
     }
 }
 

@@ -32,6 +32,7 @@ mod layer;
 mod on_rejection;
 mod other_schemes;
 mod response;
+mod scopes_and_groups;
 mod token_source;
 
 pub use alb::{ALB_DATA_HEADER, AlbLayer};
@@ -46,4 +47,5 @@ pub use layer::{AuthLayer, AuthService, ResponseFuture};
 pub use on_rejection::OnRejection;
 pub use other_schemes::OtherSchemes;
 pub use response::is_grpc;
+pub use scopes_and_groups::{Grants, ScopesAndGroups};
 pub use token_source::{Token, TokenSource};

@@ -54,7 +54,7 @@ async fn me(claims: Claims) -> Json<Me> {
     })
 }
 
-async fn list_users(admin: Admins, State(directory): State<Directory>) -> Json<Vec<User>> {
+async fn list_users(_: Admins, admin: Claims, State(directory): State<Directory>) -> Json<Vec<User>> {
     Json(directory.list_users(admin.user_name().unwrap_or(&admin.sub)))
 }
 

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Form, Router, routing::get};
-use cognito_axum::CognitoClaims;
+use cognito_axum::{Claims, CognitoClaims};
 use cognito_login::escape_html;
 use serde::Deserialize;
 
@@ -72,7 +72,7 @@ fn secured(mut response: Response) -> Response {
     response
 }
 
-async fn dashboard(admin: Admins, State(directory): State<Directory>) -> Response {
+async fn dashboard(_: Admins, admin: Claims, State(directory): State<Directory>) -> Response {
     let caller = admin.user_name().unwrap_or(&admin.sub).to_owned();
     let rows: String = directory
         .list_users(&caller)
@@ -111,7 +111,12 @@ fn valid_username(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
 }
 
-async fn put_user(admin: Admins, State(directory): State<Directory>, Form(form): Form<PutUser>) -> Response {
+async fn put_user(
+    _: Admins,
+    admin: Claims,
+    State(directory): State<Directory>,
+    Form(form): Form<PutUser>,
+) -> Response {
     let group = match form.group.as_str() {
         "" => None,
         "staff" => Some("staff"),
@@ -126,7 +131,7 @@ async fn put_user(admin: Admins, State(directory): State<Directory>, Form(form):
     Redirect::to("/").into_response()
 }
 
-async fn audit(admin: Admins, State(directory): State<Directory>) -> Response {
+async fn audit(_: Admins, admin: Claims, State(directory): State<Directory>) -> Response {
     let rows: String = directory
         .audit()
         .iter()

@@ -165,7 +165,8 @@ async fn list_transactions(_: GetTransactions, State(ledger): State<Ledger>) -> 
 
 // The guard comes before `Json`: a caller without the scope is refused before the body is read.
 async fn create_transaction(
-    caller: PostTransactions,
+    _: PostTransactions,
+    caller: Claims,
     State(ledger): State<Ledger>,
     Json(new): Json<NewTransaction>,
 ) -> (StatusCode, Json<Transaction>) {

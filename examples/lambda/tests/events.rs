@@ -223,3 +223,51 @@ async fn trusted_setup_refuses_a_request_that_is_no_lambda_event_with_401() {
     let response = router(Setup::TrustApiGateway, verifier(&issuer)).oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// Claims of an application with custom attributes.
+#[derive(Debug, serde::Deserialize)]
+struct Tenant {
+    #[serde(rename = "custom:tenant", default)]
+    tenant: Option<String>,
+}
+
+#[tokio::test]
+async fn trusted_setup_guards_need_no_type_parameter_with_custom_claims() {
+    use axum::routing::get;
+    use cognito_axum::Claims;
+    use cognito_tower::{ApiGatewayLayer, TrustApiGateway};
+    use lambda::{Admins, GetTransactions};
+
+    let issuer = TestIssuer::start().await;
+    let verifier = issuer
+        .verifier()
+        .token_use(TokenUse::Access)
+        .client_ids([issuer.default_client_id()])
+        .custom_claims::<Tenant>()
+        .build()
+        .unwrap();
+    // The example's guards, declared without a claims type, behind a layer with custom claims.
+    let app = axum::Router::new()
+        .route(
+            "/admin",
+            get(|_: Admins, claims: Claims<cognito_verify::CognitoClaims<Tenant>>| async move {
+                format!("{:?}", claims.custom.tenant)
+            }),
+        )
+        .route("/transactions", get(|| async { "[]" }).route_layer(GetTransactions::layer()))
+        .layer(ApiGatewayLayer::new(TrustApiGateway::new(verifier)));
+    let admin = issuer.access_token().groups([ADMIN_GROUP]).scopes([SCOPE_GET]).claims_json();
+    let user = issuer.access_token().groups(["users"]).scopes(["openid"]).claims_json();
+    for kind in GATEWAYS {
+        for (path, claims, expected) in [
+            ("/admin", &admin, StatusCode::OK),
+            ("/admin", &user, StatusCode::FORBIDDEN),
+            ("/transactions", &admin, StatusCode::OK),
+            ("/transactions", &user, StatusCode::FORBIDDEN),
+        ] {
+            let request = Event::get(kind, path).authorizer_claims(claims, None).request().unwrap();
+            let response = on_lambda(app.clone()).oneshot(request).await.unwrap();
+            assert_eq!(response.status(), expected, "{kind:?} {path}");
+        }
+    }
+}

@@ -1,4 +1,7 @@
-//! A resource server with one scope-protected route, as an application writes it.
+//! A resource server with one scope-protected route, as an application writes it, and an admin
+//! API with custom claims ([`tenants`]).
+
+pub mod tenants;
 
 use axum::Router;
 use axum::routing::get;

@@ -21,7 +21,14 @@ async fn a_client_credentials_token_with_the_scope_reads_reports() {
         .unwrap();
 
     let http = reqwest::Client::new();
-    let response = http.get(format!("http://{addr}/reports")).bearer_auth_from(&tokens).await.unwrap().send().await.unwrap();
+    let response = http
+        .get(format!("http://{addr}/reports"))
+        .bearer_auth_from(&tokens)
+        .await
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::OK);
     assert_eq!(response.text().await.unwrap(), "reports for reporter");
     let anonymous = http.get(format!("http://{addr}/reports")).send().await.unwrap();

@@ -92,7 +92,7 @@ async fn home(claims: Claims) -> String {
     format!("hello {} groups={}", claims.user_name().unwrap_or("?"), claims.groups.join(","))
 }
 
-async fn admin(admin: Admins) -> String {
+async fn admin(_: Admins, admin: Claims) -> String {
     format!("admin page for {}", admin.user_name().unwrap_or("?"))
 }
 
