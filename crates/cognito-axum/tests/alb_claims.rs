@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::routing::get;
 use cognito_axum::{AlbClaims, AlbLayer, Claims, CognitoClaims, GuardLayer, require_groups, require_scopes};
-use cognito_testkit::{DEFAULT_ALB_ARN, TestApp, TestIssuer, response_header};
+use cognito_testkit::{TestApp, TestIssuer, response_header};
 use reqwest::StatusCode;
 
 require_groups!(Admins: "admin");
@@ -39,12 +39,7 @@ struct App {
 impl App {
     async fn start(configure: impl FnOnce(AlbLayer) -> AlbLayer) -> App {
         let issuer = TestIssuer::start().await;
-        let verifier = issuer
-            .alb_verifier()
-            .signer_arns([DEFAULT_ALB_ARN])
-            .client_ids([issuer.default_client_id()])
-            .build()
-            .unwrap();
+        let verifier = issuer.default_alb_verifier();
         let admin_area = Router::new()
             .route("/guarded/group", get(|| async { "grouped" }))
             .route_layer(GuardLayer::<Admins>::new());

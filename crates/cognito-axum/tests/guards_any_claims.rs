@@ -10,7 +10,7 @@ use cognito_axum::{
     AlbLayer, Claims, CognitoClaims, CognitoLayer, GuardLayer, misconfigured_routes, require_groups,
     require_scopes,
 };
-use cognito_testkit::{DEFAULT_ALB_ARN, TestApp, TestIssuer};
+use cognito_testkit::{TestApp, TestIssuer};
 use cognito_tower::{AuthError, AuthLayer, Credentials, ScopesAndGroups};
 use http::Method;
 use reqwest::StatusCode;
@@ -76,12 +76,7 @@ async fn guards_without_a_type_parameter_work_behind_a_custom_claims_layer() {
 #[tokio::test]
 async fn guards_without_a_type_parameter_work_behind_an_alb_layer() {
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .alb_verifier()
-        .signer_arns([DEFAULT_ALB_ARN])
-        .client_ids([issuer.default_client_id()])
-        .build()
-        .unwrap();
+    let verifier = issuer.default_alb_verifier();
     let app = TestApp::serve(guarded_routes().layer(AlbLayer::new(verifier))).await;
     let admin = issuer.alb_token().claim("cognito:groups", serde_json::json!(["admin"])).sign();
     let user = issuer.alb_token().sign();

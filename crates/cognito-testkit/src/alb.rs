@@ -63,6 +63,19 @@ impl TestIssuer {
         cognito_verify::AlbVerifier::builder().key_endpoint(self.alb_key_endpoint())
     }
 
+    /// The ALB verifier a test of the common case wants: keys from
+    /// [`alb_key_endpoint`](Self::alb_key_endpoint), the load balancer [`DEFAULT_ALB_ARN`] as
+    /// the only signer, and this pool's default app client, which is what
+    /// [`alb_token`](Self::alb_token) signs by default.
+    ///
+    /// # Panics
+    /// Never for this issuer's own endpoint (the builder's checks pass on loopback).
+    pub fn default_alb_verifier(&self) -> cognito_verify::AlbVerifier {
+        let built =
+            self.alb_verifier().signer_arns([DEFAULT_ALB_ARN]).client_ids([self.default_client_id()]).build();
+        built.unwrap_or_else(|err| panic!("the testkit's ALB verifier: {err}"))
+    }
+
     /// The `kid` ALB tokens are signed with.
     pub fn alb_signing_kid(&self) -> String {
         lock(&self.shared().alb_keys).signing().kid().to_owned()

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::routing::get;
 use axum::{Extension, Router};
-use cognito_testkit::{Challenge, DEFAULT_ALB_ARN, Fault, TestApp, TestIssuer, response_header, unix_now};
+use cognito_testkit::{Challenge, Fault, TestApp, TestIssuer, response_header, unix_now};
 use cognito_tower::AlbLayer;
 use cognito_verify::AlbClaims;
 use reqwest::StatusCode;
@@ -21,12 +21,7 @@ struct App {
 impl App {
     async fn start(configure: impl FnOnce(AlbLayer) -> AlbLayer) -> App {
         let issuer = TestIssuer::start().await;
-        let verifier = issuer
-            .alb_verifier()
-            .signer_arns([DEFAULT_ALB_ARN])
-            .client_ids([issuer.default_client_id()])
-            .build()
-            .unwrap();
+        let verifier = issuer.default_alb_verifier();
         let calls = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&calls);
         let whoami = move |claims: Option<Extension<Arc<AlbClaims>>>| async move {
