@@ -28,7 +28,7 @@ use crate::scopes_and_groups::ScopesAndGroups;
 ///     type Claims = CognitoClaims;
 ///
 ///     fn check(claims: &CognitoClaims) -> Result<(), AuthError> {
-///         match claims.client_id.as_deref() {
+///         match claims.client_id() {
 ///             Some("4reportingclient") => Ok(()),
 ///             _ => Err(AuthError::InvalidRequest("this route is for the reporting client")),
 ///         }

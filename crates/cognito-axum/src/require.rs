@@ -36,7 +36,7 @@
 /// require_scopes!(GetTransactions: "transactions/get");
 ///
 /// async fn create(caller: PostTransactions) -> String {
-///     format!("created for {}", caller.sub)
+///     format!("created for {}", caller.sub())
 /// }
 ///
 /// async fn sync(_: ReadWrite) -> &'static str {
@@ -92,7 +92,7 @@ macro_rules! require_scopes {
 ///
 /// // Both guards must pass.
 /// async fn audit(_: ReadReports, auditor: Auditors) -> String {
-///     format!("audited by {}", auditor.sub)
+///     format!("audited by {}", auditor.sub())
 /// }
 ///
 /// # fn app(verifier: cognito_axum::CognitoVerifier) -> Router {

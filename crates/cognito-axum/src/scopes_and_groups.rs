@@ -59,7 +59,7 @@ pub trait ScopesAndGroups {
 
 impl<C> ScopesAndGroups for CognitoClaims<C> {
     fn has_scope(&self, scope: &str) -> bool {
-        self.scopes.contains(scope)
+        self.scopes().contains(scope)
     }
 
     fn in_group(&self, group: &str) -> bool {
