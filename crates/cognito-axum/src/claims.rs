@@ -16,7 +16,7 @@ use crate::rejection::{AuthFailed, ClaimsRejection, ClaimsTypeMismatch, MissingA
 /// `T` is the layer's claims type: [`CognitoClaims`] (the default) behind a
 /// [`CognitoLayer`](cognito_tower::CognitoLayer), `CognitoClaims<MyCustomClaims>` behind one
 /// whose verifier has custom claims, [`AlbClaims`](cognito_verify::AlbClaims) behind an
-/// [`AlbLayer`](cognito_tower::AlbLayer). Dereferences to `T`: `claims.sub`, `claims.scopes`,
+/// [`AlbLayer`](cognito_tower::AlbLayer). Dereferences to `T`: `claims.sub()`, `claims.scopes()`,
 /// `claims.in_group("admin")`, `claims.custom`, ...
 ///
 /// ```
@@ -24,13 +24,13 @@ use crate::rejection::{AuthFailed, ClaimsRejection, ClaimsTypeMismatch, MissingA
 /// use cognito_axum::{AlbClaims, Claims, CognitoLayer};
 ///
 /// async fn me(claims: Claims) -> String {
-///     format!("{} ({:?})", claims.sub, claims.user_name())
+///     format!("{} ({:?})", claims.sub(), claims.user_name())
 /// }
 ///
 /// // On a layer in optional mode, requests without a token reach the handler with `None`.
 /// async fn greeting(claims: Option<Claims>) -> String {
 ///     match claims {
-///         Some(claims) => format!("hello {}", claims.sub),
+///         Some(claims) => format!("hello {}", claims.sub()),
 ///         None => "hello stranger".to_owned(),
 ///     }
 /// }

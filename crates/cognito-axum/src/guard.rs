@@ -29,7 +29,7 @@ use crate::rejection::{AuthFailed, ClaimsRejection, ClaimsTypeMismatch, MissingA
 ///     type Claims = CognitoClaims;
 ///
 ///     fn check(claims: &CognitoClaims) -> Result<Self, AuthError> {
-///         match claims.client_id.as_deref() {
+///         match claims.client_id() {
 ///             Some("4reportingclient") => Ok(ReportingClient),
 ///             _ => Err(AuthError::InvalidRequest("this route is for the reporting client")),
 ///         }

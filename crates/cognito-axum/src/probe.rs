@@ -24,7 +24,7 @@ use crate::rejection::Misconfigured;
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// // No auth layer: every route that reads claims is misconfigured.
 /// let app: Router = Router::new()
-///     .route("/me", get(|claims: Claims| async move { claims.sub.clone() }))
+///     .route("/me", get(|claims: Claims| async move { claims.sub().to_owned() }))
 ///     .route("/health", get(|| async { "ok" }));
 /// let found = misconfigured_routes(&app, "a-token", [(Method::GET, "/me"), (Method::GET, "/health")]).await;
 /// assert_eq!(found.len(), 1);

@@ -44,7 +44,7 @@ define_rejection! {
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
     /// // `.layer(CognitoLayer::new(verifier))` forgotten:
-    /// let app: Router = Router::new().route("/me", get(|claims: Claims| async move { claims.sub.clone() }));
+    /// let app: Router = Router::new().route("/me", get(|claims: Claims| async move { claims.sub().to_owned() }));
     /// let response = app.oneshot(Request::get("/me").body(axum::body::Body::empty()).unwrap()).await.unwrap();
     /// assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     /// # }
@@ -72,7 +72,7 @@ define_rejection! {
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// // The layer attaches `Arc<String>`; the handler asks for Cognito claims.
 /// let layer = AuthLayer::new(|_: &Credentials<'_>| Ok::<_, AuthError>(Arc::new("caller".to_owned())));
-/// let app: Router = Router::new().route("/me", get(|claims: Claims| async move { claims.sub.clone() })).layer(layer);
+/// let app: Router = Router::new().route("/me", get(|claims: Claims| async move { claims.sub().to_owned() })).layer(layer);
 /// let response = app.oneshot(Request::get("/me").body(axum::body::Body::empty()).unwrap()).await.unwrap();
 /// assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
 /// # }
@@ -221,7 +221,7 @@ composite_rejection! {
     ///
     /// async fn me(claims: Result<Claims, ClaimsRejection>) -> Response {
     ///     match claims {
-    ///         Ok(claims) => claims.sub.clone().into_response(),
+    ///         Ok(claims) => claims.sub().to_owned().into_response(),
     ///         // The layer's own answer: 401 with `WWW-Authenticate`, 403, 503...
     ///         Err(rejection @ ClaimsRejection::AuthFailed(_)) => rejection.into_response(),
     ///         Err(other) => other.into_response(), // 500: the route lacks the layer

@@ -39,7 +39,7 @@
 /// require_scopes!(GetTransactions: "transactions/get");
 ///
 /// async fn create(_: PostTransactions, caller: Claims) -> String {
-///     format!("created for {}", caller.sub)
+///     format!("created for {}", caller.sub())
 /// }
 ///
 /// async fn sync(_: ReadWrite) -> &'static str {
@@ -95,7 +95,7 @@ macro_rules! require_scopes {
 ///
 /// // Both guards must pass.
 /// async fn audit(_: ReadReports, _: Auditors, auditor: Claims) -> String {
-///     format!("audited by {}", auditor.sub)
+///     format!("audited by {}", auditor.sub())
 /// }
 ///
 /// # fn app(verifier: cognito_axum::CognitoVerifier) -> Router {

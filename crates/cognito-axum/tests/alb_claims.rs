@@ -28,7 +28,7 @@ async fn post(_: PostTransactions) -> &'static str {
 }
 
 async fn cognito_me(claims: Claims<CognitoClaims>) -> String {
-    claims.sub.clone()
+    claims.sub().to_owned()
 }
 
 struct App {

@@ -16,15 +16,15 @@ require_groups!(Admins: "admin");
 require_groups!(Auditors: "auditors");
 
 async fn me(claims: Claims) -> String {
-    claims.sub.clone()
+    claims.sub().to_owned()
 }
 
 async fn maybe(claims: Option<Claims>) -> String {
-    claims.map_or_else(|| "anonymous".to_owned(), |claims| claims.sub.clone())
+    claims.map_or_else(|| "anonymous".to_owned(), |claims| claims.sub().to_owned())
 }
 
 async fn post(_: PostTransactions, caller: Claims) -> String {
-    format!("posted by {}", caller.sub)
+    format!("posted by {}", caller.sub())
 }
 
 async fn read_write(_: ReadWrite) -> &'static str {
@@ -32,11 +32,11 @@ async fn read_write(_: ReadWrite) -> &'static str {
 }
 
 async fn admin(_: Admins, caller: Claims) -> String {
-    format!("admin {}", caller.sub)
+    format!("admin {}", caller.sub())
 }
 
 async fn audit(_: PostTransactions, _: Auditors, claims: Claims) -> String {
-    format!("audit by {}", claims.sub)
+    format!("audit by {}", claims.sub())
 }
 
 /// Every extractor and guard on one router, without the layer.

@@ -131,7 +131,7 @@ async fn probing_a_router_once_finds_its_misconfigured_routes() {
     let verifier = issuer.id_verifier().custom_claims::<Tenant>().build().unwrap();
     let app = guarded_routes()
         .route("/right", get(|claims: AppClaims| async move { claims.custom.tenant.clone() }))
-        .route("/wrong", get(|claims: Claims| async move { claims.sub.clone() }))
+        .route("/wrong", get(|claims: Claims| async move { claims.sub().to_owned() }))
         .layer(CognitoLayer::new(verifier));
     let token = issuer.id_token().groups(["admin"]).claim("custom:tenant", "acme".into()).sign();
     let routes = ["/scoped", "/admin", "/admin-layer", "/right", "/wrong"].map(|path| (Method::GET, path));

@@ -44,7 +44,7 @@ async fn a_mistyped_claims_extractor_is_a_500_naming_nothing_and_logs_both_types
     let verifier = issuer.id_verifier().custom_claims::<Tenant>().build().unwrap();
     // `Claims` without the application's type: the default `CognitoClaims`.
     let app = Router::new()
-        .route("/mistyped", get(|claims: Claims| async move { claims.sub.clone() }))
+        .route("/mistyped", get(|claims: Claims| async move { claims.sub().to_owned() }))
         .layer(CognitoLayer::new(verifier));
     let token = issuer.id_token().claim("custom:tenant", "acme".into()).sign();
     let served = TestApp::serve(app.clone()).await;

@@ -43,7 +43,7 @@ use crate::same_origin;
 ///
 /// async fn home(user: Option<Claims>) -> String {
 ///     match user {
-///         Some(user) => format!("hello {}", user.sub),
+///         Some(user) => format!("hello {}", user.sub()),
 ///         None => "<a href=\"/auth/login\">sign in</a>".to_owned(),
 ///     }
 /// }

@@ -133,16 +133,16 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
         let id_token = response.id_token.ok_or(LoginError::Mismatch("no ID token in the response"))?;
         let id = self.verify("ID", &id_token).await?;
         let access = self.verify("access", &response.access_token).await?;
-        if id.token_use != "id" || access.token_use != "access" {
+        if id.token_use() != "id" || access.token_use() != "access" {
             return Err(LoginError::Mismatch("token kinds swapped"));
         }
         // Exactly this client: an ID token meant for others too is not this sign-in's.
-        if id.aud != [self.config.client_id.as_str()]
-            || access.client_id.as_deref() != Some(self.config.client_id.as_str())
+        if id.aud() != [self.config.client_id.as_str()]
+            || access.client_id() != Some(self.config.client_id.as_str())
         {
             return Err(LoginError::Mismatch("issued to another app client"));
         }
-        if id.sub != access.sub || previous_sub.is_some_and(|sub| sub != id.sub) {
+        if id.sub() != access.sub() || previous_sub.is_some_and(|sub| sub != id.sub()) {
             return Err(LoginError::Mismatch("the tokens name different users"));
         }
         let binding = id_binding(&id_token)?;
@@ -156,8 +156,8 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
             _ => return Err(LoginError::AtHashMismatch),
         }
         Ok(SessionTokens {
-            expires_at: id.exp.min(access.exp),
-            sub: id.sub.clone(),
+            expires_at: id.exp().min(access.exp()),
+            sub: id.sub().to_owned(),
             id_token,
             access_token: response.access_token,
             refresh_token: response.refresh_token.or(previous_refresh),

@@ -91,7 +91,7 @@ impl<C: Send + Sync + 'static> LoginRejection<C> {
         let who = request
             .extensions
             .get::<Arc<CognitoClaims<C>>>()
-            .map(|claims| claims.user_name().unwrap_or(&claims.sub).to_owned());
+            .map(|claims| claims.user_name().unwrap_or(claims.sub()).to_owned());
         let message = match who {
             Some(name) => {
                 format!("You are signed in as {name}, but this page is for another group of users.")

@@ -54,8 +54,8 @@ impl TestIssuer {
 /// let verifier = issuer.access_verifier().build().unwrap();
 ///
 /// let claims = verifier.verify(&issuer.access_token().sign()).await.unwrap();
-/// assert_eq!(claims.client_id.as_deref(), Some("4a1btestclient"));
-/// assert!(claims.iss.ends_with("/eu-west-1_TestPool1"));
+/// assert_eq!(claims.client_id(), Some("4a1btestclient"));
+/// assert!(claims.iss().ends_with("/eu-west-1_TestPool1"));
 /// # }
 /// ```
 #[derive(Debug, Clone)]

@@ -48,7 +48,7 @@ use crate::token::TokenBuilder;
 /// let verifier = issuer.verifier().token_use(TokenUse::Access).any_client().build().unwrap();
 ///
 /// let token = issuer.access_token().scopes(["orders/read"]).sign();
-/// assert!(verifier.verify(&token).await.unwrap().scopes.contains("orders/read"));
+/// assert!(verifier.verify(&token).await.unwrap().scopes().contains("orders/read"));
 ///
 /// // Rotation: a new signing key, published in the JWKS.
 /// let kid = issuer.add_key(KeyKind::Es256);

@@ -40,7 +40,7 @@ use crate::token_source::{Token, TokenSource, find_token};
 /// use cognito_verify::{CognitoClaims, CognitoVerifier, TokenUse};
 ///
 /// async fn hello(Extension(claims): Extension<Arc<CognitoClaims>>) -> String {
-///     format!("hello {}", claims.sub)
+///     format!("hello {}", claims.sub())
 /// }
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -52,7 +52,7 @@ pub trait ScopesAndGroups: Send + Sync {
 
 impl<C: Send + Sync> ScopesAndGroups for CognitoClaims<C> {
     fn has_scope(&self, scope: &str) -> bool {
-        self.scopes.contains(scope)
+        self.scopes().contains(scope)
     }
 
     fn in_group(&self, group: &str) -> bool {

@@ -38,7 +38,7 @@ impl App {
         let counter = Arc::clone(&calls);
         let whoami = move |claims: Option<Extension<Arc<CognitoClaims>>>| async move {
             counter.fetch_add(1, Ordering::SeqCst);
-            claims.map_or_else(|| "anonymous".to_owned(), |Extension(claims)| claims.sub.clone())
+            claims.map_or_else(|| "anonymous".to_owned(), |Extension(claims)| claims.sub().to_owned())
         };
         let app = Router::new().route("/whoami", get(whoami)).layer(configure(CognitoLayer::new(verifier)));
         App { issuer, http: TestApp::serve(app).await, calls }
@@ -386,7 +386,7 @@ async fn layer_is_generic_over_body_types() {
     let verifier = issuer.access_verifier().build().unwrap();
     let service =
         CognitoLayer::new(verifier).layer(service_fn(|request: http::Request<String>| async move {
-            let sub = request.extensions().get::<Arc<CognitoClaims>>().map(|claims| claims.sub.clone());
+            let sub = request.extensions().get::<Arc<CognitoClaims>>().map(|claims| claims.sub().to_owned());
             Ok::<_, std::convert::Infallible>(http::Response::new(sub.unwrap_or_default()))
         }));
     let request = http::Request::builder()

@@ -28,7 +28,7 @@ impl App {
             .build()
             .unwrap();
         let whoami = |claims: Option<Extension<Arc<CognitoClaims>>>| async move {
-            claims.map_or_else(|| "anonymous".to_owned(), |Extension(claims)| claims.sub.clone())
+            claims.map_or_else(|| "anonymous".to_owned(), |Extension(claims)| claims.sub().to_owned())
         };
         let app = Router::new()
             .route("/whoami", get(whoami).post(whoami))

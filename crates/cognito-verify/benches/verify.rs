@@ -217,8 +217,29 @@ fn print_ratios() {
 
 criterion_group!(benches, criterion_cases);
 
+/// `--profile <case> <calls>`: run only the case whose name contains `<case>`, `<calls>` times,
+/// for a profiler (`valgrind --tool=callgrind --toggle-collect='*attempt*'` counts instructions
+/// where `perf` is unavailable).
+fn profile(args: &[String]) -> bool {
+    let Some(at) = args.iter().position(|arg| arg == "--profile") else { return false };
+    let case = args.get(at + 1).map_or("fresh", String::as_str);
+    let calls: u64 = args.get(at + 2).and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let setup = setup();
+    for (name, run, _) in cases(&setup).iter().filter(|(name, ..)| name.contains(case)) {
+        for _ in 0..calls {
+            run();
+        }
+        println!("ran {name:?} {calls} times");
+    }
+    true
+}
+
 fn main() {
-    let quick = std::env::args().any(|arg| arg == "--ratios-only");
+    let args: Vec<String> = std::env::args().collect();
+    if profile(&args) {
+        return;
+    }
+    let quick = args.iter().any(|arg| arg == "--ratios-only");
     if !quick {
         benches();
         criterion::Criterion::default().configure_from_args().final_summary();

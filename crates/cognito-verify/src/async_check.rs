@@ -82,7 +82,7 @@ impl Rejection {
 ///     .async_check(|token| async move {
 ///         let kid = token.header().get("kid").and_then(|kid| kid.as_str()).unwrap_or_default();
 ///         let rsa = token.jwk()["kty"] == "RSA";
-///         match (kid.is_empty(), rsa, token.claims().username.as_deref()) {
+///         match (kid.is_empty(), rsa, token.claims().username()) {
 ///             (false, true, Some(_)) => Ok(()),
 ///             _ => Err(Rejection::forbidden("user tokens signed with RSA only")),
 ///         }
@@ -149,8 +149,8 @@ fn verified_token<C>(
     let kid = header.get("kid").and_then(Value::as_str).ok_or(VerifyError::MissingKid)?;
     let issuer = issuers
         .iter()
-        .find(|issuer| issuer.config.issuer == claims.iss)
-        .ok_or_else(|| VerifyError::UntrustedIssuer { found: claims.iss.clone() })?;
+        .find(|issuer| issuer.config.issuer == claims.iss())
+        .ok_or_else(|| VerifyError::UntrustedIssuer { found: claims.iss().to_owned() })?;
     // The key verified the signature a moment ago; a refresh that removed it since refuses the
     // token as a refresh would have just before.
     let key = match issuer.keys.lookup(kid) {

@@ -277,7 +277,7 @@ impl<C> CognitoVerifierBuilder<C> {
     ///     .user_pool("eu-west-1_AbCdEf123")
     ///     .token_use(TokenUse::Access)
     ///     .any_client()
-    ///     .custom_check(|claims| match claims.username.as_deref() {
+    ///     .custom_check(|claims| match claims.username() {
     ///         Some("blocked-user") => Err("user is blocked".into()),
     ///         _ => Ok(()),
     ///     })

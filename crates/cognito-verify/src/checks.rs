@@ -18,13 +18,13 @@ impl<C> Config<C> {
         claims: &CognitoClaims<C>,
         issuer: &Issuer,
     ) -> Result<(), VerifyError> {
-        if claims.iss != issuer.config.issuer {
-            return Err(VerifyError::IssuerMismatch { found: claims.iss.clone(), claims: None });
+        if claims.iss() != issuer.config.issuer {
+            return Err(VerifyError::IssuerMismatch { found: claims.iss().to_owned(), claims: None });
         }
-        if !self.token_use.accepts(&claims.token_use) {
+        if !self.token_use.accepts(&claims.token_use()) {
             return Err(VerifyError::TokenUseMismatch {
                 expected: self.token_use,
-                found: claims.token_use.clone(),
+                found: claims.token_use().to_owned(),
                 claims: None,
             });
         }
@@ -37,17 +37,18 @@ impl<C> Config<C> {
     fn check_client(&self, claims: &CognitoClaims<C>, issuer: &Issuer) -> Result<(), VerifyError> {
         let pool_clients = issuer.config.pool.as_ref().and_then(|pool| self.pool_clients.get(pool));
         let Some(allowed) = pool_clients.or(self.client_ids.as_ref()) else { return Ok(()) };
-        if claims.token_use == "id" {
-            if claims.aud.iter().any(|aud| allowed.contains(aud)) {
+        if claims.token_use() == "id" {
+            if claims.aud().any(|aud| allowed.contains(aud)) {
                 return Ok(());
             }
             // No audience (absent, `null` or `[]`) is a missing claim.
-            return Err(match claims.aud.as_slice() {
-                [] => VerifyError::MissingClaim("aud"),
-                audiences => VerifyError::ClientMismatch { found: audiences.join(" "), claims: None },
-            });
+            if claims.aud().len() == 0 {
+                return Err(VerifyError::MissingClaim("aud"));
+            }
+            let audiences: Vec<&str> = claims.aud().collect();
+            return Err(VerifyError::ClientMismatch { found: audiences.join(" "), claims: None });
         }
-        let client_id = claims.client_id.as_deref().ok_or(VerifyError::MissingClaim("client_id"))?;
+        let client_id = claims.client_id().ok_or(VerifyError::MissingClaim("client_id"))?;
         if allowed.contains(client_id) {
             Ok(())
         } else {
@@ -64,7 +65,7 @@ impl<C> Config<C> {
         let now = UnixTime::now(&self.clock);
         let times = &claims.times;
         if now >= times.exp.saturating_add(leeway) {
-            return Err(VerifyError::Expired { exp: claims.exp, now: now.secs(), claims: None });
+            return Err(VerifyError::Expired { exp: claims.exp(), now: now.secs(), claims: None });
         }
         if let Some(nbf) = times.nbf
             && nbf.saturating_sub(leeway) > now
@@ -81,7 +82,7 @@ impl<C> Config<C> {
 
     /// At least one of the required scopes, and of the required groups.
     pub(crate) fn check_requirements(&self, claims: &CognitoClaims<C>) -> Result<(), VerifyError> {
-        if !self.required_scopes.is_empty() && !claims.scopes.contains_any(&self.required_scopes) {
+        if !self.required_scopes.is_empty() && !claims.scopes().contains_any(&self.required_scopes) {
             return Err(VerifyError::InsufficientScope {
                 required: self.required_scopes.clone(),
                 claims: None,

@@ -5,6 +5,9 @@
 //! the verified-token cache.
 
 pub(crate) mod payload;
+mod strings;
+
+use std::fmt;
 
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
@@ -13,62 +16,42 @@ use crate::jws::UnixTime;
 use crate::scope_set::ScopeSet;
 use crate::verified_claims::Subject;
 
+pub use self::strings::ClaimStrings;
+use self::strings::{ListSpan, Span, Text};
+
 /// The claims of a verified Cognito access or ID token.
 ///
-/// Fields Cognito always sets for the accepted token kinds are plain values; the others are
-/// `Option`. `iss`, `token_use`, the client and `exp` have been checked by the time you see
-/// them.
+/// Read through accessors named after the claims. Claims Cognito always sets for the accepted
+/// token kinds return plain values; the others an `Option`. `iss`, `token_use`, the client and
+/// `exp` have been checked by the time you see them. The string claims are held in one buffer
+/// per token (not one `String` each), which is why they are methods and not fields.
 ///
 /// ```
 /// # fn show(claims: std::sync::Arc<cognito_verify::CognitoClaims>) {
-/// println!("{} from client {:?}", claims.sub, claims.client_id);
-/// if claims.scopes.contains("transactions/post") { /* ... */ }
+/// println!("{} from client {:?}", claims.sub(), claims.client_id());
+/// if claims.scopes().contains("transactions/post") { /* ... */ }
 /// if claims.in_group("admin") { /* ... */ }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct CognitoClaims<C = NoCustomClaims> {
-    /// The subject: the user's id, or the app client id for client-credentials tokens.
-    pub sub: String,
-    /// The issuer, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123`.
-    pub iss: String,
-    /// `access` or `id`.
-    pub token_use: String,
-    /// The app client, on access tokens.
-    pub client_id: Option<String>,
-    /// The audiences (`aud`), on ID tokens: the app client. A single string in the token (as
-    /// Cognito writes it) reads as one audience; an array as its members (RFC 7519 §4.1.3).
-    pub aud: Vec<String>,
-    /// OAuth scopes (`scope`, space separated), on access tokens.
-    pub scopes: ScopeSet,
-    /// `cognito:groups`.
-    pub groups: Vec<String>,
-    /// `username` (access tokens).
-    pub username: Option<String>,
-    /// `cognito:username` (ID tokens).
-    pub cognito_username: Option<String>,
-    /// `email` (ID tokens).
-    pub email: Option<String>,
-    /// `auth_time`: when the user authenticated, seconds since the Unix epoch.
-    pub auth_time: Option<i64>,
-    /// `iat`: when the token was issued, whole seconds since the Unix epoch (a fraction is
-    /// rounded down here; the time checks compare the exact value).
-    pub iat: Option<i64>,
-    /// `exp`: when the token expires, whole seconds since the Unix epoch (rounded down; the
-    /// time checks compare the exact value).
-    pub exp: i64,
-    /// `nbf`: not valid before, whole seconds since the Unix epoch (rounded down; the time
-    /// checks compare the exact value). Cognito does not set it.
-    pub nbf: Option<i64>,
-    /// `jti`: the token's unique id.
-    pub jti: Option<String>,
-    /// `origin_jti`: the id of the authentication event the token descends from.
-    pub origin_jti: Option<String>,
-    /// `event_id`.
-    pub event_id: Option<String>,
-    /// `version` (2 for current Cognito access tokens).
-    pub version: Option<i64>,
+    text: Text,
+    sub: Span,
+    iss: Span,
+    token_use: Span,
+    client_id: Option<Span>,
+    aud: ListSpan,
+    scope: Span,
+    groups: ListSpan,
+    username: Option<Span>,
+    cognito_username: Option<Span>,
+    email: Option<Span>,
+    jti: Option<Span>,
+    origin_jti: Option<Span>,
+    event_id: Option<Span>,
+    auth_time: Option<i64>,
+    version: Option<i64>,
     /// User-defined claims, parsed from the same payload.
     pub custom: C,
     /// `exp`, `nbf` and `iat` with their fractions, as the time checks compare them.
@@ -84,20 +67,167 @@ pub(crate) struct Times {
 }
 
 impl<C> CognitoClaims<C> {
+    fn opt(&self, span: Option<Span>) -> Option<&str> {
+        span.map(|span| self.text.get(span))
+    }
+
+    /// The subject: the user's id, or the app client id for client-credentials tokens.
+    pub fn sub(&self) -> &str {
+        self.text.get(self.sub)
+    }
+
+    /// The issuer, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123`.
+    pub fn iss(&self) -> &str {
+        self.text.get(self.iss)
+    }
+
+    /// `access` or `id`.
+    pub fn token_use(&self) -> &str {
+        self.text.get(self.token_use)
+    }
+
+    /// The app client, on access tokens.
+    pub fn client_id(&self) -> Option<&str> {
+        self.opt(self.client_id)
+    }
+
+    /// The audiences (`aud`), on ID tokens: the app client. A single string in the token (as
+    /// Cognito writes it) reads as one audience; an array as its members (RFC 7519 §4.1.3).
+    pub fn aud(&self) -> ClaimStrings<'_> {
+        self.text.list(self.aud)
+    }
+
+    /// OAuth scopes (`scope`, space separated), on access tokens.
+    pub fn scopes(&self) -> ScopeSet<'_> {
+        ScopeSet::from_claim(self.text.get(self.scope))
+    }
+
+    /// `cognito:groups`.
+    pub fn groups(&self) -> ClaimStrings<'_> {
+        self.text.list(self.groups)
+    }
+
+    /// `username` (access tokens).
+    pub fn username(&self) -> Option<&str> {
+        self.opt(self.username)
+    }
+
+    /// `cognito:username` (ID tokens).
+    pub fn cognito_username(&self) -> Option<&str> {
+        self.opt(self.cognito_username)
+    }
+
+    /// `email` (ID tokens).
+    pub fn email(&self) -> Option<&str> {
+        self.opt(self.email)
+    }
+
+    /// `auth_time`: when the user authenticated, seconds since the Unix epoch.
+    pub fn auth_time(&self) -> Option<i64> {
+        self.auth_time
+    }
+
+    /// `iat`: when the token was issued, whole seconds since the Unix epoch (a fraction is
+    /// rounded down here; the time checks compare the exact value).
+    pub fn iat(&self) -> Option<i64> {
+        self.times.iat.map(UnixTime::secs)
+    }
+
+    /// `exp`: when the token expires, whole seconds since the Unix epoch (rounded down; the
+    /// time checks compare the exact value).
+    pub fn exp(&self) -> i64 {
+        self.times.exp.secs()
+    }
+
+    /// `nbf`: not valid before, whole seconds since the Unix epoch (rounded down; the time
+    /// checks compare the exact value). Cognito does not set it.
+    pub fn nbf(&self) -> Option<i64> {
+        self.times.nbf.map(UnixTime::secs)
+    }
+
+    /// `jti`: the token's unique id.
+    pub fn jti(&self) -> Option<&str> {
+        self.opt(self.jti)
+    }
+
+    /// `origin_jti`: the id of the authentication event the token descends from.
+    pub fn origin_jti(&self) -> Option<&str> {
+        self.opt(self.origin_jti)
+    }
+
+    /// `event_id`.
+    pub fn event_id(&self) -> Option<&str> {
+        self.opt(self.event_id)
+    }
+
+    /// `version` (2 for current Cognito access tokens).
+    pub fn version(&self) -> Option<i64> {
+        self.version
+    }
+
     /// The user's name: `username` on access tokens, `cognito:username` on ID tokens.
     pub fn user_name(&self) -> Option<&str> {
-        self.username.as_deref().or(self.cognito_username.as_deref())
+        self.username().or(self.cognito_username())
     }
 
     /// The app client the token was issued to: `client_id`, or `aud` for ID tokens (its first
     /// audience, when it lists several).
     pub fn client(&self) -> Option<&str> {
-        self.client_id.as_deref().or(self.aud.first().map(String::as_str))
+        self.client_id().or(self.aud().first())
     }
 
     /// Whether `cognito:groups` contains `group`.
     pub fn in_group(&self, group: &str) -> bool {
-        self.groups.iter().any(|g| g == group)
+        self.groups().contains(group)
+    }
+}
+
+impl<C: fmt::Debug> fmt::Debug for CognitoClaims<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CognitoClaims")
+            .field("sub", &self.sub())
+            .field("iss", &self.iss())
+            .field("token_use", &self.token_use())
+            .field("client_id", &self.client_id())
+            .field("aud", &self.aud())
+            .field("scopes", &self.scopes())
+            .field("groups", &self.groups())
+            .field("username", &self.username())
+            .field("cognito_username", &self.cognito_username())
+            .field("email", &self.email())
+            .field("auth_time", &self.auth_time)
+            .field("iat", &self.iat())
+            .field("exp", &self.exp())
+            .field("nbf", &self.nbf())
+            .field("jti", &self.jti())
+            .field("origin_jti", &self.origin_jti())
+            .field("event_id", &self.event_id())
+            .field("version", &self.version)
+            .field("custom", &self.custom)
+            .finish()
+    }
+}
+
+/// Claims are equal when every claim is (scopes in any order, as [`ScopeSet`] compares them).
+impl<C: PartialEq> PartialEq for CognitoClaims<C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.sub() == other.sub()
+            && self.iss() == other.iss()
+            && self.token_use() == other.token_use()
+            && self.client_id() == other.client_id()
+            && self.aud().eq(other.aud())
+            && self.scopes() == other.scopes()
+            && self.groups().eq(other.groups())
+            && self.username() == other.username()
+            && self.cognito_username() == other.cognito_username()
+            && self.email() == other.email()
+            && self.auth_time == other.auth_time
+            && self.jti() == other.jti()
+            && self.origin_jti() == other.origin_jti()
+            && self.event_id() == other.event_id()
+            && self.version == other.version
+            && self.times == other.times
+            && self.custom == other.custom
     }
 }
 
@@ -116,7 +246,7 @@ impl<C> CognitoClaims<C> {
 ///     .build()?;
 /// # let _ = verifier;
 /// fn caller(claims: &CognitoClaims<NoCustomClaims>) -> &str {
-///     &claims.sub
+///     claims.sub()
 /// }
 /// # let _ = caller;
 /// # Ok::<(), cognito_verify::ConfigError>(())
@@ -132,7 +262,7 @@ impl<'de> Deserialize<'de> for NoCustomClaims {
 
 impl<C: Send + Sync + 'static> Subject for CognitoClaims<C> {
     fn subject(&self) -> &str {
-        &self.sub
+        self.sub()
     }
     fn user_name(&self) -> Option<&str> {
         CognitoClaims::user_name(self)
@@ -160,10 +290,10 @@ mod tests {
             r#"{{{MINIMAL},"exp":2000000000,"scope":"a/b  openid","cognito:groups":["admin"],"username":"u","cognito:username":"cu","version":2,"other":{{"x":[1]}}}}"#
         ))
         .unwrap();
-        assert_eq!(claims.exp, 2_000_000_000);
-        assert!(claims.scopes.contains_all(&["a/b", "openid"]) && claims.scopes.len() == 2);
+        assert_eq!(claims.exp(), 2_000_000_000);
+        assert!(claims.scopes().contains_all(&["a/b", "openid"]) && claims.scopes().len() == 2);
         assert!(claims.in_group("admin"));
-        assert_eq!((claims.username.as_deref(), claims.cognito_username.as_deref()), (Some("u"), Some("cu")));
+        assert_eq!((claims.username(), claims.cognito_username()), (Some("u"), Some("cu")));
     }
 
     #[test]
@@ -203,8 +333,8 @@ mod tests {
             r#"{{{MINIMAL},"exp":1,"aud":null,"scope":null,"cognito:groups":null,"iat":null,"version":null}}"#
         ))
         .unwrap();
-        assert!(claims.aud.is_empty() && claims.scopes.is_empty() && claims.groups.is_empty());
-        assert_eq!((claims.iat, claims.version), (None, None));
+        assert!(claims.aud().len() == 0 && claims.scopes().is_empty() && claims.groups().len() == 0);
+        assert_eq!((claims.iat(), claims.version()), (None, None));
         let err = parse_plain(r#"{"sub":"s","iss":"i","token_use":null,"exp":1}"#).unwrap_err();
         assert!(matches!(err, VerifyError::InvalidClaim { claim: "token_use", .. }), "{err:?}");
         let twice = format!(r#"{{{MINIMAL},"exp":1,"scope":null,"scope":"admin"}}"#);

@@ -22,7 +22,7 @@ use crate::validation::TokenLimits;
 ///
 /// use cognito_verify::{CognitoVerifier, CustomCheck, NoCustomClaims, TokenUse};
 ///
-/// let staff_only: CustomCheck<NoCustomClaims> = Arc::new(|claims| match &claims.username {
+/// let staff_only: CustomCheck<NoCustomClaims> = Arc::new(|claims| match claims.username() {
 ///     Some(name) if name.ends_with("@staff") => Ok(()),
 ///     _ => Err("staff only".to_owned()),
 /// });

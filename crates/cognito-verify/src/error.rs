@@ -141,7 +141,7 @@ pub enum ConfigError {
 ///
 /// # async fn run(verifier: CognitoVerifier, token: &str) {
 /// match verifier.verify(token).await {
-///     Ok(claims) => println!("hello {}", claims.sub),
+///     Ok(claims) => println!("hello {}", claims.sub()),
 ///     Err(VerifyError::Expired { .. }) => println!("sign in again"),
 ///     Err(err) if err.is_retryable() => println!("identity provider unreachable: {err}"),
 ///     Err(err) => println!("refused: {err}"),

@@ -121,35 +121,6 @@ impl<'de> Visitor<'de> for UniqueMembers {
     }
 }
 
-/// A claim that is one string or an array of strings (RFC 7519 `aud`), as the array.
-pub(crate) struct StringOrArray(pub(crate) Vec<String>);
-
-impl<'de> Deserialize<'de> for StringOrArray {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StringOrArrayVisitor;
-        impl<'de> Visitor<'de> for StringOrArrayVisitor {
-            type Value = StringOrArray;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or an array of strings")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<StringOrArray, E> {
-                Ok(StringOrArray(vec![v.to_owned()]))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<StringOrArray, E> {
-                Ok(StringOrArray(vec![v]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringOrArray, A::Error> {
-                let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(16));
-                while let Some(value) = seq.next_element::<String>()? {
-                    values.push(value);
-                }
-                Ok(StringOrArray(values))
-            }
-        }
-        deserializer.deserialize_any(StringOrArrayVisitor)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,7 +52,7 @@ pub use alb::{
 pub use algorithm::Algorithm;
 pub use async_check::{Rejection, VerifiedToken};
 pub use builder::{CognitoVerifierBuilder, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_TOKEN_CACHE_CAPACITY};
-pub use claims::{CognitoClaims, NoCustomClaims};
+pub use claims::{ClaimStrings, CognitoClaims, NoCustomClaims};
 pub use clock::{Clock, SystemClock};
 pub use config::CustomCheck;
 pub use error::{ConfigError, VerifyError};

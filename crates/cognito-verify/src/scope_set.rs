@@ -3,23 +3,23 @@
 /// A token's OAuth scopes, from the space-separated `scope` claim (RFC 6749 §3.3: split on the
 /// space character only).
 ///
-/// Kept as the claim's string and searched in place: tokens carry a handful of scopes, and this
+/// A view of the claim's string, searched in place: tokens carry a handful of scopes, and this
 /// saves an allocation per scope on every verification.
 ///
 /// ```no_run
 /// # async fn run(verifier: cognito_verify::CognitoVerifier, token: &str) -> Result<(), cognito_verify::VerifyError> {
 /// let claims = verifier.verify(token).await?;
-/// if claims.scopes.contains_any(&["orders/read", "orders/admin"]) {
-///     println!("scopes: {}", claims.scopes.as_str());
+/// if claims.scopes().contains_any(&["orders/read", "orders/admin"]) {
+///     println!("scopes: {}", claims.scopes().as_str());
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, Default)]
-pub struct ScopeSet(String);
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScopeSet<'a>(&'a str);
 
-impl ScopeSet {
+impl<'a> ScopeSet<'a> {
     /// The scopes of a `scope` claim.
-    pub(crate) fn from_claim(scope: String) -> Self {
+    pub(crate) fn from_claim(scope: &'a str) -> Self {
         ScopeSet(scope)
     }
 
@@ -40,7 +40,7 @@ impl ScopeSet {
 
     /// The scopes, in the token's order. Scopes are separated by spaces only (RFC 6749 §3.3):
     /// a tab or a newline is part of a scope, not a separator.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + use<'a> {
         self.0.split(' ').filter(|scope| !scope.is_empty())
     }
 
@@ -55,30 +55,16 @@ impl ScopeSet {
     }
 
     /// The scopes as the token gave them: space separated.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    pub fn as_str(&self) -> &'a str {
+        self.0
     }
 }
 
 /// Two sets are equal when they hold the same scopes, whatever their order.
-impl PartialEq for ScopeSet {
+impl PartialEq for ScopeSet<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.contains_all(&other.iter().collect::<Vec<_>>())
-            && other.contains_all(&self.iter().collect::<Vec<_>>())
+        self.iter().all(|scope| other.contains(scope)) && other.iter().all(|scope| self.contains(scope))
     }
 }
 
-impl Eq for ScopeSet {}
-
-impl<S: AsRef<str>> FromIterator<S> for ScopeSet {
-    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
-        let mut joined = String::new();
-        for scope in iter {
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            joined.push_str(scope.as_ref());
-        }
-        ScopeSet(joined)
-    }
-}
+impl Eq for ScopeSet<'_> {}

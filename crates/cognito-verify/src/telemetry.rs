@@ -50,7 +50,7 @@ pub(crate) trait SpanClaims {
 
 impl<C> SpanClaims for CognitoClaims<C> {
     fn token_use(&self) -> Option<&str> {
-        Some(&self.token_use)
+        Some(CognitoClaims::token_use(self))
     }
     fn client(&self) -> Option<&str> {
         CognitoClaims::client(self)

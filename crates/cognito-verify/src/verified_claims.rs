@@ -35,7 +35,7 @@ pub(crate) trait Subject: Any + Send + Sync {
 ///             eprintln!("refused {} (client {:?}): {err}", claims.sub(), claims.client());
 ///             // The whole claims, typed as the verifier parsed them:
 ///             if let Some(claims) = claims.get::<CognitoClaims>() {
-///                 eprintln!("jti {:?}", claims.jti);
+///                 eprintln!("jti {:?}", claims.jti());
 ///             }
 ///         }
 ///         None => eprintln!("refused an unverified token: {err}"),

@@ -46,7 +46,7 @@ const MAX_ERROR_ISS_CHARS: usize = 256;
 ///     .client_ids(["4a1bexampleclientid"])
 ///     .build()?;
 /// let claims = verifier.verify(token).await?;
-/// println!("hello {}", claims.sub);
+/// println!("hello {}", claims.sub());
 /// # Ok(()) }
 /// ```
 pub struct CognitoVerifier<C = NoCustomClaims> {

@@ -416,7 +416,7 @@ async fn custom_check_can_reject() {
     let issuer = TestIssuer::start().await;
     let verifier = issuer
         .access_verifier()
-        .custom_check(|claims| if claims.sub == "blocked" { Err("user is blocked".into()) } else { Ok(()) })
+        .custom_check(|claims| if claims.sub() == "blocked" { Err("user is blocked".into()) } else { Ok(()) })
         .build()
         .unwrap();
     let token = issuer.access_token().sub("blocked").sign();

@@ -22,7 +22,7 @@ async fn a_claim_check_refusal_carries_the_verified_claims() {
         let claims = err.verified_claims().unwrap_or_else(|| panic!("no claims in {err:?}"));
         assert_eq!(claims.sub(), issuer.default_sub(), "{err:?}");
         let typed = claims.get::<CognitoClaims>().unwrap_or_else(|| panic!("untyped claims in {err:?}"));
-        assert!(typed.jti.is_some(), "{err:?}");
+        assert!(typed.jti().is_some(), "{err:?}");
         assert!(claims.get::<AlbClaims>().is_none());
     }
 }

@@ -43,19 +43,19 @@ pub fn api_routes(verifier: CognitoVerifier) -> Router<Directory> {
 
 async fn me(claims: Claims) -> Json<Me> {
     Json(Me {
-        sub: claims.sub.clone(),
+        sub: claims.sub().to_owned(),
         username: claims.user_name().map(str::to_owned),
-        groups: claims.groups.clone(),
-        scopes: claims.scopes.iter().map(str::to_owned).collect(),
-        token_use: claims.token_use.clone(),
+        groups: claims.groups().map(str::to_owned).collect(),
+        scopes: claims.scopes().iter().map(str::to_owned).collect(),
+        token_use: claims.token_use().to_owned(),
         client: claims.client().map(str::to_owned),
-        email: claims.email.clone(),
-        expires_at: claims.exp,
+        email: claims.email().map(str::to_owned),
+        expires_at: claims.exp(),
     })
 }
 
 async fn list_users(_: Admins, admin: Claims, State(directory): State<Directory>) -> Json<Vec<User>> {
-    Json(directory.list_users(admin.user_name().unwrap_or(&admin.sub)))
+    Json(directory.list_users(admin.user_name().unwrap_or(admin.sub())))
 }
 
 // No guard in the signature: the route layer has checked the group already.

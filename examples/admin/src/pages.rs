@@ -38,10 +38,10 @@ color:#fff;cursor:pointer;text-decoration:none}header button{background:#414d5c}
 /// The page frame: title bar with navigation, the signed-in user and their groups, a sign-out
 /// button; then `body` (trusted HTML).
 fn layout(here: &str, claims: &CognitoClaims, body: &str) -> Response {
-    let name = escape_html(claims.user_name().unwrap_or(&claims.sub));
-    let email = claims.email.as_deref().map(escape_html).unwrap_or_default();
+    let name = escape_html(claims.user_name().unwrap_or(claims.sub()));
+    let email = claims.email().map(escape_html).unwrap_or_default();
     let groups: String =
-        claims.groups.iter().map(|g| format!("<span class=\"badge\">{}</span>", escape_html(g))).collect();
+        claims.groups().iter().map(|g| format!("<span class=\"badge\">{}</span>", escape_html(g))).collect();
     let link = |path: &str, label: &str| {
         let class = if path == here { " class=\"here\"" } else { "" };
         format!("<a href=\"{path}\"{class}>{label}</a>")
@@ -73,7 +73,7 @@ fn secured(mut response: Response) -> Response {
 }
 
 async fn dashboard(_: Admins, admin: Claims, State(directory): State<Directory>) -> Response {
-    let caller = admin.user_name().unwrap_or(&admin.sub).to_owned();
+    let caller = admin.user_name().unwrap_or(admin.sub()).to_owned();
     let rows: String = directory
         .list_users(&caller)
         .iter()
@@ -126,7 +126,7 @@ async fn put_user(
     if !valid_username(&form.username) {
         return (StatusCode::BAD_REQUEST, "a user name is 1-64 of a-z 0-9 . _ -").into_response();
     }
-    directory.put_user(admin.user_name().unwrap_or(&admin.sub), &form.username, group);
+    directory.put_user(admin.user_name().unwrap_or(admin.sub()), &form.username, group);
     // Post/redirect/get: a reload does not submit again.
     Redirect::to("/").into_response()
 }

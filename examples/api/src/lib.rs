@@ -154,7 +154,7 @@ async fn health() -> &'static str {
 
 async fn hello(claims: Option<Claims>) -> String {
     match claims {
-        Some(claims) => format!("hello, {}\n", claims.user_name().unwrap_or(&claims.sub)),
+        Some(claims) => format!("hello, {}\n", claims.user_name().unwrap_or(claims.sub())),
         None => "hello, anonymous caller (send a token to be greeted by name)\n".to_owned(),
     }
 }
@@ -176,7 +176,7 @@ async fn create_transaction(
         id: ledger.last_id,
         amount: new.amount,
         description: new.description,
-        created_by: caller.sub.clone(),
+        created_by: caller.sub().to_owned(),
         client_id: caller.client().map(str::to_owned),
     };
     ledger.transactions.push(transaction.clone());

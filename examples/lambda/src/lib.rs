@@ -115,20 +115,20 @@ fn path_without_stage(mut request: lambda_http::Request) -> lambda_http::Request
 }
 
 async fn me(claims: Claims) -> Json<Value> {
-    let mut scopes: Vec<&str> = claims.scopes.iter().collect();
+    let mut scopes: Vec<&str> = claims.scopes().iter().collect();
     scopes.sort_unstable();
     Json(json!({
-        "sub": claims.sub,
+        "sub": claims.sub(),
         "username": claims.user_name(),
-        "groups": claims.groups,
+        "groups": claims.groups(),
         "scopes": scopes,
     }))
 }
 
 async fn transactions(_: GetTransactions, claims: Claims) -> Json<Value> {
-    Json(json!({ "owner": claims.sub, "transactions": [] }))
+    Json(json!({ "owner": claims.sub(), "transactions": [] }))
 }
 
 async fn admin(_: Admins, claims: Claims) -> String {
-    format!("hello admin {}", claims.user_name().unwrap_or(&claims.sub))
+    format!("hello admin {}", claims.user_name().unwrap_or(claims.sub()))
 }

@@ -10,7 +10,7 @@ async fn cognito_verify_works_next_to_the_applications_jsonwebtoken_backend() {
     let token = issuer.access_token().client_id("app").scopes(["a/b"]).sign();
 
     let claims = verifier.verify(&token).await.unwrap();
-    assert!(claims.scopes.contains("a/b"));
+    assert!(claims.scopes().contains("a/b"));
 
     // The application's own use of jsonwebtoken, with the backend it enabled, still works in
     // the same process (this panics at run time if the feature unification went wrong).

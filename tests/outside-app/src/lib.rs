@@ -18,5 +18,5 @@ pub fn app(verifier: CognitoVerifier) -> Router {
 }
 
 async fn reports(_: ReadReports, claims: Claims) -> String {
-    format!("reports for {}", claims.sub)
+    format!("reports for {}", claims.sub())
 }

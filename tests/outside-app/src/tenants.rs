@@ -34,10 +34,10 @@ pub fn app(verifier: CognitoVerifier<Tenant>) -> Router {
 }
 
 async fn tenant(_: TenantAdmins, claims: AppClaims) -> String {
-    format!("{} administers {}", claims.sub, claims.custom.tenant)
+    format!("{} administers {}", claims.sub(), claims.custom.tenant)
 }
 
 /// Asks for `Claims` (Cognito claims without custom ones) behind a layer with custom claims.
 async fn mistyped(claims: Claims) -> String {
-    claims.sub.clone()
+    claims.sub().to_owned()
 }

@@ -11,7 +11,7 @@ pub fn app(verifier: CognitoVerifier) -> Router {
 }
 
 async fn me(claims: Claims) -> String {
-    claims.sub.clone()
+    claims.sub().to_owned()
 }
 
 /// The application's own TLS client configuration, built as rustls documents it. `builder()`

@@ -53,7 +53,7 @@ async fn an_app_on_rustls_with_ring_verifies_tokens_and_builds_its_own_tls_confi
     // And with the application's own client passed in.
     let own = verifier().http_client(http.clone()).build().unwrap();
     let claims = own.verify(tokens.access_token().await.unwrap().as_str()).await.unwrap();
-    assert_eq!(claims.client_id.as_deref(), Some("reporter"));
+    assert_eq!(claims.client_id(), Some("reporter"));
     let own_tokens = ClientCredentials::builder()
         .token_endpoint(issuer.token_endpoint())
         .client_id("reporter")

@@ -89,7 +89,11 @@ fn router(login: &CognitoLogin, changes: Arc<AtomicU64>) -> Router {
 }
 
 async fn home(claims: Claims) -> String {
-    format!("hello {} groups={}", claims.user_name().unwrap_or("?"), claims.groups.join(","))
+    format!(
+        "hello {} groups={}",
+        claims.user_name().unwrap_or("?"),
+        claims.groups().collect::<Vec<_>>().join(",")
+    )
 }
 
 async fn admin(_: Admins, admin: Claims) -> String {

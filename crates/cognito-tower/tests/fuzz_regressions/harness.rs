@@ -100,7 +100,7 @@ pub fn authorization_header(data: &[u8]) {
             let sub = request
                 .extensions()
                 .get::<Arc<CognitoClaims>>()
-                .map_or_else(|| "-".to_owned(), |c| c.sub.clone());
+                .map_or_else(|| "-".to_owned(), |c| c.sub().to_owned());
             let mut response = Response::new(String::new());
             response.headers_mut().insert(REACHED, HeaderValue::from_str(&sub).expect("a header-safe sub"));
             Ok::<_, Infallible>(response)

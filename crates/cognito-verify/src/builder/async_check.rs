@@ -31,7 +31,7 @@ impl<C> CognitoVerifierBuilder<C> {
     ///     .async_check(move |token| {
     ///         let revoked = Arc::clone(&revoked);
     ///         async move {
-    ///             let jti = token.claims().jti.clone().unwrap_or_default();
+    ///             let jti = token.claims().jti().unwrap_or_default().to_owned();
     ///             match revoked.lock().map(|set| set.contains(&jti)) {
     ///                 Ok(false) => Ok(()),
     ///                 _ => Err(Rejection::invalid_token("token revoked")),

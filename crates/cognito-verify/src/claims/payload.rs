@@ -5,15 +5,16 @@ use std::any::TypeId;
 use std::cell::Cell;
 use std::fmt;
 
+use serde::Deserialize;
 use serde::Deserializer;
 use serde::de::value::UnitDeserializer;
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::strings::{ListSpan, Span, Text, TextBuilder};
 use super::{CognitoClaims, NoCustomClaims, Times};
 use crate::error::VerifyError;
-use crate::json::{MemberNames, Str, StringOrArray, UniqueMembers};
+use crate::json::{MemberNames, Str, UniqueMembers};
 use crate::jws::{NumericDate, UnixTime};
-use crate::scope_set::ScopeSet;
 
 /// Parse a verified payload into claims, checking the JSON type of each standard claim. An
 /// optional claim that is `null` reads as absent; a member given twice is refused, at the top
@@ -22,9 +23,11 @@ pub(crate) fn parse<C: DeserializeOwned + 'static>(payload: &[u8]) -> Result<Cog
     let failed_claim = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(payload);
     let no_custom_claims = TypeId::of::<C>() == TypeId::of::<NoCustomClaims>();
-    let standard = StandardSeed { failed_claim: &failed_claim, nested_unique: !no_custom_claims }
-        .deserialize(&mut de)
-        .and_then(|standard| de.end().map(|()| standard));
+    let mut text = TextBuilder::for_payload(payload.len());
+    let standard =
+        StandardSeed { failed_claim: &failed_claim, nested_unique: !no_custom_claims, text: &mut text }
+            .deserialize(&mut de)
+            .and_then(|standard| de.end().map(|()| standard));
     let standard = match standard {
         Ok(standard) => standard,
         Err(_) => {
@@ -43,48 +46,47 @@ pub(crate) fn parse<C: DeserializeOwned + 'static>(payload: &[u8]) -> Result<Cog
         serde_json::from_slice::<C>(payload)
     }
     .map_err(|_| VerifyError::MalformedPayload("custom claims do not match their type"))?;
-    standard.into_claims(custom)
+    standard.into_claims(text.finish(), custom)
 }
 
+/// The standard claims as read, before the required ones are known to be there.
 #[derive(Default)]
 struct Standard {
-    sub: Option<String>,
-    iss: Option<String>,
-    token_use: Option<String>,
-    client_id: Option<String>,
-    aud: Option<Vec<String>>,
-    scope: Option<String>,
-    groups: Option<Vec<String>>,
-    username: Option<String>,
-    cognito_username: Option<String>,
-    email: Option<String>,
+    sub: Option<Span>,
+    iss: Option<Span>,
+    token_use: Option<Span>,
+    client_id: Option<Span>,
+    aud: ListSpan,
+    scope: Span,
+    groups: ListSpan,
+    username: Option<Span>,
+    cognito_username: Option<Span>,
+    email: Option<Span>,
     auth_time: Option<i64>,
     iat: Option<UnixTime>,
     exp: Option<UnixTime>,
     nbf: Option<UnixTime>,
-    jti: Option<String>,
-    origin_jti: Option<String>,
-    event_id: Option<String>,
+    jti: Option<Span>,
+    origin_jti: Option<Span>,
+    event_id: Option<Span>,
     version: Option<i64>,
 }
 
 impl Standard {
-    fn into_claims<C>(self, custom: C) -> Result<CognitoClaims<C>, VerifyError> {
+    fn into_claims<C>(self, text: Text, custom: C) -> Result<CognitoClaims<C>, VerifyError> {
         Ok(CognitoClaims {
+            text,
             sub: self.sub.ok_or(VerifyError::MissingClaim("sub"))?,
             iss: self.iss.ok_or(VerifyError::MissingClaim("iss"))?,
             token_use: self.token_use.ok_or(VerifyError::MissingClaim("token_use"))?,
             client_id: self.client_id,
-            aud: self.aud.unwrap_or_default(),
-            scopes: ScopeSet::from_claim(self.scope.unwrap_or_default()),
-            groups: self.groups.unwrap_or_default(),
+            aud: self.aud,
+            scope: self.scope,
+            groups: self.groups,
             username: self.username,
             cognito_username: self.cognito_username,
             email: self.email,
             auth_time: self.auth_time,
-            iat: self.iat.map(UnixTime::secs),
-            exp: self.exp.ok_or(VerifyError::MissingClaim("exp"))?.secs(),
-            nbf: self.nbf.map(UnixTime::secs),
             jti: self.jti,
             origin_jti: self.origin_jti,
             event_id: self.event_id,
@@ -105,6 +107,8 @@ struct StandardSeed<'a> {
     /// Also refuse repeated members inside the values of other members (objects in custom
     /// claims), not only at the top level.
     nested_unique: bool,
+    /// Where the string claims go.
+    text: &'a mut TextBuilder,
 }
 
 impl<'de> DeserializeSeed<'de> for StandardSeed<'_> {
@@ -123,6 +127,7 @@ impl<'de> Visitor<'de> for StandardSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Standard, A::Error> {
         let mut out = Standard::default();
+        let text = self.text;
         // The standard claims read so far, one bit each (a `null` leaves its slot empty), and
         // the names of the other members.
         let mut seen = 0u32;
@@ -143,11 +148,23 @@ impl<'de> Visitor<'de> for StandardSeed<'_> {
                         .inspect_err(|_| self.failed_claim.set(Some(($claim, $expected))))?
                 };
             }
+            macro_rules! seeded {
+                ($seed:expr, $claim:literal, $expected:literal) => {
+                    map.next_value_seed($seed)
+                        .inspect_err(|_| self.failed_claim.set(Some(($claim, $expected))))?
+                };
+            }
             // Required claims: `null` is of the wrong type.
             macro_rules! required {
                 ($bit:literal, $slot:expr, $claim:literal, $ty:ty, $expected:literal) => {{
                     once!($bit);
                     $slot = Some(value!($ty, $claim, $expected).into());
+                }};
+            }
+            macro_rules! required_str {
+                ($bit:literal, $slot:expr, $claim:literal) => {{
+                    once!($bit);
+                    $slot = Some(seeded!(StrSeed(&mut *text), $claim, "a string"));
                 }};
             }
             // Optional claims: `null` reads as absent.
@@ -157,32 +174,50 @@ impl<'de> Visitor<'de> for StandardSeed<'_> {
                     $slot = value!(Option<$ty>, $claim, $expected).map(Into::into);
                 }};
             }
+            macro_rules! optional_str {
+                ($bit:literal, $slot:expr, $claim:literal) => {{
+                    once!($bit);
+                    $slot = seeded!(Nullable(StrSeed(&mut *text)), $claim, "a string");
+                }};
+            }
             match key.as_ref() {
-                "sub" => required!(0, out.sub, "sub", String, "a string"),
-                "iss" => required!(1, out.iss, "iss", String, "a string"),
-                "token_use" => required!(2, out.token_use, "token_use", String, "a string"),
+                "sub" => required_str!(0, out.sub, "sub"),
+                "iss" => required_str!(1, out.iss, "iss"),
+                "token_use" => required_str!(2, out.token_use, "token_use"),
                 "exp" => required!(3, out.exp, "exp", NumericDate, "a number"),
-                "client_id" => optional!(4, out.client_id, "client_id", String, "a string"),
+                "client_id" => optional_str!(4, out.client_id, "client_id"),
                 "aud" => {
                     once!(5);
-                    out.aud = value!(Option<StringOrArray>, "aud", "a string or an array of strings")
-                        .map(|StringOrArray(aud)| aud);
+                    out.aud = seeded!(
+                        Nullable(ListSeed { text: &mut *text, single_string: true }),
+                        "aud",
+                        "a string or an array of strings"
+                    )
+                    .unwrap_or_default();
                 }
-                "scope" => optional!(6, out.scope, "scope", String, "a space-separated string"),
+                "scope" => {
+                    once!(6);
+                    out.scope = seeded!(Nullable(StrSeed(&mut *text)), "scope", "a space-separated string")
+                        .unwrap_or_default();
+                }
                 "cognito:groups" => {
-                    optional!(7, out.groups, "cognito:groups", Vec<String>, "an array of strings")
+                    once!(7);
+                    out.groups = seeded!(
+                        Nullable(ListSeed { text: &mut *text, single_string: false }),
+                        "cognito:groups",
+                        "an array of strings"
+                    )
+                    .unwrap_or_default();
                 }
-                "username" => optional!(8, out.username, "username", String, "a string"),
-                "cognito:username" => {
-                    optional!(9, out.cognito_username, "cognito:username", String, "a string")
-                }
-                "email" => optional!(10, out.email, "email", String, "a string"),
+                "username" => optional_str!(8, out.username, "username"),
+                "cognito:username" => optional_str!(9, out.cognito_username, "cognito:username"),
+                "email" => optional_str!(10, out.email, "email"),
                 "auth_time" => optional!(11, out.auth_time, "auth_time", NumericDate, "a number"),
                 "iat" => optional!(12, out.iat, "iat", NumericDate, "a number"),
                 "nbf" => optional!(13, out.nbf, "nbf", NumericDate, "a number"),
-                "jti" => optional!(14, out.jti, "jti", String, "a string"),
-                "origin_jti" => optional!(15, out.origin_jti, "origin_jti", String, "a string"),
-                "event_id" => optional!(16, out.event_id, "event_id", String, "a string"),
+                "jti" => optional_str!(14, out.jti, "jti"),
+                "origin_jti" => optional_str!(15, out.origin_jti, "origin_jti"),
+                "event_id" => optional_str!(16, out.event_id, "event_id"),
                 "version" => optional!(17, out.version, "version", i64, "an integer"),
                 _ => {
                     if !others.insert(key) {
@@ -197,5 +232,106 @@ impl<'de> Visitor<'de> for StandardSeed<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+/// A string claim, kept in the token's [`TextBuilder`].
+struct StrSeed<'a>(&'a mut TextBuilder);
+
+impl<'de> DeserializeSeed<'de> for StrSeed<'_> {
+    type Value = Span;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Span, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrSeed<'_> {
+    type Value = Span;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Span, E> {
+        self.0.push(v).map_err(|_| E::custom("claims too long"))
+    }
+}
+
+/// An optional claim: `null` reads as absent.
+struct Nullable<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Nullable<S> {
+    type Value = Option<S::Value>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Nullable<S> {
+    type Value = Option<S::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(deserializer).map(Some)
+    }
+}
+
+/// An array of strings (`cognito:groups`), or also a single string (`aud`, RFC 7519 §4.1.3:
+/// one audience), kept in the token's [`TextBuilder`].
+struct ListSeed<'a> {
+    text: &'a mut TextBuilder,
+    single_string: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for ListSeed<'_> {
+    type Value = ListSpan;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ListSpan, D::Error> {
+        if self.single_string {
+            deserializer.deserialize_any(self)
+        } else {
+            deserializer.deserialize_seq(self)
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for ListSeed<'_> {
+    type Value = ListSpan;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.single_string {
+            "a string or an array of strings"
+        } else {
+            "an array of strings"
+        })
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<ListSpan, E> {
+        if !self.single_string {
+            return Err(E::invalid_type(de::Unexpected::Str(v), &self));
+        }
+        let too_long = |_| E::custom("claims too long");
+        let start = self.text.start_list().map_err(too_long)?;
+        self.text.push_member(v).map_err(too_long)?;
+        self.text.end_list(start).map_err(too_long)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ListSpan, A::Error> {
+        let too_long = |_| de::Error::custom("claims too long");
+        let start = self.text.start_list().map_err(too_long)?;
+        while let Some(Member(member)) = seq.next_element::<Member<'de>>()? {
+            self.text.push_member(&member).map_err(too_long)?;
+        }
+        self.text.end_list(start).map_err(too_long)
+    }
+}
+
+/// A member of an array claim: a string, borrowed when it has no escapes.
+struct Member<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Member<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Str::deserialize(deserializer).map(|Str(s)| Member(s))
     }
 }

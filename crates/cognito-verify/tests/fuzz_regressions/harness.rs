@@ -440,30 +440,30 @@ pub fn expect_claims(payload: &[u8], issuer: &str, now: i64) -> Expected {
 /// The claims as verified, in the model's terms.
 fn actual_claims(claims: &CognitoClaims) -> ExpectedClaims {
     let strings = [
-        ("sub", Some(claims.sub.clone())),
-        ("iss", Some(claims.iss.clone())),
-        ("token_use", Some(claims.token_use.clone())),
-        ("client_id", claims.client_id.clone()),
-        ("scope", Some(claims.scopes.as_str().to_owned())),
-        ("username", claims.username.clone()),
-        ("cognito:username", claims.cognito_username.clone()),
-        ("email", claims.email.clone()),
-        ("jti", claims.jti.clone()),
-        ("origin_jti", claims.origin_jti.clone()),
-        ("event_id", claims.event_id.clone()),
+        ("sub", Some(claims.sub().to_owned())),
+        ("iss", Some(claims.iss().to_owned())),
+        ("token_use", Some(claims.token_use().to_owned())),
+        ("client_id", claims.client_id().map(str::to_owned)),
+        ("scope", Some(claims.scopes().as_str().to_owned())),
+        ("username", claims.username().map(str::to_owned)),
+        ("cognito:username", claims.cognito_username().map(str::to_owned)),
+        ("email", claims.email().map(str::to_owned)),
+        ("jti", claims.jti().map(str::to_owned)),
+        ("origin_jti", claims.origin_jti().map(str::to_owned)),
+        ("event_id", claims.event_id().map(str::to_owned)),
     ];
     let dates = [
-        ("auth_time", claims.auth_time),
-        ("iat", claims.iat),
-        ("exp", Some(claims.exp)),
-        ("nbf", claims.nbf),
+        ("auth_time", claims.auth_time()),
+        ("iat", claims.iat()),
+        ("exp", Some(claims.exp())),
+        ("nbf", claims.nbf()),
     ];
     ExpectedClaims {
         strings: strings.into_iter().collect(),
-        aud: claims.aud.clone(),
+        aud: claims.aud().map(str::to_owned).collect(),
         dates: dates.into_iter().collect(),
-        groups: Some(claims.groups.clone()),
-        version: claims.version,
+        groups: Some(claims.groups().map(str::to_owned).collect()),
+        version: claims.version(),
     }
 }
 
