@@ -29,8 +29,7 @@ pub const DEFAULT_REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientRegistration {
     client_id: String,
-    /// Whether the client is confidential (has, or had, a secret): one with every secret
-    /// removed authenticates with nothing, it does not become public.
+    /// Whether the client is confidential (authenticates with a secret) or public.
     confidential: bool,
     /// The secrets that authenticate it: at most two, as in Cognito.
     secrets: Vec<String>,
@@ -217,8 +216,11 @@ impl ClientRegistration {
         true
     }
 
-    /// Removes a secret; `false` if the client does not have it.
+    /// Removes a secret; `false` if the client does not have it, or it is the last one.
     pub(crate) fn remove_secret(&mut self, secret: &str) -> bool {
+        if self.secrets.len() < 2 {
+            return false;
+        }
         let before = self.secrets.len();
         self.secrets.retain(|s| s != secret);
         self.secrets.len() != before

@@ -1,5 +1,6 @@
 //! Client secret rotation on a running issuer: Cognito allows two secrets per app client
-//! (`AddUserPoolClientSecret`, `DeleteUserPoolClientSecret`), and either authenticates it.
+//! (`AddUserPoolClientSecret`, `DeleteUserPoolClientSecret` in the Cognito API reference), and
+//! either authenticates it.
 //!
 //! ```
 //! use cognito_testkit::{ClientRegistration, TestIssuer};
@@ -28,8 +29,9 @@ impl TestIssuer {
     }
 
     /// Removes a secret of a registered client: requests that authenticate with it get
-    /// `invalid_client` from now on. `false` if the client does not have it. A client whose
-    /// every secret is removed authenticates with none.
+    /// `invalid_client` from now on. `false` (and nothing changes) if the client does not have
+    /// it, or it is the client's last secret: as `DeleteUserPoolClientSecret`, which cannot
+    /// delete the last remaining secret of an app client.
     pub fn remove_client_secret(&self, client_id: &str, secret: &str) -> bool {
         lock(&self.shared().clients).get_mut(client_id).is_some_and(|c| c.remove_secret(secret))
     }

@@ -38,11 +38,16 @@ async fn either_of_two_secrets_is_accepted_and_each_can_be_removed_at_run_time()
         (400, 200)
     );
 
-    // Every secret removed: the client does not turn public.
-    assert!(issuer.remove_client_secret("m2m", "third-secret"));
+    // The last secret cannot be removed, as in Cognito.
+    assert!(!issuer.remove_client_secret("m2m", "third-secret"));
+    assert_eq!(with_secret(&issuer, "third-secret").await, 200);
     let (status, body) =
         token_request(&issuer, &[("grant_type", "client_credentials"), ("client_id", "m2m")]).await;
-    assert_eq!((status, body), (400, json!({ "error": "invalid_client" })));
+    assert_eq!(
+        (status, body),
+        (400, json!({ "error": "invalid_client" })),
+        "a confidential client is not public"
+    );
 }
 
 #[tokio::test]
