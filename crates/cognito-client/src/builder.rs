@@ -1,21 +1,20 @@
 //! [`ClientCredentialsBuilder`]: the provider's configuration, validated by
 //! [`build`](ClientCredentialsBuilder::build) without any network call.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use cognito_http::RequestLimits;
-use http::HeaderValue;
+use cognito_http::{RequestLimits, SecretSource};
 
 use crate::cache::Timing;
 use crate::config::{ClientAuth, Config};
 use crate::endpoint::Endpoint;
 use crate::error::ConfigError;
+use crate::key::parse_resource;
 use crate::provider::ClientCredentials;
 use crate::retry::RetryPolicy;
 use crate::scope::ScopeSet;
-use crate::secret::Secret;
+use crate::secret::{ClientSecrets, Secret};
 
 /// Default [`expiry_margin`](ClientCredentialsBuilder::expiry_margin): 60 s.
 pub const DEFAULT_EXPIRY_MARGIN: Duration = Duration::from_secs(60);
@@ -46,9 +45,11 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024;
 pub struct ClientCredentialsBuilder {
     endpoint: Option<Endpoint>,
     client_id: Option<String>,
-    client_secret: Option<Secret>,
+    client_secret: Option<SecretSource>,
+    next_client_secret: Option<Secret>,
     auth: ClientAuth,
     scopes: Vec<String>,
+    resource: Option<String>,
     expiry_margin: Duration,
     refresh_ahead: Duration,
     retry: RetryPolicy,
@@ -63,8 +64,10 @@ impl Default for ClientCredentialsBuilder {
             endpoint: None,
             client_id: None,
             client_secret: None,
+            next_client_secret: None,
             auth: ClientAuth::default(),
             scopes: Vec::new(),
+            resource: None,
             expiry_margin: DEFAULT_EXPIRY_MARGIN,
             refresh_ahead: DEFAULT_REFRESH_AHEAD,
             retry: RetryPolicy::default(),
@@ -111,8 +114,57 @@ impl ClientCredentialsBuilder {
     }
 
     /// The app client secret. It is kept out of every `Debug` output, error and log line.
+    /// Replaces a [`client_secret_source`](Self::client_secret_source) set before.
     pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
-        self.client_secret = Some(Secret::new(client_secret.into()));
+        self.client_secret = Some(SecretSource::fixed(client_secret));
+        self
+    }
+
+    /// A second secret of the app client, for a rotation (Cognito allows two per app client):
+    /// the [`client_secret`](Self::client_secret) is used first; if the token endpoint refuses
+    /// it with `invalid_client`, this one is tried once in the same fetch, and the secret that
+    /// works stays in use. Callers see no error as long as one of the two is valid. See
+    /// `docs/secret-rotation.md`.
+    ///
+    /// ```
+    /// use cognito_client::ClientCredentials;
+    ///
+    /// let tokens = ClientCredentials::builder()
+    ///     .domain("my-app", "eu-west-1")
+    ///     .client_id("4a1bexampleclientid")
+    ///     .client_secret("current-secret-value-0123456789")
+    ///     .next_client_secret("next-secret-value-0123456789ab")
+    ///     .build()?;
+    /// # let _ = tokens;
+    /// # Ok::<(), cognito_client::ConfigError>(())
+    /// ```
+    pub fn next_client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.next_client_secret = Some(Secret::new(secret.into()));
+        self
+    }
+
+    /// Read the app client secret from a source that changes while the process runs: a file a
+    /// secret manager rewrites ([`SecretSource::file`]) or a closure
+    /// ([`SecretSource::from_fn`]). It is read at [`build`](Self::build) (an unreadable or
+    /// empty source is a [`ConfigError::SecretSource`]) and again before each token request.
+    /// The secret that last worked stays in use until the endpoint refuses it with
+    /// `invalid_client`; then the source's current value is tried once, and kept if it works:
+    /// a rotation needs no restart and fails no caller. Replaces a
+    /// [`client_secret`](Self::client_secret) set before.
+    ///
+    /// ```no_run
+    /// use cognito_client::{ClientCredentials, SecretSource};
+    ///
+    /// let tokens = ClientCredentials::builder()
+    ///     .domain("my-app", "eu-west-1")
+    ///     .client_id("4a1bexampleclientid")
+    ///     .client_secret_source(SecretSource::file("/var/run/secrets/cognito/client-secret"))
+    ///     .build()?;
+    /// # let _ = tokens;
+    /// # Ok::<(), cognito_client::ConfigError>(())
+    /// ```
+    pub fn client_secret_source(mut self, source: SecretSource) -> Self {
+        self.client_secret = Some(source);
         self
     }
 
@@ -127,6 +179,18 @@ impl ClientCredentialsBuilder {
     /// parameter, and Cognito grants every scope the app client is allowed.
     pub fn scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The resource the tokens are for (RFC 8707 resource indicator, Cognito's resource
+    /// binding), e.g. `https://api.example.com/mcp`: sent as the `resource` parameter of the
+    /// token request, so the access token's `aud` names it and a resource server that checks
+    /// its audience accepts it. Tokens are cached per scope set and resource. A resource the
+    /// user pool or the app client does not allow fails with
+    /// [`TokenError::InvalidTarget`](crate::TokenError::InvalidTarget), not retried. None (the
+    /// default) sends no `resource`, and access tokens carry no `aud`.
+    pub fn resource(mut self, resource: impl Into<String>) -> Self {
+        self.resource = Some(resource.into());
         self
     }
 
@@ -200,10 +264,11 @@ impl ClientCredentialsBuilder {
     /// [`max_response_bytes`](Self::max_response_bytes) cap; the retry and failure-memory
     /// policy; and that the answer comes from the configured token endpoint: an answer your
     /// client got by following a redirect fails with
-    /// [`TokenError::Redirected`](crate::TokenError::Redirected) and is not used. That check
-    /// comes after the fact: a client that follows redirects has re-sent a [`ClientAuth::Post`]
-    /// body, secret included, on a 307 / 308 to wherever it pointed. Build yours with
-    /// `.redirect(reqwest::redirect::Policy::none())`, as the default client is. Its own
+    /// [`TokenError::Redirected`](crate::TokenError::Redirected) and is not used. The secret
+    /// does not follow a redirect: the request body cannot be replayed, so a 307 / 308 is not
+    /// followed, and reqwest drops the `Authorization` header when a 301 / 302 / 303 leads to
+    /// another origin. Build yours with `.redirect(reqwest::redirect::Policy::none())` all the
+    /// same, as the default client is. Its own
     /// connect timeout, proxy settings and TLS roots apply instead of ours (ours bypass proxies
     /// for plain-http and loopback endpoints).
     ///
@@ -231,33 +296,25 @@ impl ClientCredentialsBuilder {
         let endpoint =
             self.endpoint.as_ref().ok_or(ConfigError::NoEndpoint)?.resolve(self.allow_insecure_http)?;
         let client_id = self.client_id.filter(|id| !id.is_empty()).ok_or(ConfigError::MissingClientId)?;
-        let client_secret =
-            self.client_secret.filter(|secret| !secret.is_empty()).ok_or(ConfigError::MissingClientSecret)?;
+        let source =
+            self.client_secret.filter(|source| !source.is_empty()).ok_or(ConfigError::MissingClientSecret)?;
+        let secrets =
+            ClientSecrets::new(source, self.next_client_secret).map_err(ConfigError::SecretSource)?;
         let scopes = ScopeSet::parse(&self.scopes).map_err(ConfigError::InvalidScope)?;
+        let resource: Option<Arc<str>> =
+            self.resource.as_deref().map(parse_resource).transpose().map_err(ConfigError::InvalidResource)?;
         self.retry.validate()?;
         self.limits.validate()?;
-
-        let basic_authorization = match self.auth {
-            ClientAuth::Basic => Some(basic_authorization(&client_id, &client_secret)?),
-            ClientAuth::Post => None,
-        };
         let http = match self.http_client {
             Some(client) => client,
             // The secret goes to the configured URL only: the client follows no redirect.
             // Plain http and loopback endpoints are reached directly, never through a proxy.
             None => self.limits.client_for([endpoint.as_str()]).map_err(ConfigError::HttpClient)?,
         };
-        let config = Config {
-            endpoint,
-            client_id,
-            client_secret,
-            auth: self.auth,
-            basic_authorization,
-            limits: self.limits,
-            retry: self.retry,
-        };
+        let config =
+            Config { endpoint, client_id, secrets, auth: self.auth, limits: self.limits, retry: self.retry };
         let timing = Timing { expiry_margin: self.expiry_margin, refresh_ahead: self.refresh_ahead };
-        Ok(ClientCredentials::new(config, http, timing, scopes))
+        Ok(ClientCredentials::new(config, http, timing, scopes, resource))
     }
 }
 
@@ -266,22 +323,6 @@ impl ClientCredentials {
     pub fn builder() -> ClientCredentialsBuilder {
         ClientCredentialsBuilder::default()
     }
-}
-
-/// `Basic base64(urlencode(id) ":" urlencode(secret))`, as RFC 6749 §2.3.1 asks: without the
-/// encoding, a `:` in the id would split the pair in the wrong place.
-fn basic_authorization(client_id: &str, secret: &Secret) -> Result<HeaderValue, ConfigError> {
-    let pair = format!("{}:{}", form_urlencode(client_id), form_urlencode(secret.expose()));
-    // Cannot fail: base64 output is always a valid header value.
-    let mut value = HeaderValue::try_from(format!("Basic {}", STANDARD.encode(pair)))
-        .map_err(|_| ConfigError::MissingClientSecret)?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-/// `application/x-www-form-urlencoded` encoding of one value.
-fn form_urlencode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 #[cfg(test)]
@@ -293,21 +334,6 @@ mod tests {
             .token_endpoint("http://127.0.0.1:9/oauth2/token")
             .client_id("client")
             .client_secret("top-secret-value")
-    }
-
-    #[test]
-    fn basic_credentials_are_form_urlencoded_before_base64() {
-        let header = basic_authorization("my client:1", &Secret::new("p@ss:w/rd+ é".into())).unwrap();
-        let encoded = header.to_str().unwrap().strip_prefix("Basic ").unwrap();
-        let decoded = String::from_utf8(STANDARD.decode(encoded).unwrap()).unwrap();
-        assert_eq!(decoded, "my+client%3A1:p%40ss%3Aw%2Frd%2B+%C3%A9");
-        assert!(header.is_sensitive());
-    }
-
-    #[test]
-    fn plain_credentials_are_unchanged_by_the_encoding() {
-        let header = basic_authorization("4a1bexample", &Secret::new("abc123".into())).unwrap();
-        assert_eq!(header, format!("Basic {}", STANDARD.encode("4a1bexample:abc123")).as_str());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The token cache: one slot per scope set, a lock-free read on the hot path, one fetch at a
+//! The token cache: one slot per scope set and resource, a lock-free read on the hot path, one fetch at a
 //! time per slot in a spawned task (so a cancelled caller can't cancel it for the others), a
 //! background refresh ahead of expiry, and the last failure remembered for a backoff window so
 //! that callers in a loop cannot turn a fatal error into a flood of token requests.
@@ -11,8 +11,8 @@ use arc_swap::ArcSwapOption;
 use tokio::sync::watch;
 
 use crate::error::TokenError;
+use crate::key::TokenKey;
 use crate::request::{Fetched, TokenRequester};
-use crate::scope::ScopeSet;
 use crate::token::AccessToken;
 
 /// When a cached token stops being handed out, and when its replacement is fetched.
@@ -97,7 +97,7 @@ impl Slot {
 pub(crate) struct TokenCache {
     requester: TokenRequester,
     timing: Timing,
-    slots: RwLock<HashMap<ScopeSet, Arc<Slot>>>,
+    slots: RwLock<HashMap<TokenKey, Arc<Slot>>>,
 }
 
 impl TokenCache {
@@ -109,11 +109,11 @@ impl TokenCache {
         &self.requester
     }
 
-    /// A token for `scopes`: the cached one while it is fresh, else the outcome of the fetch in
+    /// A token for `key`: the cached one while it is fresh, else the outcome of the fetch in
     /// flight (started if none is).
-    pub(crate) async fn get(self: &Arc<Self>, scopes: &ScopeSet) -> Result<AccessToken, TokenError> {
-        let slot = self.slot(scopes);
-        let fresh = self.fresh(&slot, scopes);
+    pub(crate) async fn get(self: &Arc<Self>, key: &TokenKey) -> Result<AccessToken, TokenError> {
+        let slot = self.slot(key);
+        let fresh = self.fresh(&slot, key);
         #[cfg(feature = "metrics")]
         crate::instruments::token_cache(fresh.is_some());
         if let Some(token) = fresh {
@@ -122,7 +122,7 @@ impl TokenCache {
         let mut outcome = {
             let mut flight = slot.flight();
             // A fetch may have finished since the lock-free check.
-            if let Some(token) = self.fresh(&slot, scopes) {
+            if let Some(token) = self.fresh(&slot, key) {
                 return Ok(token);
             }
             match &flight.running {
@@ -132,7 +132,7 @@ impl TokenCache {
                     if let Some(error) = flight.remembered(Instant::now()) {
                         return Err(error);
                     }
-                    self.spawn_fetch(&slot, scopes, &mut flight)?
+                    self.spawn_fetch(&slot, key, &mut flight)?
                 }
             }
         };
@@ -142,10 +142,10 @@ impl TokenCache {
         }
     }
 
-    /// The cached token for `scopes` if it is fresh; no waiting, no network (a background
+    /// The cached token for `key` if it is fresh; no waiting, no network (a background
     /// refresh may start).
-    pub(crate) fn cached(self: &Arc<Self>, scopes: &ScopeSet) -> Option<AccessToken> {
-        let fresh = self.fresh(&self.slot(scopes), scopes);
+    pub(crate) fn cached(self: &Arc<Self>, key: &TokenKey) -> Option<AccessToken> {
+        let fresh = self.fresh(&self.slot(key), key);
         // A miss here is followed by `get` (the layer's slow path), which counts it.
         #[cfg(feature = "metrics")]
         if fresh.is_some() {
@@ -161,17 +161,17 @@ impl TokenCache {
         }
     }
 
-    fn slot(&self, scopes: &ScopeSet) -> Arc<Slot> {
-        if let Some(slot) = self.slots.read().unwrap_or_else(PoisonError::into_inner).get(scopes) {
+    fn slot(&self, key: &TokenKey) -> Arc<Slot> {
+        if let Some(slot) = self.slots.read().unwrap_or_else(PoisonError::into_inner).get(key) {
             return Arc::clone(slot);
         }
         let mut slots = self.slots.write().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(slots.entry(scopes.clone()).or_default())
+        Arc::clone(slots.entry(key.clone()).or_default())
     }
 
     /// The slot's token if it may still be handed out; starts a background refresh when it is
     /// due.
-    fn fresh(self: &Arc<Self>, slot: &Arc<Slot>, scopes: &ScopeSet) -> Option<AccessToken> {
+    fn fresh(self: &Arc<Self>, slot: &Arc<Slot>, key: &TokenKey) -> Option<AccessToken> {
         let current = slot.current.load();
         let cached = current.as_ref()?;
         let now = Instant::now();
@@ -179,12 +179,12 @@ impl TokenCache {
             return None;
         }
         if now >= cached.refresh_at {
-            self.refresh_in_background(slot, scopes, now);
+            self.refresh_in_background(slot, key, now);
         }
         Some(cached.token.clone())
     }
 
-    fn refresh_in_background(self: &Arc<Self>, slot: &Arc<Slot>, scopes: &ScopeSet, now: Instant) {
+    fn refresh_in_background(self: &Arc<Self>, slot: &Arc<Slot>, key: &TokenKey, now: Instant) {
         let Ok(mut flight) = slot.flight.try_lock() else {
             // Someone holds the lock: they are starting or finishing a fetch for this slot.
             return;
@@ -193,24 +193,28 @@ impl TokenCache {
         if running || flight.background_not_before.is_some_and(|not_before| now < not_before) {
             return;
         }
-        tracing::debug!(scopes = scopes.as_str(), "refreshing the client-credentials token ahead of expiry");
+        tracing::debug!(
+            scopes = key.scopes.as_str(),
+            resource = key.resource(),
+            "refreshing the client-credentials token ahead of expiry"
+        );
         // Without a runtime the refresh waits for the first caller that has one.
-        let _ = self.spawn_fetch(slot, scopes, &mut flight);
+        let _ = self.spawn_fetch(slot, key, &mut flight);
     }
 
     /// Starts the fetch task for `slot`; the returned receiver gets its outcome.
     fn spawn_fetch(
         self: &Arc<Self>,
         slot: &Arc<Slot>,
-        scopes: &ScopeSet,
+        key: &TokenKey,
         flight: &mut Flight,
     ) -> Result<watch::Receiver<Outcome>, TokenError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| TokenError::Aborted)?;
         let (done, outcome) = watch::channel(None);
         flight.running = Some(outcome.clone());
-        let (cache, slot, scopes) = (Arc::clone(self), Arc::clone(slot), scopes.clone());
+        let (cache, slot, key) = (Arc::clone(self), Arc::clone(slot), key.clone());
         runtime.spawn(async move {
-            let result = cache.requester.fetch(&scopes).await;
+            let result = cache.requester.fetch(&key).await;
             let mut flight = slot.flight();
             match &result {
                 Ok(fetched) => {

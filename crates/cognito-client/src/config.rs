@@ -2,11 +2,10 @@
 //! authenticates.
 
 use cognito_http::RequestLimits;
-use http::HeaderValue;
 use url::Url;
 
 use crate::retry::RetryPolicy;
-use crate::secret::Secret;
+use crate::secret::ClientSecrets;
 
 /// How the client authenticates to the token endpoint (RFC 6749 §2.3.1).
 ///
@@ -26,10 +25,13 @@ use crate::secret::Secret;
 #[non_exhaustive]
 pub enum ClientAuth {
     /// `client_secret_basic`: `Authorization: Basic base64(id:secret)`, id and secret each
-    /// form-urlencoded first. Cognito's default.
+    /// form-urlencoded first. Cognito's default, and the safer one: an HTTP client drops the
+    /// `Authorization` header on a redirect to another origin.
     #[default]
     Basic,
-    /// `client_secret_post`: `client_id` and `client_secret` in the form body.
+    /// `client_secret_post`: `client_id` and `client_secret` in the form body. The body is sent
+    /// as one that cannot be replayed, so even an [`http_client`](crate::ClientCredentialsBuilder::http_client)
+    /// that follows redirects does not re-post it on a 307 / 308.
     Post,
 }
 
@@ -38,10 +40,9 @@ pub enum ClientAuth {
 pub(crate) struct Config {
     pub(crate) endpoint: Url,
     pub(crate) client_id: String,
-    pub(crate) client_secret: Secret,
+    /// The secret, or the two of a rotation, and the one that last worked.
+    pub(crate) secrets: ClientSecrets,
     pub(crate) auth: ClientAuth,
-    /// `Basic …` for [`ClientAuth::Basic`], computed once and marked sensitive.
-    pub(crate) basic_authorization: Option<HeaderValue>,
     pub(crate) limits: RequestLimits,
     pub(crate) retry: RetryPolicy,
 }

@@ -57,6 +57,15 @@ pub enum ConfigError {
     /// The client secret is missing or empty.
     #[error("client secret not set: call client_secret(secret) (the app client must have a secret)")]
     MissingClientSecret,
+    /// The [`client_secret_source`](crate::ClientCredentialsBuilder::client_secret_source)
+    /// could not be read at build time (a missing, unreadable, empty or oversized file; a
+    /// closure that returned nothing). The message names the file, never its content.
+    #[error("cannot read the client secret: {0}")]
+    SecretSource(String),
+    /// The [`resource`](crate::ClientCredentialsBuilder::resource) is not a resource indicator
+    /// Cognito accepts: 1 to 256 characters, no spaces, quotes, backslashes or fragment.
+    #[error("invalid resource {0:?}: 1 to 256 characters, no spaces, quotes, backslashes or '#'")]
+    InvalidResource(String),
     /// A scope is empty or contains characters OAuth does not allow (spaces, quotes,
     /// backslashes, control characters).
     #[error("invalid scope {0:?}: scopes are non-empty and contain no spaces, quotes or backslashes")]
@@ -103,6 +112,8 @@ pub enum OAuthErrorCode {
     UnsupportedGrantType,
     /// `invalid_scope`: a requested scope is unknown or not allowed for this client.
     InvalidScope,
+    /// `invalid_target` (RFC 8707 §2): the requested `resource` is unknown or not allowed.
+    InvalidTarget,
     /// Any other code, as sent (without control characters, at most 256 characters).
     Other(String),
 }
@@ -117,6 +128,7 @@ impl OAuthErrorCode {
             "unauthorized_client" => Self::UnauthorizedClient,
             "unsupported_grant_type" => Self::UnsupportedGrantType,
             "invalid_scope" => Self::InvalidScope,
+            "invalid_target" => Self::InvalidTarget,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -130,6 +142,7 @@ impl OAuthErrorCode {
             Self::UnauthorizedClient => "unauthorized_client",
             Self::UnsupportedGrantType => "unsupported_grant_type",
             Self::InvalidScope => "invalid_scope",
+            Self::InvalidTarget => "invalid_target",
             Self::Other(code) => code,
         }
     }
@@ -179,6 +192,21 @@ pub enum TokenError {
         /// The HTTP status of the answer.
         status: StatusCode,
     },
+    /// The token endpoint refused the [`resource`](crate::ClientCredentialsBuilder::resource)
+    /// with `invalid_target` (RFC 8707 §2): the user pool has no such resource, or the app
+    /// client may not ask for it. Never retried: fix the resource or the app client.
+    #[error(
+        "token endpoint refused resource {resource:?} with invalid_target (HTTP {status}){}",
+        describe(description)
+    )]
+    InvalidTarget {
+        /// The resource asked for.
+        resource: String,
+        /// The `error_description`, if any (truncated).
+        description: Option<String>,
+        /// The HTTP status of the answer.
+        status: StatusCode,
+    },
     /// The token endpoint answered an unexpected HTTP status. 429, 408 and 5xx were retried.
     #[error("token endpoint answered HTTP {status} after {attempts} attempt(s)")]
     Status {
@@ -215,10 +243,12 @@ pub enum TokenError {
     },
     /// The answer came from another URL than the configured token endpoint: the
     /// [`http_client`](crate::ClientCredentialsBuilder::http_client) passed in followed a
-    /// redirect. The answer is not used, and the failure is not retried. If the request was a
-    /// [`ClientAuth::Post`](crate::ClientAuth::Post) one, its body, client secret included, has
-    /// been re-sent to `location` already: rotate the secret, and build the client with
-    /// `.redirect(reqwest::redirect::Policy::none())`.
+    /// redirect (a 301, 302 or 303, which turns the POST into a GET without a body). The answer
+    /// is not used, and the failure is not retried. The secret did not go along: the request
+    /// body cannot be replayed, so a 307 / 308 is not followed (it fails as
+    /// [`Status`](Self::Status)), and the `Authorization` header is dropped by the HTTP client
+    /// on a redirect to another origin. Build the client with
+    /// `.redirect(reqwest::redirect::Policy::none())` all the same.
     #[error("{reason}")]
     Redirected {
         /// Where the answer came from (its origin) and what to do.
@@ -265,6 +295,7 @@ impl TokenError {
             TokenError::RecentFailure { error, .. } => error.is_transient(),
             TokenError::Timeout { .. } | TokenError::Unreachable { .. } | TokenError::Aborted => true,
             TokenError::OAuth { .. }
+            | TokenError::InvalidTarget { .. }
             | TokenError::Certificate { .. }
             | TokenError::Redirected { .. }
             | TokenError::MalformedResponse(_)
@@ -319,6 +350,7 @@ mod tests {
             "unauthorized_client",
             "unsupported_grant_type",
             "invalid_scope",
+            "invalid_target",
             "access_denied",
         ] {
             assert_eq!(OAuthErrorCode::parse(code).as_str(), code);

@@ -24,6 +24,7 @@ mod form;
 pub mod fuzz;
 #[cfg(feature = "metrics")]
 mod instruments;
+mod key;
 mod layer;
 mod provider;
 mod request;
@@ -36,6 +37,7 @@ mod token;
 pub use builder::{
     ClientCredentialsBuilder, DEFAULT_EXPIRY_MARGIN, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_AHEAD,
 };
+pub use cognito_http::SecretSource;
 pub use config::ClientAuth;
 pub use error::{ConfigError, OAuthErrorCode, TokenError};
 pub use layer::{ClientCredentialsLayer, ClientCredentialsService, ResponseFuture};

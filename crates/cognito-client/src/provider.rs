@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::cache::{Timing, TokenCache};
 use crate::config::{ClientAuth, Config};
 use crate::error::{ConfigError, TokenError};
+use crate::key::{TokenKey, parse_resource};
 use crate::request::TokenRequester;
 use crate::scope::ScopeSet;
 use crate::token::AccessToken;
@@ -40,22 +41,30 @@ use crate::token::AccessToken;
 #[derive(Clone)]
 pub struct ClientCredentials {
     cache: Arc<TokenCache>,
-    scopes: ScopeSet,
+    key: TokenKey,
 }
 
 impl ClientCredentials {
-    pub(crate) fn new(config: Config, http: reqwest::Client, timing: Timing, scopes: ScopeSet) -> Self {
+    pub(crate) fn new(
+        config: Config,
+        http: reqwest::Client,
+        timing: Timing,
+        scopes: ScopeSet,
+        resource: Option<Arc<str>>,
+    ) -> Self {
         let cache = Arc::new(TokenCache::new(TokenRequester::new(config, http), timing));
-        ClientCredentials { cache, scopes }
+        ClientCredentials { cache, key: TokenKey { scopes, resource } }
     }
 
-    /// A token for the configured [scopes](crate::ClientCredentialsBuilder::scopes).
+    /// A token for the configured [scopes](crate::ClientCredentialsBuilder::scopes) and
+    /// [resource](crate::ClientCredentialsBuilder::resource).
     pub async fn access_token(&self) -> Result<AccessToken, TokenError> {
-        self.cache.get(&self.scopes).await
+        self.cache.get(&self.key).await
     }
 
-    /// A token for these scopes (order and duplicates don't matter; each distinct set is cached
-    /// on its own, and kept for the provider's lifetime: use a small, fixed number of sets).
+    /// A token for these scopes and the configured resource (order and duplicates don't matter;
+    /// each distinct set is cached on its own, and kept for the provider's lifetime: use a
+    /// small, fixed number of sets).
     pub fn access_token_for<I, S>(
         &self,
         scopes: I,
@@ -64,8 +73,10 @@ impl ClientCredentials {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let scopes = ScopeSet::parse(scopes).map_err(TokenError::InvalidScope);
-        async move { self.cache.get(&scopes?).await }
+        let key = ScopeSet::parse(scopes)
+            .map(|scopes| TokenKey { scopes, resource: self.key.resource.clone() })
+            .map_err(TokenError::InvalidScope);
+        async move { self.cache.get(&key?).await }
     }
 
     /// A provider for other default scopes that shares this one's client, cache and
@@ -76,12 +87,40 @@ impl ClientCredentials {
         S: AsRef<str>,
     {
         let scopes = ScopeSet::parse(scopes).map_err(ConfigError::InvalidScope)?;
-        Ok(ClientCredentials { cache: Arc::clone(&self.cache), scopes })
+        let key = TokenKey { scopes, resource: self.key.resource.clone() };
+        Ok(ClientCredentials { cache: Arc::clone(&self.cache), key })
+    }
+
+    /// A provider for another resource (RFC 8707), or none, that shares this one's client,
+    /// cache and configuration: tokens are cached per scope set and resource.
+    ///
+    /// ```
+    /// use cognito_client::ClientCredentials;
+    ///
+    /// let orders = ClientCredentials::builder()
+    ///     .domain("my-app", "eu-west-1")
+    ///     .client_id("4a1bexampleclientid")
+    ///     .client_secret("example-secret")
+    ///     .resource("https://orders.example.com")
+    ///     .build()?;
+    /// let billing = orders.with_resource(Some("https://billing.example.com"))?;
+    /// assert_eq!(billing.resource(), Some("https://billing.example.com"));
+    /// # Ok::<(), cognito_client::ConfigError>(())
+    /// ```
+    pub fn with_resource(&self, resource: Option<&str>) -> Result<ClientCredentials, ConfigError> {
+        let resource = resource.map(parse_resource).transpose().map_err(ConfigError::InvalidResource)?;
+        let key = TokenKey { scopes: self.key.scopes.clone(), resource };
+        Ok(ClientCredentials { cache: Arc::clone(&self.cache), key })
+    }
+
+    /// The resource tokens are asked for, if any.
+    pub fn resource(&self) -> Option<&str> {
+        self.key.resource.as_deref()
     }
 
     /// The cached token for the default scopes, if one may still be handed out. Never waits.
     pub(crate) fn cached_token(&self) -> Option<AccessToken> {
-        self.cache.cached(&self.scopes)
+        self.cache.cached(&self.key)
     }
 
     /// Forgets every cached token (all scope sets), e.g. after an API answered 401 to one: the
@@ -92,7 +131,7 @@ impl ClientCredentials {
 
     /// The default scopes, sorted.
     pub fn scopes(&self) -> impl Iterator<Item = &str> {
-        self.scopes.iter()
+        self.key.scopes.iter()
     }
 
     /// The token endpoint URL.
@@ -123,9 +162,10 @@ impl fmt::Debug for ClientCredentials {
         f.debug_struct("ClientCredentials")
             .field("token_endpoint", &config.endpoint.as_str())
             .field("client_id", &config.client_id)
-            .field("client_secret", &config.client_secret)
+            .field("client_secret", &"<redacted>")
             .field("auth_method", &auth)
-            .field("scopes", &self.scopes.as_str())
+            .field("scopes", &self.key.scopes.as_str())
+            .field("resource", &self.key.resource)
             .field("token_requests", &self.token_requests())
             .finish()
     }

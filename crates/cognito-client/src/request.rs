@@ -12,9 +12,10 @@ use serde_json::Value;
 
 use crate::config::{ClientAuth, Config};
 use crate::error::{OAuthErrorCode, TokenError, is_retryable_status};
-use crate::form::form_body;
+use crate::form::{basic_authorization, form_body};
+use crate::key::TokenKey;
 use crate::retry;
-use crate::scope::ScopeSet;
+use crate::secret::Secret;
 use crate::token::AccessToken;
 
 /// Tokens are used for at most a day whatever `expires_in` says (Cognito's maximum), which also
@@ -62,7 +63,7 @@ impl Failure {
             Failure::Transient { kind: Transient::Status(_), .. } => "http_status",
             Failure::Transient { kind: Transient::Timeout, .. } => "timeout",
             Failure::Transient { kind: Transient::Unreachable(_), .. } => "unreachable",
-            Failure::Fatal(TokenError::OAuth { .. }) => "oauth_error",
+            Failure::Fatal(TokenError::OAuth { .. } | TokenError::InvalidTarget { .. }) => "oauth_error",
             Failure::Fatal(TokenError::Status { .. }) => "http_status",
             Failure::Fatal(TokenError::ResponseTooLarge { .. }) => "too_large",
             Failure::Fatal(TokenError::MalformedResponse(_)) => "malformed",
@@ -106,8 +107,36 @@ impl TokenRequester {
         self.requests.load(Ordering::Relaxed)
     }
 
-    /// Fetches a token for `scopes`, retrying transient failures with backoff.
-    pub(crate) async fn fetch(&self, scopes: &ScopeSet) -> Result<Fetched, TokenError> {
+    /// Fetches a token for `key` with the secret in use; if the endpoint refuses it with
+    /// `invalid_client`, once with the other secret (a rotation), which stays in use if it works.
+    pub(crate) async fn fetch(&self, key: &TokenKey) -> Result<Fetched, TokenError> {
+        let candidates = self.config.secrets.candidates().await;
+        // Never returned: `candidates` always holds at least the source's last value.
+        let mut result = Err(TokenError::Aborted);
+        for (index, secret) in candidates.iter().enumerate() {
+            result = self.fetch_with(key, secret).await;
+            match &result {
+                Ok(_) => {
+                    self.config.secrets.worked(secret);
+                    break;
+                }
+                Err(TokenError::OAuth { error: OAuthErrorCode::InvalidClient, .. })
+                    if index + 1 < candidates.len() =>
+                {
+                    tracing::warn!(
+                        client_id = %self.config.client_id,
+                        "the token endpoint refused the client secret in use (invalid_client); trying the other one"
+                    );
+                }
+                Err(_) => break,
+            }
+        }
+        result
+    }
+
+    /// Fetches a token for `key` with `secret`, retrying transient failures with backoff.
+    async fn fetch_with(&self, key: &TokenKey, secret: &Secret) -> Result<Fetched, TokenError> {
+        let scopes = &key.scopes;
         let policy = &self.config.retry;
         let mut attempt = 0;
         loop {
@@ -116,12 +145,13 @@ impl TokenRequester {
                 endpoint = %self.config.endpoint,
                 client_id = %self.config.client_id,
                 scopes = scopes.as_str(),
+                resource = key.resource(),
                 attempt,
                 "requesting a client-credentials token"
             );
             #[cfg(feature = "metrics")]
             let started = Instant::now();
-            let result = self.attempt(scopes).await;
+            let result = self.attempt(key, secret).await;
             #[cfg(feature = "metrics")]
             crate::instruments::token_request(
                 result.as_ref().map_or_else(Failure::kind, |_| "success"),
@@ -170,7 +200,7 @@ impl TokenRequester {
         }
     }
 
-    async fn attempt(&self, scopes: &ScopeSet) -> Result<Fetched, Failure> {
+    async fn attempt(&self, key: &TokenKey, secret: &Secret) -> Result<Fetched, Failure> {
         let config = &self.config;
         let mut request = self
             .http
@@ -178,22 +208,21 @@ impl TokenRequester {
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(ACCEPT, "application/json")
             .timeout(config.limits.timeout);
-        if let Some(authorization) = &config.basic_authorization {
-            request = request.header(AUTHORIZATION, authorization.clone());
+        if config.auth == ClientAuth::Basic {
+            request = request.header(AUTHORIZATION, basic_authorization(&config.client_id, secret));
         }
-        let request = request.body(form_body(config, scopes));
+        // A body that cannot be replayed: an application's client that follows redirects does
+        // not re-post it (and a `client_secret_post` secret with it) on a 307 / 308 to wherever
+        // the `Location` points; it hands the redirect back instead. On a 301 / 302 / 303 it
+        // sends a GET without the body, and drops `Authorization` if the origin changes
+        // (reqwest 0.13 `redirect::remove_sensitive_headers`: host, port or scheme).
+        let request = request.body(reqwest::Body::wrap(form_body(config, key, secret)));
 
         self.requests.fetch_add(1, Ordering::Relaxed);
         let sent_at = Instant::now();
         let mut response = request.send().await.map_err(transport)?;
-        let requested = config.endpoint.as_str();
-        check_response_url(&response, requested, "token endpoint").map_err(|reason| {
-            let reason = match config.auth {
-                ClientAuth::Post => format!("{reason}; the client secret went with the redirected request"),
-                ClientAuth::Basic => reason,
-            };
-            Failure::Fatal(TokenError::Redirected { reason })
-        })?;
+        check_response_url(&response, config.endpoint.as_str(), "token endpoint")
+            .map_err(|reason| Failure::Fatal(TokenError::Redirected { reason }))?;
         let status = response.status();
         if is_retryable_status(status) {
             let retry_after = retry::retry_after(response.headers());
@@ -203,6 +232,9 @@ impl TokenRequester {
             let retry_after = retry::retry_after(response.headers());
             let body = read_body(&mut response, config.limits.max_response_bytes).await.unwrap_or_default();
             return Err(Failure::Fatal(match oauth_error(&body) {
+                Some((OAuthErrorCode::InvalidTarget, description)) => {
+                    TokenError::InvalidTarget { resource: key.resource().to_owned(), description, status }
+                }
                 Some((error, description)) => TokenError::OAuth { error, description, status },
                 None => TokenError::Status { status, attempts: 0, retry_after },
             }));

@@ -1,33 +1,7 @@
-//! [`Secret`]: the client secret, which never shows in `Debug`, `Display` or logs.
+//! The client secret, which never shows in `Debug`, `Display` or logs: the type shared with
+//! `cognito-login` (`cognito_http::Secret`), and its rotation (`ClientSecrets`).
 
-use std::fmt;
-
-/// A string that is only readable through [`expose`](Self::expose): its `Debug` prints
-/// `<redacted>` and it has no `Display`, so it cannot end up in a log line or error message by
-/// accident.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct Secret(String);
-
-impl Secret {
-    pub(crate) fn new(secret: String) -> Self {
-        Secret(secret)
-    }
-
-    /// The secret itself, for building the token request and nothing else.
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+pub(crate) use cognito_http::{ClientSecrets, Secret};
 
 #[cfg(test)]
 mod tests {

@@ -8,9 +8,11 @@
 
 mod backoff;
 mod body;
+mod client_secret;
 mod describe;
 mod limits;
 mod out_of_range;
+mod resource;
 mod response_url;
 mod service_accessors;
 pub mod tls;
@@ -18,8 +20,10 @@ mod url_rules;
 
 pub use backoff::Backoff;
 pub use body::{BodyError, read_capped};
+pub use client_secret::{ClientSecrets, Secret, SecretSource};
 pub use describe::describe;
 pub use limits::RequestLimits;
 pub use out_of_range::OutOfRange;
+pub use resource::is_resource_indicator;
 pub use response_url::check_response_url;
 pub use url_rules::{UrlError, UrlRules, check_url, is_region};

@@ -4,9 +4,10 @@ use url::Url;
 
 /// `Err` with a reason safe to log when `response` does not come from `requested`: the HTTP
 /// client followed a redirect. The clients cognito-rs builds follow none, but a client an
-/// application passes in may; keys or a token from wherever a redirect pointed must not be used
-/// (and for a `client_secret_post` request, the secret has been re-posted already: the error
-/// says so). The reason names the endpoint (`"JWKS endpoint"`) and the origin it was sent to.
+/// application passes in may; keys or a token from wherever a redirect pointed must not be used.
+/// (Token requests send a body that cannot be replayed, so no secret-bearing form follows a
+/// 307 / 308 before this check.) The reason names the endpoint (`"JWKS endpoint"`) and the
+/// origin it was sent to.
 pub fn check_response_url(
     response: &reqwest::Response,
     requested: &str,

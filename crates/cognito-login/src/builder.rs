@@ -6,9 +6,9 @@ use std::time::Duration;
 use cognito_verify::{CognitoVerifier, NoCustomClaims, TokenUse};
 use serde::de::DeserializeOwned;
 
-use crate::config::{DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, LoginConfig, Secret};
+use crate::config::{DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, LoginConfig};
 use crate::core::LoginCore;
-use cognito_http::RequestLimits;
+use cognito_http::{ClientSecrets, RequestLimits, Secret, SecretSource};
 
 use crate::endpoints::{Endpoints, checked_url};
 use crate::error::LoginConfigError;
@@ -60,7 +60,9 @@ use crate::token_client::MAX_RESPONSE_BYTES;
 pub struct CognitoLoginBuilder<C = NoCustomClaims> {
     endpoints: Option<Result<Endpoints, LoginConfigError>>,
     client_id: Option<String>,
-    client_secret: Option<Secret>,
+    client_secret: Option<SecretSource>,
+    next_client_secret: Option<Secret>,
+    resource: Option<String>,
     redirect_uri: Option<String>,
     logout_uri: Option<String>,
     scopes: Vec<String>,
@@ -82,6 +84,8 @@ impl CognitoLogin<NoCustomClaims> {
             endpoints: None,
             client_id: None,
             client_secret: None,
+            next_client_secret: None,
+            resource: None,
             redirect_uri: None,
             logout_uri: None,
             scopes: ["openid", "email", "profile"].map(str::to_owned).to_vec(),
@@ -124,9 +128,44 @@ impl<C> CognitoLoginBuilder<C> {
     }
 
     /// The app client secret, for a confidential client (sent with HTTP Basic). Public clients
-    /// have none and rely on PKCE alone.
+    /// have none and rely on PKCE alone. Replaces a
+    /// [`client_secret_source`](Self::client_secret_source) set before.
     pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
-        self.client_secret = Some(Secret(secret.into()));
+        self.client_secret = Some(SecretSource::fixed(secret));
+        self
+    }
+
+    /// A second secret of the app client, for a rotation (Cognito allows two per app client):
+    /// the [`client_secret`](Self::client_secret) is used first; if the token endpoint refuses
+    /// it with `invalid_client`, this one is tried once in the same call (code exchange,
+    /// refresh or revocation), and the secret that works stays in use. See
+    /// `docs/secret-rotation.md`.
+    pub fn next_client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.next_client_secret = Some(Secret::new(secret.into()));
+        self
+    }
+
+    /// Read the app client secret from a source that changes while the process runs: a file a
+    /// secret manager rewrites ([`SecretSource::file`]) or a closure
+    /// ([`SecretSource::from_fn`]). Read at [`build`](Self::build) (an unreadable or empty
+    /// source is a [`LoginConfigError::ClientSecret`]) and again before each token request; the
+    /// secret that last worked stays in use until the endpoint refuses it with
+    /// `invalid_client`, then the source's current value is tried once. Replaces a
+    /// [`client_secret`](Self::client_secret) set before.
+    pub fn client_secret_source(mut self, source: SecretSource) -> Self {
+        self.client_secret = Some(source);
+        self
+    }
+
+    /// The resource the user's access token is for (RFC 8707 resource indicator, Cognito's
+    /// resource binding), e.g. `https://api.example.com`: sent as `resource` on the authorize
+    /// request and on the code exchange (RFC 8707 §2.1 and §2.2), so the access token's `aud`
+    /// names it. Not sent on refresh: RFC 8707 §2.2 makes `resource` optional on a refresh
+    /// (the refresh token carries the binding), and no page of Cognito's guide we could read
+    /// says it is needed there (see `docs/configuration.md`). A resource the app client may not
+    /// ask for ends the sign-in with `invalid_target`. None by default.
+    pub fn resource(mut self, resource: impl Into<String>) -> Self {
+        self.resource = Some(resource.into());
         self
     }
 
@@ -158,6 +197,8 @@ impl<C> CognitoLoginBuilder<C> {
             endpoints: self.endpoints,
             client_id: self.client_id,
             client_secret: self.client_secret,
+            next_client_secret: self.next_client_secret,
+            resource: self.resource,
             redirect_uri: self.redirect_uri,
             logout_uri: self.logout_uri,
             scopes: self.scopes,
@@ -187,8 +228,11 @@ impl<C> CognitoLoginBuilder<C> {
     /// The HTTP client for the token and revocation endpoints, instead of the one built from
     /// the request limits below (which follows no redirects). Build yours with
     /// `.redirect(reqwest::redirect::Policy::none())` too: an answer that comes from another URL
-    /// than the endpoint's (a followed redirect) is refused, but only after the fact. The
-    /// [`timeout`](Self::timeout) of each request and the size cap still apply.
+    /// than the endpoint's (a followed redirect) is refused. Nothing secret follows a redirect
+    /// even with a client that follows them: the form (code, PKCE verifier, refresh token) is a
+    /// body that cannot be replayed, so a 307 / 308 is not followed, and the client secret is
+    /// only in the `Authorization` header, which reqwest drops on a redirect to another origin.
+    /// The [`timeout`](Self::timeout) of each request and the size cap still apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -266,6 +310,20 @@ impl<C> CognitoLoginBuilder<C> {
                 .client_for([endpoints.token().as_str(), endpoints.revoke().as_str()])
                 .map_err(LoginConfigError::HttpClient)?,
         };
+        let client_secrets = match (self.client_secret.filter(|s| !s.is_empty()), self.next_client_secret) {
+            (Some(source), next) => Some(std::sync::Arc::new(
+                ClientSecrets::new(source, next).map_err(LoginConfigError::ClientSecret)?,
+            )),
+            (None, Some(_)) => {
+                return Err(LoginConfigError::ClientSecret(
+                    "next_client_secret without client_secret".into(),
+                ));
+            }
+            (None, None) => None,
+        };
+        if let Some(resource) = self.resource.as_deref().filter(|r| !cognito_http::is_resource_indicator(r)) {
+            return Err(LoginConfigError::InvalidResource(resource.to_owned()));
+        }
         let config = LoginConfig {
             // `checked_url` allows plain http on loopback only.
             secure_cookie: redirect_uri.scheme() == "https",
@@ -273,7 +331,8 @@ impl<C> CognitoLoginBuilder<C> {
             max_response_bytes: self.limits.max_response_bytes,
             timeout: self.limits.timeout,
             client_id,
-            client_secret: self.client_secret,
+            client_secrets,
+            resource: self.resource,
             redirect_uri,
             logout_uri,
             origin,

@@ -1,8 +1,9 @@
 //! The validated settings a [`CognitoLogin`](crate::CognitoLogin) runs with.
 
-use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
+use cognito_http::ClientSecrets;
 use url::Url;
 
 use crate::endpoints::Endpoints;
@@ -14,16 +15,6 @@ pub const DEFAULT_SESSION_INACTIVITY: Duration = Duration::from_secs(12 * 3600);
 /// How long a started sign-in (its `state`, `nonce` and PKCE verifier) can be completed.
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// An app client secret; `Debug` shows no part of it.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct Secret(pub(crate) String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
 /// Everything the builder checked.
 #[derive(Debug, Clone)]
 pub(crate) struct LoginConfig {
@@ -32,7 +23,11 @@ pub(crate) struct LoginConfig {
     /// Total timeout of one token or revocation request (also applied to a caller's client).
     pub(crate) timeout: std::time::Duration,
     pub(crate) client_id: String,
-    pub(crate) client_secret: Option<Secret>,
+    /// The secret (or the two of a rotation) of a confidential client; `Debug` shows none.
+    pub(crate) client_secrets: Option<Arc<ClientSecrets>>,
+    /// The resource (RFC 8707) the access tokens are bound to, sent on the authorize request
+    /// and the code exchange.
+    pub(crate) resource: Option<String>,
     pub(crate) redirect_uri: Url,
     /// Where Cognito's `/logout` sends the browser back to (a sign-out URL of the client).
     pub(crate) logout_uri: Url,

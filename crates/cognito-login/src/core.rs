@@ -20,6 +20,10 @@ use crate::secrets;
 use crate::session_data::{MAX_PENDING, PENDING_KEY, PendingSignIn, SessionTokens, TOKENS_KEY};
 use crate::token_client::{self, TokenResponse};
 
+/// How long a refresh refused with `invalid_grant` waits for another process's refresh of the
+/// same session to reach the store (see `LoginCore::refreshed_elsewhere`).
+const REFRESH_RACE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Seconds since the Unix epoch at `now`; a time before 1970 reads as 0.
 fn unix_secs(now: SystemTime) -> i64 {
     now.duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)).unwrap_or(0)
@@ -68,6 +72,9 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
             .append_pair("nonce", &nonce)
             .append_pair("code_challenge", &secrets::s256_challenge(&verifier))
             .append_pair("code_challenge_method", "S256");
+        if let Some(resource) = &self.config.resource {
+            url.query_pairs_mut().append_pair("resource", resource);
+        }
         let now = self.unix_now();
         let mut pending = self.pending(session).await?;
         pending.push(PendingSignIn {
@@ -231,13 +238,55 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
             return Ok(Some(tokens));
         }
         let refresh_token = tokens.refresh_token.clone().ok_or(LoginError::NoRefreshToken)?;
-        let response = token_client::refresh(&self.http, &self.config, &refresh_token).await?;
+        let response = match token_client::refresh(&self.http, &self.config, &refresh_token).await {
+            Ok(response) => response,
+            Err(err) if err.is_oauth("invalid_grant") => {
+                return self.refreshed_elsewhere(session, &refresh_token, err).await;
+            }
+            Err(err) => return Err(err),
+        };
         let fresh = self.accept(response, None, Some(&tokens.sub), Some(refresh_token)).await?;
         session.insert(TOKENS_KEY, &fresh).await.map_err(store_error)?;
         // Saved now, not when the response is written: requests waiting on the lock read it.
         session.save().await.map_err(store_error)?;
         tracing::debug!(sub = %fresh.sub, "refreshed the session's tokens");
         Ok(Some(fresh))
+    }
+
+    /// After `invalid_grant` for `sent`: with refresh-token rotation, another replica sharing the
+    /// session store may have refreshed this session with the same refresh token a moment
+    /// before (its refresh rotated the token out; with a grace period of 0 the second use is
+    /// refused). Its new tokens land in the store once its request completes: wait for them,
+    /// reading the store every 50 ms for at most the request timeout, and use them. Only if the
+    /// session still holds `sent` after that is the refresh really refused.
+    async fn refreshed_elsewhere(
+        &self,
+        session: &Session,
+        sent: &str,
+        refused: LoginError,
+    ) -> Result<Option<SessionTokens>, LoginError> {
+        let deadline = tokio::time::Instant::now() + self.config.timeout.min(REFRESH_RACE_WAIT);
+        loop {
+            session.load().await.map_err(store_error)?;
+            let Some(tokens) = session.get::<SessionTokens>(TOKENS_KEY).await.map_err(store_error)? else {
+                // Ended elsewhere (signed out) meanwhile.
+                return Ok(None);
+            };
+            if tokens.refresh_token.as_deref().is_some_and(|stored| !secrets::same(stored, sent)) {
+                tracing::debug!(sub = %tokens.sub, "the session was refreshed by another process; using its tokens");
+                if self.is_due(&tokens) {
+                    // Not expected (it was just refreshed), but let one caller retry with it.
+                    return Err(LoginError::Unavailable(
+                        "the session was refreshed elsewhere with tokens already due".into(),
+                    ));
+                }
+                return Ok(Some(tokens));
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(refused);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 
     /// The refresh lock of session `id`, shared by the requests refreshing it right now.

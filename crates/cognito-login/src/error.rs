@@ -32,6 +32,16 @@ pub enum LoginConfigError {
     /// access token are both verified.
     #[error("the verifier must accept ID and access tokens (TokenUse::Any), not {0}")]
     VerifierTokenUse(String),
+    /// The [`client_secret_source`](crate::CognitoLoginBuilder::client_secret_source) could not
+    /// be read (the message names the file, never its content), or a
+    /// [`next_client_secret`](crate::CognitoLoginBuilder::next_client_secret) was given without
+    /// a first secret.
+    #[error("client secret: {0}")]
+    ClientSecret(String),
+    /// The [`resource`](crate::CognitoLoginBuilder::resource) is not a resource indicator Cognito
+    /// accepts: 1 to 256 characters, no spaces, quotes, backslashes or fragment.
+    #[error("invalid resource {0:?}: 1 to 256 characters, no spaces, quotes, backslashes or '#'")]
+    InvalidResource(String),
     /// The request limits are out of range, or the HTTP client for the token endpoint could not
     /// be built.
     #[error("HTTP client: {0}")]
@@ -108,6 +118,11 @@ pub enum LoginError {
 }
 
 impl LoginError {
+    /// Whether the token endpoint answered this OAuth `error` code.
+    pub(crate) fn is_oauth(&self, code: &str) -> bool {
+        matches!(self, LoginError::TokenEndpoint { error, .. } if error == code)
+    }
+
     /// The HTTP status of a callback that failed with this error: 400 for a request that cannot
     /// be honoured (forged or replayed `state`, a refused or invalid sign-in), 502 when the
     /// identity provider is unavailable, 500 for the session store and randomness.

@@ -24,6 +24,7 @@ mod token_client;
 
 pub use authenticator::{CROSS_SITE_REQUEST, SessionAuthenticator};
 pub use builder::CognitoLoginBuilder;
+pub use cognito_http::SecretSource;
 pub use config::{DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, SIGN_IN_TIMEOUT};
 pub use endpoints::Endpoints;
 pub use error::{LoginConfigError, LoginError};

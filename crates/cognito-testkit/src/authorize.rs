@@ -34,6 +34,8 @@ struct AuthorizeRequest {
     scopes: Vec<String>,
     nonce: Option<String>,
     challenge: Option<String>,
+    /// The `resource` (RFC 8707) the tokens are bound to.
+    resource: Option<String>,
 }
 
 /// Why an authorization request is not served, and what the browser gets instead.
@@ -137,7 +139,11 @@ impl AuthorizeRequest {
             (Some(challenge), Some("S256")) if (43..=128).contains(&challenge.len()) => {}
             _ => return Err(refuse("invalid_request")),
         }
-        Ok(AuthorizeRequest { nonce: get("nonce"), challenge, scopes, state, redirect_uri, client })
+        let resource = get("resource");
+        if resource.as_deref().is_some_and(|resource| client.audience(resource).is_none()) {
+            return Err(refuse("invalid_target"));
+        }
+        Ok(AuthorizeRequest { nonce: get("nonce"), challenge, scopes, state, redirect_uri, client, resource })
     }
 
     /// Issues a code for `username` and redirects to the callback with it; sets the hosted
@@ -155,6 +161,7 @@ impl AuthorizeRequest {
                 scopes: self.scopes,
                 nonce: self.nonce,
                 challenge: self.challenge,
+                resource: self.resource,
                 auth_time: now,
                 expires_at: now.saturating_add(lifetime),
                 used: false,

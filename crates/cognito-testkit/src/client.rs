@@ -29,8 +29,16 @@ pub const DEFAULT_REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientRegistration {
     client_id: String,
-    client_secret: Option<String>,
+    /// Whether the client is confidential (authenticates with a secret) or public.
+    confidential: bool,
+    /// The secrets that authenticate it: at most two, as in Cognito.
+    secrets: Vec<String>,
     allowed_scopes: Vec<String>,
+    /// Resource indicators (RFC 8707) it may ask tokens for.
+    resources: Vec<String>,
+    aud_as_array: bool,
+    /// Refresh-token rotation: `Some(grace)` when enabled.
+    refresh_rotation: Option<Duration>,
     client_credentials: bool,
     token_lifetime: Duration,
     refresh_token_lifetime: Duration,
@@ -42,8 +50,11 @@ impl fmt::Debug for ClientRegistration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientRegistration")
             .field("client_id", &self.client_id)
-            .field("client_secret", &"<redacted>")
+            .field("client_secrets", &format_args!("<{} redacted>", self.secrets.len()))
             .field("allowed_scopes", &self.allowed_scopes)
+            .field("resources", &self.resources)
+            .field("aud_as_array", &self.aud_as_array)
+            .field("refresh_rotation", &self.refresh_rotation)
             .field("client_credentials", &self.client_credentials)
             .field("token_lifetime", &self.token_lifetime)
             .field("refresh_token_lifetime", &self.refresh_token_lifetime)
@@ -60,8 +71,12 @@ impl ClientRegistration {
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
         ClientRegistration {
             client_id: client_id.into(),
-            client_secret: Some(client_secret.into()),
+            confidential: true,
+            secrets: vec![client_secret.into()],
             allowed_scopes: Vec::new(),
+            resources: Vec::new(),
+            aud_as_array: false,
+            refresh_rotation: None,
             client_credentials: true,
             token_lifetime: DEFAULT_LIFETIME,
             refresh_token_lifetime: DEFAULT_REFRESH_TOKEN_LIFETIME,
@@ -76,7 +91,8 @@ impl ClientRegistration {
     /// login.
     pub fn public(client_id: impl Into<String>) -> Self {
         ClientRegistration {
-            client_secret: None,
+            confidential: false,
+            secrets: Vec::new(),
             client_credentials: false,
             ..ClientRegistration::new(client_id, String::new())
         }
@@ -122,25 +138,108 @@ impl ClientRegistration {
         self
     }
 
+    /// A second secret, as Cognito allows two per app client while one is rotated (30 Jan
+    /// 2026): either authenticates the client. A client has at most two; adding a third, or a
+    /// secret to a [public](Self::public) client, changes nothing. At run time:
+    /// [`TestIssuer::add_client_secret`](crate::TestIssuer::add_client_secret) and
+    /// [`remove_client_secret`](crate::TestIssuer::remove_client_secret).
+    pub fn second_secret(mut self, secret: impl Into<String>) -> Self {
+        self.add_secret(secret.into());
+        self
+    }
+
+    /// The resource indicators (RFC 8707) the client may ask tokens for with the `resource`
+    /// parameter, on the authorize request and on the token request of the code exchange or of
+    /// the client-credentials grant. The access token's `aud` is then that resource; any other
+    /// value is refused with `invalid_target`. Requests without `resource` get access tokens
+    /// without `aud`, as before resource binding.
+    pub fn resources(mut self, resources: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.resources = resources.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Whether a resource-bound access token carries `aud` as a one-element array
+    /// (`["https://api.example.com"]`) instead of a string (the default). RFC 7519 §4.1.3
+    /// allows both; verifiers must accept both.
+    pub fn aud_as_array(mut self, array: bool) -> Self {
+        self.aud_as_array = array;
+        self
+    }
+
+    /// Refresh-token rotation, as Cognito's `RefreshTokenRotation` of an app client: each
+    /// `refresh_token` grant answers a new refresh token, and the one presented stays usable
+    /// for `grace` (Cognito's `RetryGracePeriodSeconds`, 0 to 60 s) by the issuer's
+    /// [clock](crate::TestIssuer::clock), then answers `invalid_grant`. Off by default: a
+    /// refresh answers no new refresh token.
+    pub fn refresh_token_rotation(mut self, grace: Duration) -> Self {
+        self.refresh_rotation = Some(grace);
+        self
+    }
+
     /// The client id.
     pub fn client_id(&self) -> &str {
         &self.client_id
     }
 
-    /// The client secret (empty for a [public](Self::public) client).
+    /// The client's first secret (empty for a [public](Self::public) client, or when every
+    /// secret was removed).
     pub fn client_secret(&self) -> &str {
-        self.client_secret.as_deref().unwrap_or_default()
+        self.secrets.first().map(String::as_str).unwrap_or_default()
     }
 
-    /// Whether the client has a secret.
+    /// The client's secrets (none, one or two).
+    pub fn client_secrets(&self) -> &[String] {
+        &self.secrets
+    }
+
+    /// Whether the client is confidential (authenticates with a secret).
     pub fn has_secret(&self) -> bool {
-        self.client_secret.is_some()
+        self.confidential
+    }
+
+    /// The resources the client may ask tokens for.
+    pub fn allowed_resources(&self) -> &[String] {
+        &self.resources
+    }
+
+    /// The refresh-token rotation grace period, when rotation is on.
+    pub fn refresh_rotation(&self) -> Option<Duration> {
+        self.refresh_rotation
+    }
+
+    /// Adds a secret; `false` if the client is public, has two already, or has this one.
+    pub(crate) fn add_secret(&mut self, secret: String) -> bool {
+        if !self.confidential || self.secrets.len() >= 2 || self.secrets.contains(&secret) {
+            return false;
+        }
+        self.secrets.push(secret);
+        true
+    }
+
+    /// Removes a secret; `false` if the client does not have it, or it is the last one.
+    pub(crate) fn remove_secret(&mut self, secret: &str) -> bool {
+        if self.secrets.len() < 2 {
+            return false;
+        }
+        let before = self.secrets.len();
+        self.secrets.retain(|s| s != secret);
+        self.secrets.len() != before
     }
 
     /// Whether `secret` (what the request presented, if anything) authenticates this client:
-    /// the right secret for a client that has one, none for a public client.
+    /// one of its secrets for a confidential client, none for a public client.
     pub(crate) fn authenticates(&self, secret: Option<&str>) -> bool {
-        self.client_secret.as_deref() == secret
+        match secret {
+            Some(secret) => self.confidential && self.secrets.iter().any(|s| s == secret),
+            None => !self.confidential,
+        }
+    }
+
+    /// The `aud` claim of an access token bound to `resource`, or `invalid_target` when the
+    /// client may not ask for it.
+    pub(crate) fn audience(&self, resource: &str) -> Option<serde_json::Value> {
+        let resource = self.resources.iter().find(|r| *r == resource)?;
+        Some(if self.aud_as_array { serde_json::json!([resource]) } else { serde_json::json!(resource) })
     }
 
     /// Whether the client may use the hosted login's authorization-code flow.

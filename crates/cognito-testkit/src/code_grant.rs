@@ -4,7 +4,14 @@
 //! As in Cognito: a code is single-use, expires after
 //! [`AUTHORIZATION_CODE_LIFETIME`](crate::AUTHORIZATION_CODE_LIFETIME), and is bound to the
 //! client and the exact `redirect_uri` it was issued for; a refresh grant answers new ID and
-//! access tokens and no new refresh token; a revoked or expired refresh token is `invalid_grant`.
+//! access tokens and no new refresh token, unless the client has refresh-token rotation (then a
+//! new refresh token, the old one usable for the grace period); a revoked or expired refresh
+//! token is `invalid_grant`.
+//!
+//! Resource binding (RFC 8707): the `resource` of the authorization request binds the access
+//! tokens' `aud`. The code exchange must repeat it (RFC 8707 §2.2; this issuer is strict about
+//! it, so a client that forgets it is caught): another value, or none, is `invalid_target`.
+//! Refreshes keep the binding; a refresh that names another resource is `invalid_target`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -49,6 +56,9 @@ pub(crate) fn exchange_code(
     if code.client_id != client.client_id() || code.redirect_uri != *redirect_uri || now >= code.expires_at {
         return Err(TokenError::InvalidGrant);
     }
+    if code.resource.as_ref() != params.get("resource") {
+        return Err(TokenError::InvalidTarget);
+    }
     if let Some(challenge) = &code.challenge {
         let verifier = params.get("code_verifier").ok_or(TokenError::InvalidRequest)?;
         if !pkce_verifier_is_valid(verifier) || s256(verifier) != *challenge {
@@ -68,6 +78,8 @@ pub(crate) fn exchange_code(
             auth_time: code.auth_time,
             expires_at: now.saturating_add(lifetime),
             origin_jti: origin_jti.clone(),
+            resource: code.resource.clone(),
+            rotated_at: None,
         },
     );
     state.counts.code_exchanges += 1;
@@ -79,6 +91,7 @@ pub(crate) fn exchange_code(
         nonce: code.nonce.as_deref(),
         auth_time: code.auth_time,
         origin_jti: &origin_jti,
+        resource: code.resource.as_deref(),
     };
     let mut body = grant.issue(shared)?;
     if let Value::Object(map) = &mut body {
@@ -95,28 +108,48 @@ pub(crate) fn refresh(
 ) -> Result<Response, TokenError> {
     let token = params.get("refresh_token").ok_or(TokenError::InvalidRequest)?;
     let now = shared.clock.now();
+    let grace = client.refresh_rotation().map(|grace| i64::try_from(grace.as_secs()).unwrap_or(i64::MAX));
     let mut state = lock(&shared.hosted);
     let usable = state.refresh_tokens.get(token).cloned().filter(|grant| {
         grant.client_id == client.client_id()
             && now < grant.expires_at
             && !state.is_revoked(&grant.origin_jti)
+            // A rotated-out token works for the grace period only.
+            && grant.rotated_at.is_none_or(|at| now < at.saturating_add(grace.unwrap_or(0)))
     });
     let (Some(grant), false) = (usable, state.refresh_refused) else {
         state.counts.refused_refreshes += 1;
         return Err(TokenError::InvalidGrant);
     };
+    if params.get("resource").is_some_and(|resource| grant.resource.as_ref() != Some(resource)) {
+        return Err(TokenError::InvalidTarget);
+    }
     let user = state.users.get(&grant.username).cloned().ok_or(TokenError::InvalidGrant)?;
     state.counts.refreshes += 1;
+    let rotated = grace.map(|_| {
+        let fresh = keys::random_b64url(96);
+        if let Some(old) = state.refresh_tokens.get_mut(token) {
+            old.rotated_at.get_or_insert(now);
+        }
+        state.refresh_tokens.insert(fresh.clone(), RefreshGrant { rotated_at: None, ..grant.clone() });
+        state.counts.refresh_token_rotations += 1;
+        fresh
+    });
     drop(state);
-    let grant = Grant {
+    let issued = Grant {
         client,
         user: &user,
         scopes: &grant.scopes,
         nonce: None,
         auth_time: grant.auth_time,
         origin_jti: &grant.origin_jti,
+        resource: grant.resource.as_deref(),
     };
-    Ok(no_store(Json(grant.issue(shared)?).into_response()))
+    let mut body = issued.issue(shared)?;
+    if let (Some(fresh), Value::Object(map)) = (rotated, &mut body) {
+        map.insert("refresh_token".to_owned(), Value::String(fresh));
+    }
+    Ok(no_store(Json(body).into_response()))
 }
 
 /// What one sign-in (or refresh of it) issues tokens for.
@@ -127,6 +160,8 @@ struct Grant<'a> {
     nonce: Option<&'a str>,
     auth_time: i64,
     origin_jti: &'a str,
+    /// The `aud` of the access token (RFC 8707 resource binding), if any.
+    resource: Option<&'a str>,
 }
 
 impl Grant<'_> {
@@ -145,6 +180,9 @@ impl Grant<'_> {
             .claim("origin_jti", json!(self.origin_jti));
         if !user.group_names().is_empty() {
             access = access.groups(user.group_names().iter().cloned());
+        }
+        if let Some(resource) = self.resource {
+            access = access.claim("aud", self.client.audience(resource).ok_or(TokenError::InvalidTarget)?);
         }
         let expires_at = access.claims_json().get("exp").and_then(Value::as_i64).unwrap_or_default();
         let access_token = access.try_sign().map_err(|_| TokenError::ServerError)?;

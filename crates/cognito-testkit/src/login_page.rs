@@ -4,7 +4,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 /// The parameters of an authorization request, carried through the form as hidden fields.
-pub(crate) const CARRIED_PARAMS: [&str; 8] = [
+pub(crate) const CARRIED_PARAMS: [&str; 9] = [
     "response_type",
     "client_id",
     "redirect_uri",
@@ -13,6 +13,7 @@ pub(crate) const CARRIED_PARAMS: [&str; 8] = [
     "nonce",
     "code_challenge",
     "code_challenge_method",
+    "resource",
 ];
 
 /// Escapes text for HTML element content and double-quoted attribute values (`&` first, so

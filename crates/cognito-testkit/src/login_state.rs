@@ -24,6 +24,8 @@ pub(crate) struct AuthorizationCode {
     pub(crate) nonce: Option<String>,
     /// The PKCE `code_challenge` (S256), when the request had one.
     pub(crate) challenge: Option<String>,
+    /// The `resource` (RFC 8707) of the authorization request.
+    pub(crate) resource: Option<String>,
     pub(crate) auth_time: i64,
     pub(crate) expires_at: i64,
     pub(crate) used: bool,
@@ -40,6 +42,11 @@ pub(crate) struct RefreshGrant {
     /// The `origin_jti` of every token issued from this sign-in; revoking the refresh token
     /// revokes them all.
     pub(crate) origin_jti: String,
+    /// The `resource` the sign-in's access tokens are bound to.
+    pub(crate) resource: Option<String>,
+    /// With refresh-token rotation: when this token was rotated out (issuer clock, seconds);
+    /// it stays usable for the client's grace period after that.
+    pub(crate) rotated_at: Option<i64>,
 }
 
 /// An access token issued by the code or refresh grant, for `/oauth2/userInfo`.
@@ -89,8 +96,11 @@ pub struct HostedLoginCounts {
     pub code_exchanges: u64,
     /// `refresh_token` grants answered with tokens.
     pub refreshes: u64,
-    /// `refresh_token` grants refused (revoked, expired, unknown, or the fault).
+    /// `refresh_token` grants refused (revoked, expired, unknown, rotated out past the grace
+    /// period, or the fault).
     pub refused_refreshes: u64,
+    /// `refresh_token` grants that answered a new refresh token (refresh-token rotation).
+    pub refresh_token_rotations: u64,
     /// Refresh tokens revoked through `/oauth2/revoke`.
     pub revocations: u64,
     /// `GET /logout` requests that ended a session and redirected.

@@ -16,6 +16,9 @@ pub(crate) enum TokenError {
     UnauthorizedClient,
     UnsupportedGrantType,
     InvalidScope,
+    /// A `resource` (RFC 8707) the client may not ask for, or not the one the code was issued
+    /// for.
+    InvalidTarget,
     /// A code, refresh token or PKCE verifier that is unknown, used, expired, revoked or wrong.
     InvalidGrant,
     /// `/oauth2/revoke` was given an access token.
@@ -31,6 +34,7 @@ impl TokenError {
             TokenError::UnauthorizedClient => "unauthorized_client",
             TokenError::UnsupportedGrantType => "unsupported_grant_type",
             TokenError::InvalidScope => "invalid_scope",
+            TokenError::InvalidTarget => "invalid_target",
             TokenError::InvalidGrant => "invalid_grant",
             TokenError::UnsupportedTokenType => "unsupported_token_type",
             TokenError::ServerError => "server_error",

@@ -1,4 +1,5 @@
-//! `POST /oauth2/token`: the `client_credentials` grant with Cognito's answers and errors, and
+//! `POST /oauth2/token`: the `client_credentials` grant with Cognito's answers and errors (with
+//! `resource`, RFC 8707, the access token's `aud` is that resource), and
 //! the dispatch to the hosted login's `authorization_code` and `refresh_token` grants
 //! ([`code_grant`](crate::code_grant)).
 //!
@@ -87,11 +88,13 @@ fn client_credentials(
     }
 
     let lifetime = client.lifetime();
-    let access_token = TokenBuilder::client_credentials(shared.clone(), client.client_id())
+    let mut access = TokenBuilder::client_credentials(shared.clone(), client.client_id())
         .scopes(&granted)
-        .lifetime(lifetime)
-        .try_sign()
-        .map_err(|_| TokenError::ServerError)?;
+        .lifetime(lifetime);
+    if let Some(resource) = params.get("resource") {
+        access = access.claim("aud", client.audience(resource).ok_or(TokenError::InvalidTarget)?);
+    }
+    let access_token = access.try_sign().map_err(|_| TokenError::ServerError)?;
     let body = json!({
         "access_token": access_token,
         "expires_in": lifetime.as_secs(),

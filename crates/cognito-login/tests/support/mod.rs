@@ -36,6 +36,15 @@ impl App {
     pub async fn start_with(
         configure: impl FnOnce(cognito_login::CognitoLoginBuilder) -> cognito_login::CognitoLoginBuilder,
     ) -> App {
+        App::start_with_client(public_client, configure).await
+    }
+
+    /// Starts the app with the app client `register` makes from the app's base URL (see
+    /// [`public_client`], [`confidential_client`]) and the login builder adjusted by `configure`.
+    pub async fn start_with_client(
+        register: impl FnOnce(&str) -> ClientRegistration,
+        configure: impl FnOnce(cognito_login::CognitoLoginBuilder) -> cognito_login::CognitoLoginBuilder,
+    ) -> App {
         let issuer = TestIssuer::builder()
             .user(TestUser::new(ALICE.0, ALICE.1).groups(["admin"]).attribute("name", "Alice Liddell"))
             .user(TestUser::new(BOB.0, BOB.1).groups(["staff"]))
@@ -44,20 +53,10 @@ impl App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let callback = format!("{base}/auth/callback");
-        issuer.register_client(
-            ClientRegistration::public(CLIENT_ID)
-                .callback_urls([callback.clone()])
-                .logout_urls([format!("{base}/")]),
-        );
-        let verifier = issuer.verifier().token_use(TokenUse::Any).client_ids([CLIENT_ID]).build().unwrap();
-        let builder = CognitoLogin::builder()
-            .base_url(&issuer.base_url())
-            .client_id(CLIENT_ID)
-            .redirect_uri(callback)
-            .verifier(verifier);
-        let login = configure(builder).build().unwrap();
+        issuer.register_client(register(&base));
+        let login = configure(login_builder(&issuer, &callback)).build().unwrap();
         let changes = Arc::new(AtomicU64::new(0));
-        let app = router(&login, changes.clone());
+        let app = router(&login, changes.clone(), MemoryStore::default());
         tokio::spawn(async move { axum::serve(listener, app).await });
         App { issuer, base, changes }
     }
@@ -75,7 +74,36 @@ impl App {
     }
 }
 
-fn router(login: &CognitoLogin, changes: Arc<AtomicU64>) -> Router {
+/// The public app client of an app at `base`: callback `{base}/auth/callback`.
+pub fn public_client(base: &str) -> ClientRegistration {
+    ClientRegistration::public(CLIENT_ID)
+        .callback_urls([format!("{base}/auth/callback")])
+        .logout_urls([format!("{base}/")])
+}
+
+/// The same app client with a secret.
+pub fn confidential_client(base: &str, secret: &str) -> ClientRegistration {
+    ClientRegistration::new(CLIENT_ID, secret)
+        .allow_client_credentials(false)
+        .callback_urls([format!("{base}/auth/callback")])
+        .logout_urls([format!("{base}/")])
+}
+
+/// The login builder for `issuer`'s app client [`CLIENT_ID`], with this callback URL.
+pub fn login_builder(issuer: &TestIssuer, callback: &str) -> cognito_login::CognitoLoginBuilder {
+    let verifier = issuer.verifier().token_use(TokenUse::Any).client_ids([CLIENT_ID]).build().unwrap();
+    CognitoLogin::builder()
+        .base_url(&issuer.base_url())
+        .client_id(CLIENT_ID)
+        .redirect_uri(callback)
+        .verifier(verifier)
+}
+
+/// The test app's routes behind `login`, with sessions in `store`.
+pub fn router<S>(login: &CognitoLogin, changes: Arc<AtomicU64>, store: S) -> Router
+where
+    S: cognito_login::tower_sessions::SessionStore + Clone,
+{
     Router::new()
         .route("/", get(home))
         .route("/reports", get(home))
@@ -84,7 +112,7 @@ fn router(login: &CognitoLogin, changes: Arc<AtomicU64>) -> Router {
         .layer(login.layer())
         .route("/public", get(|| async { "public page" }))
         .merge(login.routes())
-        .layer(login.session_layer(MemoryStore::default()))
+        .layer(login.session_layer(store))
         .with_state(changes)
 }
 

@@ -2,6 +2,8 @@
 //! published JWK, and small HTTP conveniences. Deliberately not cognito-verify.
 #![allow(dead_code)]
 
+pub mod code_flow;
+
 use aws_lc_rs::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
