@@ -4,12 +4,17 @@
 //! Fetches happen one at a time per URL, in a spawned task (so a cancelled request can't leave
 //! one half done), and every caller that needs keys meanwhile waits on that one fetch. Unknown
 //! `kid`s trigger at most one refetch per [`JwksOptions::min_refetch_interval`]; callers arriving
-//! inside that window fail fast. A failed fetch keeps the last good set and backs off. A
-//! background task refreshes the set on an interval (or the document's `Cache-Control: max-age`)
-//! so keys removed by the issuer stop being trusted.
+//! inside that window fail fast. A failed fetch keeps the last good set and backs off; a 429
+//! (Cognito's JWKS quota) backs off at least its `Retry-After`. A background task refreshes the
+//! set on an interval (or the document's `Cache-Control: max-age`), less a random 0-20 % so that
+//! replicas started together spread their refreshes, so keys removed by the issuer stop being
+//! trusted. An unknown-`kid` refetch may be delayed by a random time
+//! ([`JwksOptions::unknown_kid_refetch_spread`]) so that a fleet seeing a new `kid` together
+//! does not fetch at once.
 
 mod fetch;
 mod options;
+mod spread;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -19,7 +24,7 @@ use arc_swap::ArcSwapOption;
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
-pub use self::options::JwksOptions;
+pub use self::options::{DEFAULT_MAX_RETRY_AFTER, JwksOptions};
 
 use self::fetch::{FetchError, fetch};
 use crate::error::VerifyError;
@@ -60,12 +65,16 @@ struct FetchState {
     not_found: bool,
     /// When the background refresher should fetch next.
     next_refresh: Option<Instant>,
+    /// When the delayed refetch an unknown `kid` asked for is due (`refetch_spread`).
+    pending_refetch: Option<Instant>,
     refresher_started: bool,
 }
 
 /// Why a fetch may not start now.
 enum Refused {
     RateLimited(Duration),
+    /// An unknown-`kid` refetch is due after this long (`unknown_kid_refetch_spread`).
+    Scheduled(Duration),
 }
 
 impl JwksCache {
@@ -114,6 +123,14 @@ impl JwksCache {
             }
             Ok(()) => Err(self.unavailable(None)),
             Err(Refused::RateLimited(retry_after)) => Err(self.unavailable(Some(retry_after))),
+            Err(Refused::Scheduled(retry_after)) => Err(VerifyError::KeysUnavailable {
+                reason: format!(
+                    "kid {kid:?} is not in the key set; its refetch is spread over \
+                     unknown_kid_refetch_spread and due in {} ms",
+                    retry_after.as_millis()
+                ),
+                retry_after,
+            }),
         }
     }
 
@@ -149,7 +166,7 @@ impl JwksCache {
         self.start_refresher();
         let retry_after = match self.fetch_shared(true).await {
             Ok(()) => None,
-            Err(Refused::RateLimited(retry_after)) => Some(retry_after),
+            Err(Refused::RateLimited(retry_after) | Refused::Scheduled(retry_after)) => Some(retry_after),
         };
         if self.keys.load().is_none() || self.lock().last_error.is_some() {
             return Err(self.unavailable(retry_after));
@@ -230,6 +247,12 @@ impl JwksCache {
                         return Err(Refused::RateLimited(until - now));
                     }
                     let have_keys = self.keys.load().is_some();
+                    if !scheduled
+                        && have_keys
+                        && let Some(due) = state.pending_refetch.filter(|due| *due > now)
+                    {
+                        return Err(Refused::Scheduled(due - now));
+                    }
                     // The rate limit spaces refetches caused by unknown kids; a scheduled fetch
                     // (start-up, refresh) does not count against it.
                     if !scheduled
@@ -247,6 +270,18 @@ impl JwksCache {
                         state.last_error = Some("no tokio runtime to fetch keys on".to_owned());
                         return Err(Refused::RateLimited(self.options.backoff.initial));
                     };
+                    if !scheduled && have_keys && !self.options.refetch_spread.is_zero() {
+                        // The refresher fetches when it is due; callers meanwhile get 503.
+                        let due = now + spread::delay_within(self.options.refetch_spread);
+                        state.last_refetch = Some(now);
+                        state.pending_refetch = Some(due);
+                        state.next_refresh = Some(state.next_refresh.map_or(due, |next| next.min(due)));
+                        #[cfg(feature = "metrics")]
+                        instruments::unknown_kid_refetch(&self.uri);
+                        drop(state);
+                        self.wake_refresher.notify_one();
+                        return Err(Refused::Scheduled(due - now));
+                    }
                     let (tx, rx) = watch::channel(false);
                     state.in_flight = Some(rx.clone());
                     if !scheduled && have_keys {
@@ -288,6 +323,7 @@ impl JwksCache {
             now - started,
         );
         let mut state = self.lock();
+        state.pending_refetch = None;
         match result {
             Ok((mut set, max_age)) => {
                 if let Some(previous) = self.keys.load().as_ref() {
@@ -310,11 +346,20 @@ impl JwksCache {
                     // max then min, not clamp: no configuration can make this panic.
                     .map(|age| age.max(self.options.min_refetch_interval).min(self.options.refresh_interval))
                     .unwrap_or(self.options.refresh_interval);
-                state.next_refresh = Some(now + interval);
+                state.next_refresh =
+                    Some(now + spread::refresh_after(interval, self.options.min_refetch_interval));
             }
-            Err(FetchError { reason, kind, not_found }) => {
+            Err(FetchError { reason, kind, not_found, throttled }) => {
                 state.failures = state.failures.saturating_add(1);
-                let backoff = self.options.backoff.delay(state.failures);
+                let mut backoff = self.options.backoff.delay(state.failures);
+                if let Some(retry_after) = throttled {
+                    backoff = spread::throttled_wait(
+                        retry_after,
+                        self.options.min_refetch_interval,
+                        backoff,
+                        self.options.max_retry_after,
+                    );
+                }
                 let kept_previous_keys = self.keys.load().is_some();
                 // A format or region the pool may simply not use: not a fault by itself, and not
                 // refetched in the background until a token names this issuer again.
