@@ -79,9 +79,10 @@ impl JwksOptions {
     /// The longest a `429 Too Many Requests` (Cognito's JWKS quota) holds fetches back (default
     /// [`DEFAULT_MAX_RETRY_AFTER`], 5 minutes). After a 429 the last good key set stays in use
     /// and no fetch starts for the `Retry-After` it carries (delta-seconds), or for
-    /// `min_refetch_interval` without one, never less than the failure backoff, plus 0-20 %
-    /// jitter so that throttled replicas do not return together; capped at this, so a hostile
-    /// or broken answer cannot stop refreshes for long.
+    /// `min_refetch_interval` without one, plus a random share of the failure
+    /// [`backoff`](Self::backoff) (which doubles with each failure in a row), so that replicas
+    /// throttled together come back spread out; capped at this, so a hostile or broken answer
+    /// cannot stop refreshes for long.
     pub fn max_retry_after(mut self, max: Duration) -> Self {
         self.max_retry_after = max;
         self

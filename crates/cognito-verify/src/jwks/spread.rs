@@ -11,9 +11,6 @@ use std::time::Duration;
 /// Never later than the interval, so a removed key is never trusted longer than configured.
 pub(crate) const REFRESH_JITTER: f64 = 0.2;
 
-/// The share added to a 429's wait: the next fetch comes between 100 % and 120 % of it, never
-/// before the wait the issuer asked for.
-pub(crate) const THROTTLE_JITTER: f64 = 0.2;
 
 /// A number in [0, 1), from the standard library's randomly keyed hasher: jitter needs no more.
 pub(crate) fn random_fraction() -> f64 {
@@ -28,17 +25,18 @@ pub(crate) fn refresh_after(interval: Duration, floor: Duration) -> Duration {
     interval.mul_f64(1.0 - REFRESH_JITTER * random_fraction()).max(floor.min(interval))
 }
 
-/// The wait after a 429: what the issuer asked for (`Retry-After`), or else `fallback`, at
-/// least `backoff` (the failure backoff), plus up to [`THROTTLE_JITTER`] of it; capped at
-/// `max`.
+/// The wait after a 429: what the issuer asked for (`Retry-After`), or else `fallback`, plus a
+/// random share of `backoff` (the failure backoff, which doubles with each failure in a row),
+/// capped at `max`. Never before the wait asked for; replicas throttled together come back
+/// spread over the backoff, a window that widens until their fetches fit the quota.
 pub(crate) fn throttled_wait(
     retry_after: Option<Duration>,
     fallback: Duration,
     backoff: Duration,
     max: Duration,
 ) -> Duration {
-    let wait = retry_after.unwrap_or(fallback).max(backoff);
-    wait.mul_f64(1.0 + THROTTLE_JITTER * random_fraction()).min(max)
+    let asked = retry_after.unwrap_or(fallback);
+    asked.saturating_add(backoff.mul_f64(random_fraction())).min(max)
 }
 
 /// A random delay in `[0, spread]`.
@@ -64,10 +62,10 @@ mod tests {
     #[test]
     fn a_throttled_wait_is_at_least_what_was_asked_and_at_most_the_cap() {
         for _ in 0..100 {
-            let wait = throttled_wait(Some(S(30)), S(10), S(1), S(300));
-            assert!(wait >= S(30) && wait <= S(36), "{wait:?}");
+            let wait = throttled_wait(Some(S(30)), S(10), S(4), S(300));
+            assert!(wait >= S(30) && wait <= S(34), "{wait:?}");
             let wait = throttled_wait(None, S(10), S(1), S(300));
-            assert!(wait >= S(10) && wait <= S(12), "{wait:?}");
+            assert!(wait >= S(10) && wait <= S(11), "{wait:?}");
             assert_eq!(throttled_wait(Some(S(86_400)), S(10), S(1), S(300)), S(300));
         }
     }
