@@ -159,7 +159,8 @@ pub fn request_rates(log: &[JwksRequest], from: Instant, to: Instant) -> (usize,
     let mut peak = 0;
     let mut end = 0;
     for (start, at) in times.iter().enumerate() {
-        while times.get(end).is_some_and(|next| next.saturating_duration_since(*at) < Duration::from_secs(1)) {
+        while times.get(end).is_some_and(|next| next.saturating_duration_since(*at) < Duration::from_secs(1))
+        {
             end += 1;
         }
         peak = peak.max(end - start);

@@ -111,7 +111,10 @@ async fn a_thousand_concurrent_distinct_kids_hold_at_most_the_in_flight_cap() {
     // A kid asked for twice takes the reserved place, and then the cap is reached.
     let repeated = unknown_kid_token(&issuer, "asked-twice");
     let err = verifier.verify(&repeated).await.unwrap_err();
-    assert!(matches!(&err, VerifyError::KeysUnavailable { reason, .. } if reason.contains("in flight")), "{err}");
+    assert!(
+        matches!(&err, VerifyError::KeysUnavailable { reason, .. } if reason.contains("in flight")),
+        "{err}"
+    );
     tasks.spawn({
         let verifier = verifier.clone();
         async move {
@@ -121,7 +124,10 @@ async fn a_thousand_concurrent_distinct_kids_hold_at_most_the_in_flight_cap() {
     let all = DEFAULT_ALB_MAX_FETCHES_IN_FLIGHT as u64;
     eventually(Duration::from_secs(5), || async { issuer.alb_key_requests() == all }).await;
     let err = verifier.verify(&unknown_kid_token(&issuer, "asked-once")).await.unwrap_err();
-    assert!(matches!(&err, VerifyError::KeysUnavailable { reason, .. } if reason.contains("in flight")), "{err}");
+    assert!(
+        matches!(&err, VerifyError::KeysUnavailable { reason, .. } if reason.contains("in flight")),
+        "{err}"
+    );
     assert_eq!(verifier.key_fetches(), all);
     tasks.abort_all();
 }

@@ -54,7 +54,10 @@ async fn a_rotated_genuine_key_is_fetched_within_seconds_during_a_flood_of_fresh
                 header["kid"] = json!(format!("flood-{n}"));
                 let token = format!("{}.{rest}", URL_SAFE.encode(serde_json::to_vec(&header).unwrap()));
                 let err = verifier.verify(&token).await.unwrap_err();
-                assert!(matches!(err, VerifyError::KeysUnavailable { .. } | VerifyError::UnknownKid { .. }), "{err}");
+                assert!(
+                    matches!(err, VerifyError::KeysUnavailable { .. } | VerifyError::UnknownKid { .. }),
+                    "{err}"
+                );
                 n += 1;
                 sent.store(n, Ordering::Relaxed);
                 if n % 32 == 0 {
@@ -64,7 +67,8 @@ async fn a_rotated_genuine_key_is_fetched_within_seconds_during_a_flood_of_fresh
         }
     });
     // Let the flood spend the burst first.
-    cognito_testkit::eventually(Duration::from_secs(5), || async { sent.load(Ordering::Relaxed) >= 1000 }).await;
+    cognito_testkit::eventually(Duration::from_secs(5), || async { sent.load(Ordering::Relaxed) >= 1000 })
+        .await;
 
     let started = Instant::now();
     let mut retries = 0u32;

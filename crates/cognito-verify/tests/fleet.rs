@@ -185,10 +185,16 @@ async fn every_replica_until_ok(replicas: &Arc<Vec<CognitoVerifier>>, token: &st
                     Ok(_) => return,
                     Err(err) => {
                         assert!(
-                            matches!(err, VerifyError::KeysUnavailable { .. } | VerifyError::UnknownKid { .. }),
+                            matches!(
+                                err,
+                                VerifyError::KeysUnavailable { .. } | VerifyError::UnknownKid { .. }
+                            ),
                             "{err}"
                         );
-                        assert!(started.elapsed() < deadline, "replica {i} still refuses after {deadline:?}: {err}");
+                        assert!(
+                            started.elapsed() < deadline,
+                            "replica {i} still refuses after {deadline:?}: {err}"
+                        );
                     }
                 }
             }

@@ -95,7 +95,8 @@ async fn jwks_429_retry_after_is_capped_by_max_retry_after() {
     let issuer = TestIssuer::start().await;
     let verifier = verifier(&issuer, eager().max_retry_after(MS(500)));
     verifier.verify(&issuer.access_token().sign()).await.unwrap();
-    issuer.set_jwks_quota(Some(JwksQuota::per_second(0.001).burst(1).retry_after(Duration::from_secs(86_400))));
+    issuer
+        .set_jwks_quota(Some(JwksQuota::per_second(0.001).burst(1).retry_after(Duration::from_secs(86_400))));
     drain_quota(&issuer).await;
     let new_kid = issuer.rotate_key();
     let rotated = issuer.access_token().sign();
@@ -117,7 +118,8 @@ async fn background_refreshes_of_replicas_started_together_are_spread_over_the_l
     futures_hydrate(&replicas).await;
     eventually(Duration::from_secs(5), || async { issuer.jwks_requests() >= 40 }).await;
     let log = issuer.jwks_request_log();
-    let refreshes: Vec<Duration> = log.iter().skip(20).take(20).map(|r| r.at.duration_since(started)).collect();
+    let refreshes: Vec<Duration> =
+        log.iter().skip(20).take(20).map(|r| r.at.duration_since(started)).collect();
     let (first, last) = (refreshes.iter().min().unwrap(), refreshes.iter().max().unwrap());
     eprintln!("20 replicas started together refreshed between {first:?} and {last:?}");
     // Each refresh is due between 80 % and 100 % of the interval after its replica's first fetch.
@@ -141,7 +143,9 @@ async fn futures_hydrate(replicas: &[CognitoVerifier]) {
 async fn unknown_kid_refetches_of_replicas_are_spread_and_callers_get_a_retryable_503_meanwhile() {
     let issuer = TestIssuer::start().await;
     let spread = Duration::from_secs(1);
-    let options = JwksOptions::default().min_refetch_interval(Duration::from_secs(2)).unknown_kid_refetch_spread(spread);
+    let options = JwksOptions::default()
+        .min_refetch_interval(Duration::from_secs(2))
+        .unknown_kid_refetch_spread(spread);
     let replicas: Vec<CognitoVerifier> = (0..20).map(|_| verifier(&issuer, options.clone())).collect();
     futures_hydrate(&replicas).await;
     issuer.reset_counters();
@@ -151,7 +155,9 @@ async fn unknown_kid_refetches_of_replicas_are_spread_and_callers_get_a_retryabl
     let seen = Instant::now();
     for replica in &replicas {
         match replica.verify(&rotated).await.unwrap_err() {
-            VerifyError::KeysUnavailable { retry_after, .. } => assert!(retry_after <= spread, "{retry_after:?}"),
+            VerifyError::KeysUnavailable { retry_after, .. } => {
+                assert!(retry_after <= spread, "{retry_after:?}")
+            }
             err => panic!("expected a retryable KeysUnavailable, got {err}"),
         }
     }

@@ -49,7 +49,9 @@ pub(super) async fn fetch(
             .and_then(|value| value.to_str().ok())
             .and_then(parse_retry_after);
         let reason = match retry_after {
-            Some(wait) => format!("JWKS endpoint answered HTTP {status} (quota), Retry-After {}s", wait.as_secs()),
+            Some(wait) => {
+                format!("JWKS endpoint answered HTTP {status} (quota), Retry-After {}s", wait.as_secs())
+            }
             None => format!("JWKS endpoint answered HTTP {status} (quota), no Retry-After"),
         };
         return Err(FetchError { kind: "throttled", reason, not_found: false, throttled: Some(retry_after) });

@@ -11,7 +11,6 @@ use std::time::Duration;
 /// Never later than the interval, so a removed key is never trusted longer than configured.
 pub(crate) const REFRESH_JITTER: f64 = 0.2;
 
-
 /// A number in [0, 1), from the standard library's randomly keyed hasher: jitter needs no more.
 pub(crate) fn random_fraction() -> f64 {
     let mut hasher = RandomState::new().build_hasher();
