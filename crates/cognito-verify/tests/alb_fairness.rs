@@ -60,7 +60,7 @@ async fn a_rotated_genuine_key_is_fetched_within_seconds_during_a_flood_of_fresh
                 );
                 n += 1;
                 sent.store(n, Ordering::Relaxed);
-                if n % 32 == 0 {
+                if n.is_multiple_of(32) {
                     tokio::task::yield_now().await;
                 }
             }
