@@ -14,6 +14,7 @@
 
 mod fetch;
 mod options;
+mod refresh;
 mod spread;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -27,6 +28,7 @@ use tokio::time::Instant;
 pub use self::options::{DEFAULT_MAX_RETRY_AFTER, JwksOptions};
 
 use self::fetch::{FetchError, fetch};
+use self::refresh::refresh_loop;
 use crate::error::VerifyError;
 #[cfg(feature = "metrics")]
 use crate::instruments;
@@ -388,35 +390,5 @@ impl JwksCache {
 impl Drop for JwksCache {
     fn drop(&mut self) {
         self.wake_refresher.notify_one();
-    }
-}
-
-/// Refetch the set whenever it is due, until the cache is dropped.
-async fn refresh_loop(cache: Weak<JwksCache>, wake: Arc<Notify>) {
-    loop {
-        let due = {
-            let Some(cache) = cache.upgrade() else { return };
-
-            cache.lock().next_refresh
-        };
-        match due {
-            Some(due) if due <= Instant::now() => {
-                let Some(cache) = cache.upgrade() else { return };
-                // A refusal means a backoff is running; the next due time is already set.
-                let _ = cache.fetch_shared(true).await;
-                let mut state = cache.lock();
-                if state.next_refresh.is_some_and(|next| next <= Instant::now()) {
-                    state.next_refresh =
-                        state.backoff_until.or(Some(Instant::now() + cache.options.min_refetch_interval));
-                }
-            }
-            Some(due) => {
-                tokio::select! {
-                    () = tokio::time::sleep_until(due) => {}
-                    () = wake.notified() => {}
-                }
-            }
-            None => wake.notified().await,
-        }
     }
 }
