@@ -51,6 +51,8 @@ pub(crate) struct JwksCache {
     /// Set by [`preload`](Self::preload): the refresher is started by the first lookup, since
     /// preloaded keys may never need a fetch to be found.
     refresher_wanted: AtomicBool,
+    /// No first fetch before this (`first_fetch_spread`).
+    first_fetch_at: Instant,
 }
 
 #[derive(Default)]
@@ -92,12 +94,13 @@ impl JwksCache {
             pool,
             issuer_kind,
             client,
-            options,
             keys: ArcSwapOption::empty(),
             state: Mutex::new(FetchState::default()),
             wake_refresher: Arc::new(Notify::new()),
             fetches: AtomicU64::new(0),
             refresher_wanted: AtomicBool::new(false),
+            first_fetch_at: Instant::now() + spread::delay_within(options.first_fetch_spread),
+            options,
         })
     }
 
@@ -127,8 +130,8 @@ impl JwksCache {
             Err(Refused::RateLimited(retry_after)) => Err(self.unavailable(Some(retry_after))),
             Err(Refused::Scheduled(retry_after)) => Err(VerifyError::KeysUnavailable {
                 reason: format!(
-                    "kid {kid:?} is not in the key set; its refetch is spread over \
-                     unknown_kid_refetch_spread and due in {} ms",
+                    "kid {kid:?} is not in the key set yet: the fetch is spread over time \
+                     (first_fetch_spread, unknown_kid_refetch_spread) and due in {} ms",
                     retry_after.as_millis()
                 ),
                 retry_after,
@@ -166,6 +169,8 @@ impl JwksCache {
             return Ok(());
         }
         self.start_refresher();
+        // Before the first fetch may start (`first_fetch_spread`), hydrate waits for it.
+        tokio::time::sleep_until(self.first_fetch_at).await;
         let retry_after = match self.fetch_shared(true).await {
             Ok(()) => None,
             Err(Refused::RateLimited(retry_after) | Refused::Scheduled(retry_after)) => Some(retry_after),
@@ -249,6 +254,13 @@ impl JwksCache {
                         return Err(Refused::RateLimited(until - now));
                     }
                     let have_keys = self.keys.load().is_some();
+                    if !have_keys && now < self.first_fetch_at {
+                        // The refresher fetches when it is due; callers meanwhile get 503.
+                        state.next_refresh = Some(self.first_fetch_at);
+                        drop(state);
+                        self.wake_refresher.notify_one();
+                        return Err(Refused::Scheduled(self.first_fetch_at - now));
+                    }
                     if !scheduled
                         && have_keys
                         && let Some(due) = state.pending_refetch.filter(|due| *due > now)

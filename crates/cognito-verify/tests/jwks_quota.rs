@@ -173,3 +173,46 @@ async fn unknown_kid_refetches_of_replicas_are_spread_and_callers_get_a_retryabl
     }
     assert_eq!(issuer.jwks_requests(), 20);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_fetches_of_replicas_started_together_are_spread_and_callers_get_a_retryable_503_meanwhile() {
+    let issuer = TestIssuer::start().await;
+    let spread = Duration::from_secs(1);
+    let options = JwksOptions::default().first_fetch_spread(spread);
+    // One HTTP client, built beforehand, so that the 20 replicas are built within milliseconds.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let built = Instant::now();
+    let replicas: Vec<CognitoVerifier> = (0..20)
+        .map(|_| {
+            let builder = issuer.access_verifier().jwks_options(options.clone());
+            builder.http_client(client.clone()).build().unwrap()
+        })
+        .collect();
+    let token = issuer.access_token().sign();
+    for replica in &replicas {
+        match replica.verify(&token).await {
+            // A replica whose delay was (nearly) zero has fetched already.
+            Ok(_) => {}
+            Err(VerifyError::KeysUnavailable { retry_after, .. }) => {
+                assert!(retry_after <= spread, "{retry_after:?}")
+            }
+            Err(err) => panic!("expected a retryable KeysUnavailable, got {err}"),
+        }
+    }
+    eventually(Duration::from_secs(5), || async { issuer.jwks_requests() == 20 }).await;
+    let times: Vec<Duration> = issuer.jwks_request_log().iter().map(|r| r.at.duration_since(built)).collect();
+    let (first, last) = (times.iter().min().unwrap(), times.iter().max().unwrap());
+    eprintln!("20 first fetches between {first:?} and {last:?}");
+    assert!(*last <= spread + MS(500), "{last:?}");
+    assert!(*last - *first >= MS(200), "first fetches bunched within {:?}", *last - *first);
+    for replica in &replicas {
+        replica.verify(&token).await.unwrap();
+    }
+    assert_eq!(issuer.jwks_requests(), 20);
+
+    // hydrate waits for the replica's turn, then fetches.
+    let late = verifier(&issuer, options);
+    late.hydrate().await.unwrap();
+    late.verify(&issuer.access_token().sign()).await.unwrap();
+    assert_eq!(issuer.jwks_requests(), 21);
+}

@@ -25,6 +25,7 @@ pub struct JwksOptions {
     pub(crate) fetch_from_url: bool,
     pub(crate) max_retry_after: Duration,
     pub(crate) refetch_spread: Duration,
+    pub(crate) first_fetch_spread: Duration,
 }
 
 /// The longest wait a 429's `Retry-After` can impose by default (see
@@ -48,6 +49,7 @@ impl Default for JwksOptions {
             fetch_from_url: true,
             max_retry_after: DEFAULT_MAX_RETRY_AFTER,
             refetch_spread: Duration::ZERO,
+            first_fetch_spread: Duration::ZERO,
         }
     }
 }
@@ -97,6 +99,18 @@ impl JwksOptions {
     /// `min_refetch_interval`.
     pub fn unknown_kid_refetch_spread(mut self, spread: Duration) -> Self {
         self.refetch_spread = spread;
+        self
+    }
+
+    /// Delay each issuer's first fetch by a random time in `[0, spread]` after the verifier is
+    /// built (default zero: at once). For a fleet whose N replicas start together: their first
+    /// fetches then come at about N / `spread` per second instead of N at once; set `spread` to
+    /// at least N divided by the JWKS quota you may use. Until then tokens are refused as
+    /// retryable `KeysUnavailable` (503) with the time left, and
+    /// [`hydrate`](crate::CognitoVerifier::hydrate) waits for it. Keys given with
+    /// [`jwks_document`](crate::CognitoVerifierBuilder::jwks_document) are used at once.
+    pub fn first_fetch_spread(mut self, spread: Duration) -> Self {
+        self.first_fetch_spread = spread;
         self
     }
 
