@@ -17,6 +17,7 @@ use crate::defaults::{DEFAULT_CLIENT_ID, DEFAULT_POOL_ID};
 use crate::faults::FaultSlot;
 use crate::issuer::TestIssuer;
 use crate::jwks::KeyRing;
+use crate::jwks_quota::QuotaSlot;
 use crate::keys::{self, KeyKind, SigningKey};
 use crate::login_state::HostedLogin;
 use crate::server;
@@ -178,6 +179,7 @@ impl TestIssuerBuilder {
             clients: Mutex::new(self.clients.into_iter().map(|c| (c.client_id().to_owned(), c)).collect()),
             jwks_max_age: Mutex::new(self.jwks_max_age),
             jwks_fault: FaultSlot::default(),
+            jwks_quota: QuotaSlot::default(),
             replica_regions: self.replica_regions,
             updated_format_jwks_fault: FaultSlot::default(),
             discovery_fault: FaultSlot::default(),

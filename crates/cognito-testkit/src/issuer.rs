@@ -12,6 +12,7 @@ use tokio::task::AbortHandle;
 
 use crate::client::ClientRegistration;
 use crate::faults::Fault;
+use crate::jwks_quota::{JwksQuota, JwksRequest};
 use crate::jws;
 use crate::keys::{self, KeyKind, SigningKey};
 use crate::lock::lock;
@@ -344,6 +345,25 @@ impl TestIssuer {
         self.shared().discovery_fault.set_for(fault, n);
     }
 
+    /// Enforces `quota` on JWKS requests from now on (a full bucket), or lifts it with `None`.
+    /// Refused requests get 429 (with `Retry-After` if the quota says so), before any fault.
+    pub fn set_jwks_quota(&self, quota: Option<JwksQuota>) {
+        self.shared().jwks_quota.set(quota);
+    }
+
+    /// JWKS requests the quota refused with 429 since start or the last reset.
+    pub fn jwks_refused(&self) -> u64 {
+        self.shared().jwks_quota.refused()
+    }
+
+    /// Every JWKS request received since start or the last reset (up to
+    /// [`JWKS_REQUEST_LOG_CAPACITY`](crate::JWKS_REQUEST_LOG_CAPACITY)): when, and whether the
+    /// quota refused it. [`request_rates`](crate::request_rates) turns it into the peak and mean
+    /// requests per second.
+    pub fn jwks_request_log(&self) -> Vec<JwksRequest> {
+        self.shared().jwks_quota.log()
+    }
+
     /// JWKS requests received (faulted ones included) since start or the last reset.
     pub fn jwks_requests(&self) -> u64 {
         self.shared().jwks_requests.load(Ordering::SeqCst)
@@ -366,5 +386,6 @@ impl TestIssuer {
         shared.token_requests.store(0, Ordering::SeqCst);
         shared.discovery_requests.store(0, Ordering::SeqCst);
         shared.alb_key_requests.store(0, Ordering::SeqCst);
+        shared.jwks_quota.reset();
     }
 }

@@ -66,6 +66,12 @@ async fn jwks(
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
     Path(pool): Path<String>,
 ) -> Response {
+    if pool == shared.pool_id
+        && let Some(refused) = shared.jwks_quota.admit()
+    {
+        shared.jwks_requests.fetch_add(1, Ordering::SeqCst);
+        return refused;
+    }
     if let Some(response) =
         answered_early(&shared, &pool, &shared.jwks_requests, &shared.jwks_fault, &conn).await
     {

@@ -11,6 +11,7 @@ use crate::client::ClientRegistration;
 use crate::clock::TestClock;
 use crate::faults::FaultSlot;
 use crate::jwks::KeyRing;
+use crate::jwks_quota::QuotaSlot;
 use crate::keys::SigningKey;
 use crate::lock::lock;
 use crate::login_state::HostedLogin;
@@ -27,6 +28,8 @@ pub(crate) struct Shared {
     pub(crate) clients: Mutex<HashMap<String, ClientRegistration>>,
     pub(crate) jwks_max_age: Mutex<Option<Duration>>,
     pub(crate) jwks_fault: FaultSlot,
+    /// Applied before `jwks_fault`; logs every JWKS request.
+    pub(crate) jwks_quota: QuotaSlot,
     /// Regions the pool is replicated to: original-format issuers served there too.
     pub(crate) replica_regions: Vec<String>,
     /// Applied before `jwks_fault` to updated-format JWKS requests.

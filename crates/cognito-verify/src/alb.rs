@@ -9,6 +9,7 @@
 mod builder;
 mod claims;
 mod config;
+mod demand;
 mod fetch_budget;
 mod key;
 mod key_fetch;

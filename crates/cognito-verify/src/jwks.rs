@@ -4,12 +4,18 @@
 //! Fetches happen one at a time per URL, in a spawned task (so a cancelled request can't leave
 //! one half done), and every caller that needs keys meanwhile waits on that one fetch. Unknown
 //! `kid`s trigger at most one refetch per [`JwksOptions::min_refetch_interval`]; callers arriving
-//! inside that window fail fast. A failed fetch keeps the last good set and backs off. A
-//! background task refreshes the set on an interval (or the document's `Cache-Control: max-age`)
-//! so keys removed by the issuer stop being trusted.
+//! inside that window fail fast. A failed fetch keeps the last good set and backs off; a 429
+//! (Cognito's JWKS quota) backs off at least its `Retry-After`. A background task refreshes the
+//! set on an interval (or the document's `Cache-Control: max-age`), less a random 0-20 % so that
+//! replicas started together spread their refreshes, so keys removed by the issuer stop being
+//! trusted. An unknown-`kid` refetch may be delayed by a random time
+//! ([`JwksOptions::unknown_kid_refetch_spread`]) so that a fleet seeing a new `kid` together
+//! does not fetch at once.
 
 mod fetch;
 mod options;
+mod refresh;
+mod spread;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -19,9 +25,10 @@ use arc_swap::ArcSwapOption;
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
-pub use self::options::JwksOptions;
+pub use self::options::{DEFAULT_MAX_RETRY_AFTER, JwksOptions};
 
 use self::fetch::{FetchError, fetch};
+use self::refresh::refresh_loop;
 use crate::error::VerifyError;
 #[cfg(feature = "metrics")]
 use crate::instruments;
@@ -44,6 +51,8 @@ pub(crate) struct JwksCache {
     /// Set by [`preload`](Self::preload): the refresher is started by the first lookup, since
     /// preloaded keys may never need a fetch to be found.
     refresher_wanted: AtomicBool,
+    /// No first fetch before this (`first_fetch_spread`).
+    first_fetch_at: Instant,
 }
 
 #[derive(Default)]
@@ -60,12 +69,16 @@ struct FetchState {
     not_found: bool,
     /// When the background refresher should fetch next.
     next_refresh: Option<Instant>,
+    /// When the delayed refetch an unknown `kid` asked for is due (`refetch_spread`).
+    pending_refetch: Option<Instant>,
     refresher_started: bool,
 }
 
 /// Why a fetch may not start now.
 enum Refused {
     RateLimited(Duration),
+    /// An unknown-`kid` refetch is due after this long (`unknown_kid_refetch_spread`).
+    Scheduled(Duration),
 }
 
 impl JwksCache {
@@ -81,12 +94,13 @@ impl JwksCache {
             pool,
             issuer_kind,
             client,
-            options,
             keys: ArcSwapOption::empty(),
             state: Mutex::new(FetchState::default()),
             wake_refresher: Arc::new(Notify::new()),
             fetches: AtomicU64::new(0),
             refresher_wanted: AtomicBool::new(false),
+            first_fetch_at: Instant::now() + spread::delay_within(options.first_fetch_spread),
+            options,
         })
     }
 
@@ -114,6 +128,14 @@ impl JwksCache {
             }
             Ok(()) => Err(self.unavailable(None)),
             Err(Refused::RateLimited(retry_after)) => Err(self.unavailable(Some(retry_after))),
+            Err(Refused::Scheduled(retry_after)) => Err(VerifyError::KeysUnavailable {
+                reason: format!(
+                    "kid {kid:?} is not in the key set yet: the fetch is spread over time \
+                     (first_fetch_spread, unknown_kid_refetch_spread) and due in {} ms",
+                    retry_after.as_millis()
+                ),
+                retry_after,
+            }),
         }
     }
 
@@ -147,9 +169,11 @@ impl JwksCache {
             return Ok(());
         }
         self.start_refresher();
+        // Before the first fetch may start (`first_fetch_spread`), hydrate waits for it.
+        tokio::time::sleep_until(self.first_fetch_at).await;
         let retry_after = match self.fetch_shared(true).await {
             Ok(()) => None,
-            Err(Refused::RateLimited(retry_after)) => Some(retry_after),
+            Err(Refused::RateLimited(retry_after) | Refused::Scheduled(retry_after)) => Some(retry_after),
         };
         if self.keys.load().is_none() || self.lock().last_error.is_some() {
             return Err(self.unavailable(retry_after));
@@ -230,6 +254,19 @@ impl JwksCache {
                         return Err(Refused::RateLimited(until - now));
                     }
                     let have_keys = self.keys.load().is_some();
+                    if !have_keys && now < self.first_fetch_at {
+                        // The refresher fetches when it is due; callers meanwhile get 503.
+                        state.next_refresh = Some(self.first_fetch_at);
+                        drop(state);
+                        self.wake_refresher.notify_one();
+                        return Err(Refused::Scheduled(self.first_fetch_at - now));
+                    }
+                    if !scheduled
+                        && have_keys
+                        && let Some(due) = state.pending_refetch.filter(|due| *due > now)
+                    {
+                        return Err(Refused::Scheduled(due - now));
+                    }
                     // The rate limit spaces refetches caused by unknown kids; a scheduled fetch
                     // (start-up, refresh) does not count against it.
                     if !scheduled
@@ -247,6 +284,18 @@ impl JwksCache {
                         state.last_error = Some("no tokio runtime to fetch keys on".to_owned());
                         return Err(Refused::RateLimited(self.options.backoff.initial));
                     };
+                    if !scheduled && have_keys && !self.options.refetch_spread.is_zero() {
+                        // The refresher fetches when it is due; callers meanwhile get 503.
+                        let due = now + spread::delay_within(self.options.refetch_spread);
+                        state.last_refetch = Some(now);
+                        state.pending_refetch = Some(due);
+                        state.next_refresh = Some(state.next_refresh.map_or(due, |next| next.min(due)));
+                        #[cfg(feature = "metrics")]
+                        instruments::unknown_kid_refetch(&self.uri);
+                        drop(state);
+                        self.wake_refresher.notify_one();
+                        return Err(Refused::Scheduled(due - now));
+                    }
                     let (tx, rx) = watch::channel(false);
                     state.in_flight = Some(rx.clone());
                     if !scheduled && have_keys {
@@ -288,6 +337,7 @@ impl JwksCache {
             now - started,
         );
         let mut state = self.lock();
+        state.pending_refetch = None;
         match result {
             Ok((mut set, max_age)) => {
                 if let Some(previous) = self.keys.load().as_ref() {
@@ -310,11 +360,20 @@ impl JwksCache {
                     // max then min, not clamp: no configuration can make this panic.
                     .map(|age| age.max(self.options.min_refetch_interval).min(self.options.refresh_interval))
                     .unwrap_or(self.options.refresh_interval);
-                state.next_refresh = Some(now + interval);
+                state.next_refresh =
+                    Some(now + spread::refresh_after(interval, self.options.min_refetch_interval));
             }
-            Err(FetchError { reason, kind, not_found }) => {
+            Err(FetchError { reason, kind, not_found, throttled }) => {
                 state.failures = state.failures.saturating_add(1);
-                let backoff = self.options.backoff.delay(state.failures);
+                let mut backoff = self.options.backoff.delay(state.failures);
+                if let Some(retry_after) = throttled {
+                    backoff = spread::throttled_wait(
+                        retry_after,
+                        self.options.min_refetch_interval,
+                        backoff,
+                        self.options.max_retry_after,
+                    );
+                }
                 let kept_previous_keys = self.keys.load().is_some();
                 // A format or region the pool may simply not use: not a fault by itself, and not
                 // refetched in the background until a token names this issuer again.
@@ -343,35 +402,5 @@ impl JwksCache {
 impl Drop for JwksCache {
     fn drop(&mut self) {
         self.wake_refresher.notify_one();
-    }
-}
-
-/// Refetch the set whenever it is due, until the cache is dropped.
-async fn refresh_loop(cache: Weak<JwksCache>, wake: Arc<Notify>) {
-    loop {
-        let due = {
-            let Some(cache) = cache.upgrade() else { return };
-
-            cache.lock().next_refresh
-        };
-        match due {
-            Some(due) if due <= Instant::now() => {
-                let Some(cache) = cache.upgrade() else { return };
-                // A refusal means a backoff is running; the next due time is already set.
-                let _ = cache.fetch_shared(true).await;
-                let mut state = cache.lock();
-                if state.next_refresh.is_some_and(|next| next <= Instant::now()) {
-                    state.next_refresh =
-                        state.backoff_until.or(Some(Instant::now() + cache.options.min_refetch_interval));
-                }
-            }
-            Some(due) => {
-                tokio::select! {
-                    () = tokio::time::sleep_until(due) => {}
-                    () = wake.notified() => {}
-                }
-            }
-            None => wake.notified().await,
-        }
     }
 }

@@ -57,7 +57,7 @@ pub use clock::{Clock, SystemClock};
 pub use config::CustomCheck;
 pub use error::{ConfigError, VerifyError};
 pub use issuer::IssuerFormats;
-pub use jwks::JwksOptions;
+pub use jwks::{DEFAULT_MAX_RETRY_AFTER, JwksOptions};
 pub use scope_set::ScopeSet;
 pub use token_use::TokenUse;
 pub use validation::MAX_LEEWAY;

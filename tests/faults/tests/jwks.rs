@@ -100,10 +100,12 @@ impl JwksFault {
 ///   refetch per `min_refetch_interval` for the unknown `kid`, plus the background refresh;
 /// - flapping mixes both: fetches after a failure (≤ `elapsed / backoff`), refetches for
 ///   unknown `kid`s (≤ `1 + elapsed / min_refetch`), background refreshes after a success
-///   (≤ `1 + elapsed / refresh_interval`), and the first one.
+///   (≤ `1 + elapsed / (0.8 × refresh_interval)`: a refresh is due after a random 80-100 % of
+///   the interval), and the first one.
 fn max_fetches(fault: JwksFault, elapsed: Duration) -> u64 {
     let per = |interval: Duration| (elapsed.as_secs_f64() / interval.as_secs_f64()).floor() as u64;
-    let refresh = fault.refresh_interval();
+    // The earliest a background refresh may come (see JwksOptions: 80-100 % of the interval).
+    let refresh = fault.refresh_interval().mul_f64(0.8);
     match fault {
         JwksFault::MissingKid => 2 + per(fault.min_refetch()) + per(refresh),
         JwksFault::Flapping => 3 + per(BACKOFF) + per(fault.min_refetch()) + per(refresh),
@@ -231,7 +233,7 @@ async fn recover(outage: &mut Outage, api: &Api) -> (Duration, u64) {
     let fetches = outage.issuer.jwks_requests() - before;
     // One fetch may have been under way with the fault when it healed; the next one succeeds.
     // With flapping, the background refresh keeps going meanwhile.
-    let bound = 2 + (took.as_secs_f64() / outage.fault.refresh_interval().as_secs_f64()) as u64;
+    let bound = 2 + (took.as_secs_f64() / (0.8 * outage.fault.refresh_interval().as_secs_f64())) as u64;
     assert!(fetches <= bound, "{fetches} fetches to recover in {took:?}, at most {bound} expected");
     (took, fetches)
 }

@@ -1,6 +1,12 @@
 //! [`FetchBudget`]: the global bound on ALB key fetches, whatever the `kid`s: a token bucket
 //! (a burst, then a sustained rate) and a cap on fetches in flight. A fetch that does not fit is
 //! refused at once, before any socket is opened.
+//!
+//! One token of the bucket and one place in flight are a reserve (when the burst and the cap are
+//! at least 2): an ordinary fetch may only start while they stay free; a priority fetch (for the
+//! `kid` asked for most, see [`Demand`](super::demand::Demand)) may take them. A flood of fresh
+//! `kid`s thus spends every other token but cannot starve the key genuine traffic asks for,
+//! and the bound on all fetches together is unchanged.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -50,6 +56,19 @@ pub(crate) struct FetchBudget {
     in_flight: Semaphore,
     per_second: f64,
     burst: f64,
+    /// Tokens an ordinary fetch must leave in the bucket.
+    reserved_tokens: f64,
+    /// Places in flight an ordinary fetch must leave free.
+    reserved_in_flight: usize,
+}
+
+/// Whether a fetch may use the reserve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Priority {
+    /// Leaves the reserve alone.
+    Ordinary,
+    /// The `kid` asked for most: may take the reserve.
+    Reserve,
 }
 
 struct Bucket {
@@ -65,29 +84,40 @@ impl FetchBudget {
             in_flight: Semaphore::new(options.max_fetches_in_flight),
             per_second: f64::from(options.fetch_rate),
             burst,
+            reserved_tokens: if options.fetch_burst >= 2 { 1.0 } else { 0.0 },
+            reserved_in_flight: usize::from(options.max_fetches_in_flight >= 2),
         }
     }
 
     /// A fetch may start: the permit counts it in flight until dropped. Refused at once, taking
-    /// nothing, when the cap on fetches in flight is reached or the bucket is empty.
-    pub(crate) fn try_start(&self) -> Result<SemaphorePermit<'_>, Refusal> {
+    /// nothing, when the cap on fetches in flight is reached or the bucket is empty (for an
+    /// ordinary fetch: when only the reserve is left).
+    pub(crate) fn try_start(&self, priority: Priority) -> Result<SemaphorePermit<'_>, Refusal> {
         let permit = self.in_flight.try_acquire().map_err(|_| Refusal::InFlight)?;
-        self.take_token()?;
+        let (keep_tokens, keep_in_flight) = match priority {
+            Priority::Ordinary => (self.reserved_tokens, self.reserved_in_flight),
+            Priority::Reserve => (0.0, 0),
+        };
+        // Checked after taking a place: concurrent fetches can only make this stricter.
+        if self.in_flight.available_permits() < keep_in_flight {
+            return Err(Refusal::InFlight);
+        }
+        self.take_token(keep_tokens)?;
         Ok(permit)
     }
 
-    fn take_token(&self) -> Result<(), Refusal> {
+    fn take_token(&self, keep: f64) -> Result<(), Refusal> {
         // Plain numbers updated in one step: a panic elsewhere cannot leave them half-written.
         let mut bucket = self.bucket.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
         let earned = now.saturating_duration_since(bucket.refilled_at).as_secs_f64() * self.per_second;
         bucket.tokens = (bucket.tokens + earned).min(self.burst);
         bucket.refilled_at = now;
-        if bucket.tokens >= 1.0 {
+        if bucket.tokens >= 1.0 + keep {
             bucket.tokens -= 1.0;
             return Ok(());
         }
-        let wait = Duration::try_from_secs_f64((1.0 - bucket.tokens) / self.per_second)
+        let wait = Duration::try_from_secs_f64((1.0 + keep - bucket.tokens) / self.per_second)
             .unwrap_or(Duration::from_secs(1));
         Err(Refusal::RateLimited(wait))
     }
@@ -100,10 +130,13 @@ mod tests {
     #[test]
     fn the_burst_is_spent_then_fetches_are_refused_with_the_wait_for_the_next_one() {
         let budget = FetchBudget::new(&AlbKeyOptions::default().fetch_burst(3).fetch_rate(1));
-        for _ in 0..3 {
-            drop(budget.try_start().unwrap());
+        for _ in 0..2 {
+            drop(budget.try_start(Priority::Ordinary).unwrap());
         }
-        match budget.try_start() {
+        // The last token is the reserve.
+        assert!(matches!(budget.try_start(Priority::Ordinary).map(drop), Err(Refusal::RateLimited(_))));
+        drop(budget.try_start(Priority::Reserve).unwrap());
+        match budget.try_start(Priority::Reserve) {
             Err(Refusal::RateLimited(wait)) => assert!(wait <= Duration::from_secs(1), "{wait:?}"),
             other => panic!("expected a rate-limit refusal, got {:?}", other.map(drop)),
         }
@@ -111,17 +144,32 @@ mod tests {
 
     #[test]
     fn fetches_beyond_the_in_flight_cap_are_refused_without_spending_the_bucket() {
-        let budget = FetchBudget::new(&AlbKeyOptions::default().fetch_burst(10).max_fetches_in_flight(2));
-        let first = budget.try_start().unwrap();
-        let second = budget.try_start().unwrap();
-        assert_eq!(budget.try_start().map(drop), Err(Refusal::InFlight));
+        let budget = FetchBudget::new(&AlbKeyOptions::default().fetch_burst(10).max_fetches_in_flight(3));
+        let first = budget.try_start(Priority::Ordinary).unwrap();
+        let second = budget.try_start(Priority::Ordinary).unwrap();
+        // The third place is the reserve.
+        assert_eq!(budget.try_start(Priority::Ordinary).map(drop), Err(Refusal::InFlight));
+        let reserve = budget.try_start(Priority::Reserve).unwrap();
+        assert_eq!(budget.try_start(Priority::Reserve).map(drop), Err(Refusal::InFlight));
         drop(first);
-        let third = budget.try_start().unwrap();
-        drop((second, third));
-        // 3 of the 10 tokens were spent: 7 more fetches may start.
-        for _ in 0..7 {
-            drop(budget.try_start().unwrap());
+        // An ordinary fetch always leaves one place free.
+        assert_eq!(budget.try_start(Priority::Ordinary).map(drop), Err(Refusal::InFlight));
+        drop(reserve);
+        let fourth = budget.try_start(Priority::Ordinary).unwrap();
+        drop((second, fourth));
+        // 4 of the 10 tokens were spent: 5 more ordinary fetches may start, then the reserve.
+        for _ in 0..5 {
+            drop(budget.try_start(Priority::Ordinary).unwrap());
         }
-        assert!(matches!(budget.try_start().map(drop), Err(Refusal::RateLimited(_))));
+        assert!(matches!(budget.try_start(Priority::Ordinary).map(drop), Err(Refusal::RateLimited(_))));
+        drop(budget.try_start(Priority::Reserve).unwrap());
+        assert!(matches!(budget.try_start(Priority::Reserve).map(drop), Err(Refusal::RateLimited(_))));
+    }
+
+    #[test]
+    fn with_a_burst_and_cap_of_one_there_is_no_reserve() {
+        let budget = FetchBudget::new(&AlbKeyOptions::default().fetch_burst(1).max_fetches_in_flight(1));
+        drop(budget.try_start(Priority::Ordinary).unwrap());
+        assert!(matches!(budget.try_start(Priority::Reserve).map(drop), Err(Refusal::RateLimited(_))));
     }
 }

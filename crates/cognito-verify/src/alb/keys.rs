@@ -6,7 +6,9 @@
 //! refused at once). A failed fetch is remembered for `min_refetch_interval` in a
 //! [`NegativeCache`] sized to hold every failure of that interval, so a flood of tokens with
 //! unknown `kid`s neither hammers the endpoint nor evicts good keys nor gets a `kid` refetched
-//! early.
+//! early. Nor does it starve a newly rotated genuine key: the budget keeps a reserve for the `kid`
+//! asked for most ([`Demand`]), which a key every request behind the load balancer names soon
+//! is, and a flood of fresh `kid`s never is.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,7 +16,8 @@ use std::time::Duration;
 
 use cognito_http::RequestLimits;
 
-use super::fetch_budget::FetchBudget;
+use super::demand::Demand;
+use super::fetch_budget::{FetchBudget, Priority};
 use super::key::AlbKey;
 use super::key_fetch::fetch;
 use super::negative_cache::NegativeCache;
@@ -27,6 +30,7 @@ pub(crate) struct AlbKeys {
     keys: quick_cache::sync::Cache<String, Arc<AlbKey>>,
     failures: NegativeCache,
     budget: FetchBudget,
+    demand: Demand,
     min_refetch_interval: Duration,
     limits: RequestLimits,
     fetches: AtomicU64,
@@ -41,6 +45,7 @@ impl AlbKeys {
             keys: quick_cache::sync::Cache::new(options.cache_capacity),
             failures: NegativeCache::new(options.negative_cache_capacity, options.min_refetch_interval),
             budget: FetchBudget::new(options),
+            demand: Demand::new(),
             min_refetch_interval: options.min_refetch_interval,
             limits: options.limits,
             fetches: AtomicU64::new(0),
@@ -74,8 +79,9 @@ impl AlbKeys {
         if let Some(err) = self.failures.get(kid) {
             return Err(err);
         }
+        let priority = if self.demand.record(kid) { Priority::Reserve } else { Priority::Ordinary };
         // Refused: nothing is remembered (the kid was not tried); waiters try the budget in turn.
-        let _in_flight = self.budget.try_start().map_err(|refusal| {
+        let _in_flight = self.budget.try_start(priority).map_err(|refusal| {
             tracing::debug!(%kid, reason = refusal.label(), "ALB key fetch refused");
             #[cfg(feature = "metrics")]
             crate::instruments::alb_key_fetch_refused(&self.endpoint, refusal.label());

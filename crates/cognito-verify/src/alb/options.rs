@@ -90,6 +90,12 @@ impl AlbKeyOptions {
 
     /// Key fetches that may start at once after a quiet period (default
     /// [`DEFAULT_ALB_FETCH_BURST`], at least 1): the size of the rate limit's bucket.
+    ///
+    /// From 2 up, one token of it (and, from a [`max_fetches_in_flight`](Self::max_fetches_in_flight)
+    /// of 2 up, one place in flight) is a reserve for the `kid` asked for most, and more than
+    /// once: a flood of `kid`s each seen once spends the rest, never the reserve, so a key the
+    /// load balancer really signs with (asked for by every request behind it) is fetched at its
+    /// next request. The bound on all fetches together is unchanged.
     pub fn fetch_burst(mut self, burst: u32) -> Self {
         self.fetch_burst = burst;
         self

@@ -13,11 +13,13 @@ pub(super) struct FetchError {
     pub(super) kind: &'static str,
     pub(super) reason: String,
     pub(super) not_found: bool,
+    /// The URL answered 429 (Cognito's JWKS quota), with its `Retry-After` in seconds if any.
+    pub(super) throttled: Option<Option<Duration>>,
 }
 
 impl FetchError {
     fn new(kind: &'static str) -> impl FnOnce(String) -> FetchError {
-        move |reason| FetchError { kind, reason, not_found: false }
+        move |reason| FetchError { kind, reason, not_found: false, throttled: None }
     }
 }
 
@@ -40,10 +42,24 @@ pub(super) async fn fetch(
         .map_err(|err| FetchError::new("transport")(describe(&err, "JWKS endpoint")))?;
     check_response_url(&response, uri, "JWKS endpoint").map_err(FetchError::new("redirected"))?;
     let status = response.status();
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(parse_retry_after);
+        let reason = match retry_after {
+            Some(wait) => {
+                format!("JWKS endpoint answered HTTP {status} (quota), Retry-After {}s", wait.as_secs())
+            }
+            None => format!("JWKS endpoint answered HTTP {status} (quota), no Retry-After"),
+        };
+        return Err(FetchError { kind: "throttled", reason, not_found: false, throttled: Some(retry_after) });
+    }
     if !status.is_success() {
         let not_found = matches!(status, reqwest::StatusCode::FORBIDDEN | reqwest::StatusCode::NOT_FOUND);
         let reason = format!("JWKS endpoint answered HTTP {status}");
-        return Err(FetchError { kind: "http_status", reason, not_found });
+        return Err(FetchError { kind: "http_status", reason, not_found, throttled: None });
     }
     let max_age = response
         .headers()
@@ -61,6 +77,17 @@ pub(super) async fn fetch(
     let set = KeySet::parse(&body, issuer)
         .map_err(|reason| FetchError::new("malformed")(format!("JWKS document is malformed: {reason}")))?;
     Ok((set, max_age))
+}
+
+/// A `Retry-After` in delta-seconds (RFC 9110 §10.2.3). The HTTP-date form, which Cognito does
+/// not send, counts as none: the wait is then the one for a 429 without `Retry-After`.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Digits only: a value too large for u64 is a very long wait, capped by the caller.
+    Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)))
 }
 
 /// The `max-age` directive of a `Cache-Control` value; `no-cache`/`no-store` mean none.
@@ -81,6 +108,16 @@ fn parse_max_age(value: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_is_read_in_seconds_only() {
+        assert_eq!(parse_retry_after("120"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("99999999999999999999999"), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after(""), None);
+    }
 
     #[test]
     fn max_age_is_read_from_cache_control() {

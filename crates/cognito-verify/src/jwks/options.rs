@@ -23,7 +23,14 @@ pub struct JwksOptions {
     pub(crate) backoff: Backoff,
     pub(crate) limits: RequestLimits,
     pub(crate) fetch_from_url: bool,
+    pub(crate) max_retry_after: Duration,
+    pub(crate) refetch_spread: Duration,
+    pub(crate) first_fetch_spread: Duration,
 }
+
+/// The longest wait a 429's `Retry-After` can impose by default (see
+/// [`JwksOptions::max_retry_after`]).
+pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(5 * 60);
 
 impl Default for JwksOptions {
     fn default() -> Self {
@@ -40,6 +47,9 @@ impl Default for JwksOptions {
             },
             limits: RequestLimits::new(128 * 1024),
             fetch_from_url: true,
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
+            refetch_spread: Duration::ZERO,
+            first_fetch_spread: Duration::ZERO,
         }
     }
 }
@@ -65,6 +75,42 @@ impl JwksOptions {
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.backoff.initial = initial;
         self.backoff.max = max;
+        self
+    }
+
+    /// The longest a `429 Too Many Requests` (Cognito's JWKS quota) holds fetches back (default
+    /// [`DEFAULT_MAX_RETRY_AFTER`], 5 minutes). After a 429 the last good key set stays in use
+    /// and no fetch starts for the `Retry-After` it carries (delta-seconds), or for
+    /// `min_refetch_interval` without one, plus a random share of the failure
+    /// [`backoff`](Self::backoff) (which doubles with each failure in a row), so that replicas
+    /// throttled together come back spread out; capped at this, so a hostile or broken answer
+    /// cannot stop refreshes for long.
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
+    }
+
+    /// Delay the refetch an unknown `kid` triggers by a random time in `[0, spread]` (default
+    /// zero: at once). For a fleet: N replicas that see a new `kid` together (a key rotation,
+    /// or a flood of forged `kid`s spread over them) then fetch at about N / `spread` requests
+    /// per second instead of N at once; set `spread` to at least N divided by the JWKS quota
+    /// you may use. Meanwhile tokens with an unknown `kid` are refused as retryable
+    /// `KeysUnavailable` (503) whose `retry_after` is the time left. At most
+    /// `min_refetch_interval`.
+    pub fn unknown_kid_refetch_spread(mut self, spread: Duration) -> Self {
+        self.refetch_spread = spread;
+        self
+    }
+
+    /// Delay each issuer's first fetch by a random time in `[0, spread]` after the verifier is
+    /// built (default zero: at once). For a fleet whose N replicas start together: their first
+    /// fetches then come at about N / `spread` per second instead of N at once; set `spread` to
+    /// at least N divided by the JWKS quota you may use. Until then tokens are refused as
+    /// retryable `KeysUnavailable` (503) with the time left, and
+    /// [`hydrate`](crate::CognitoVerifier::hydrate) waits for it. Keys given with
+    /// [`jwks_document`](crate::CognitoVerifierBuilder::jwks_document) are used at once.
+    pub fn first_fetch_spread(mut self, spread: Duration) -> Self {
+        self.first_fetch_spread = spread;
         self
     }
 
@@ -108,6 +154,12 @@ impl JwksOptions {
             "refresh_interval",
             "must not be below min_refetch_interval",
         )?;
+        OutOfRange::check(!self.max_retry_after.is_zero(), "max_retry_after", "must be above zero")?;
+        OutOfRange::check(
+            self.refetch_spread <= self.min_refetch_interval,
+            "unknown_kid_refetch_spread",
+            "must not be above min_refetch_interval",
+        )?;
         self.backoff.validate()?;
         Ok(self.limits.validate()?)
     }
@@ -145,6 +197,11 @@ mod tests {
         );
         assert_eq!(option(JwksOptions::default().backoff(Duration::ZERO, Duration::ZERO)), "backoff");
         assert_eq!(option(JwksOptions::default().timeout(Duration::ZERO)), "timeout");
+        assert_eq!(option(JwksOptions::default().max_retry_after(Duration::ZERO)), "max_retry_after");
+        assert_eq!(
+            option(JwksOptions::default().unknown_kid_refetch_spread(Duration::from_secs(11))),
+            "unknown_kid_refetch_spread"
+        );
         assert_eq!(option(JwksOptions::default().max_response_bytes(100)), "max_response_bytes");
     }
 }
