@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use cognito_axum::{Claims, require_groups};
 use cognito_login::CognitoLogin;
-use cognito_login::tower_sessions::MemoryStore;
+use cognito_login::tower_sessions::{MemoryStore, SessionStore};
 use cognito_testkit::{ClientRegistration, TestBrowser, TestIssuer, TestUser};
 use cognito_verify::TokenUse;
 
@@ -36,6 +36,14 @@ impl App {
     pub async fn start_with(
         configure: impl FnOnce(cognito_login::CognitoLoginBuilder) -> cognito_login::CognitoLoginBuilder,
     ) -> App {
+        App::start_on(configure, MemoryStore::default()).await
+    }
+
+    /// Starts the app with the login builder adjusted by `configure`, its sessions in `store`.
+    pub async fn start_on<S: SessionStore + Clone>(
+        configure: impl FnOnce(cognito_login::CognitoLoginBuilder) -> cognito_login::CognitoLoginBuilder,
+        store: S,
+    ) -> App {
         let issuer = TestIssuer::builder()
             .user(TestUser::new(ALICE.0, ALICE.1).groups(["admin"]).attribute("name", "Alice Liddell"))
             .user(TestUser::new(BOB.0, BOB.1).groups(["staff"]))
@@ -57,7 +65,7 @@ impl App {
             .verifier(verifier);
         let login = configure(builder).build().unwrap();
         let changes = Arc::new(AtomicU64::new(0));
-        let app = router(&login, changes.clone());
+        let app = router(&login, changes.clone(), store);
         tokio::spawn(async move { axum::serve(listener, app).await });
         App { issuer, base, changes }
     }
@@ -75,7 +83,7 @@ impl App {
     }
 }
 
-fn router(login: &CognitoLogin, changes: Arc<AtomicU64>) -> Router {
+fn router<S: SessionStore + Clone>(login: &CognitoLogin, changes: Arc<AtomicU64>, store: S) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/reports", get(home))
@@ -84,7 +92,7 @@ fn router(login: &CognitoLogin, changes: Arc<AtomicU64>) -> Router {
         .layer(login.layer())
         .route("/public", get(|| async { "public page" }))
         .merge(login.routes())
-        .layer(login.session_layer(MemoryStore::default()))
+        .layer(login.session_layer(store))
         .with_state(changes)
 }
 
