@@ -20,6 +20,8 @@ use crate::sign_ins::{SignIns, is_sign_in_record, sign_in_expiry};
 pub(crate) const TIMED_OUT: &str = "the session store did not answer in time";
 /// The error message of a store call refused because too many were in flight.
 pub(crate) const BUSY: &str = "too many session store calls in flight";
+/// A store call that has not completed this many timeouts after it started is dropped.
+const ABANDON_AFTER: u32 = 10;
 /// The error message of a sign-in record refused because too many sign-ins are in progress.
 pub(crate) const TOO_MANY_SIGN_INS: &str = "too many sign-ins in progress";
 
@@ -63,21 +65,64 @@ impl<S> LoginStore<S> {
         self.sign_ins.count()
     }
 
-    /// `call` within the timeout, holding a place among the calls in flight.
-    async fn bounded<T>(&self, call: impl Future<Output = Result<T>>) -> Result<T> {
-        let bounded = async {
+    /// `call`, answered within the timeout. The call holds a place among the calls in flight
+    /// until it completes, not just until the request gives up on it: a store that answers late
+    /// has at most `concurrency` calls outstanding, however many requests come. A call still
+    /// running [`ABANDON_AFTER`] timeouts later is dropped, so that a store that never answers
+    /// cannot hold the places for ever.
+    async fn bounded<T: Send + 'static>(
+        &self,
+        call: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        let place = match tokio::time::timeout_at(deadline, Arc::clone(&self.in_flight).acquire_owned()).await
+        {
+            Ok(Ok(place)) => place,
             // Never closed: the semaphore lives as long as the store.
-            let _place = self.in_flight.acquire().await.map_err(|_| Error::Backend(BUSY.to_owned()))?;
-            call.await
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!(target: "cognito_login", "session store call refused: {BUSY}");
+                return Err(Error::Backend(BUSY.to_owned()));
+            }
         };
-        match tokio::time::timeout(self.timeout, bounded).await {
-            Ok(result) => result,
-            Err(_) => {
+        let abandon_after = self.timeout.saturating_mul(ABANDON_AFTER);
+        let running = tokio::spawn(async move {
+            let _place = place;
+            tokio::time::timeout(abandon_after, call).await
+        });
+        match tokio::time::timeout_at(deadline, running).await {
+            Ok(Ok(Ok(result))) => result,
+            Ok(Err(_)) => Err(Error::Backend("the session store call failed".to_owned())),
+            Ok(Ok(Err(_))) | Err(_) => {
                 let limit = self.timeout;
                 tracing::warn!(target: "cognito_login", ?limit, "session store call timed out");
                 Err(Error::Backend(TIMED_OUT.to_owned()))
             }
         }
+    }
+}
+
+impl<S: SessionStore + Clone> LoginStore<S> {
+    /// `create` in the wrapped store (which may change the record's id on a collision).
+    async fn create_in_store(&self, record: &mut Record) -> Result<()> {
+        let (inner, mut owned) = (self.inner.clone(), record.clone());
+        let created = self
+            .bounded(async move {
+                inner.create(&mut owned).await?;
+                Ok(owned.id)
+            })
+            .await?;
+        record.id = created;
+        Ok(())
+    }
+
+    async fn save_in_store(&self, record: Record) -> Result<()> {
+        let inner = self.inner.clone();
+        self.bounded(async move { inner.save(&record).await }).await
+    }
+
+    async fn delete_in_store(&self, id: Id) -> Result<()> {
+        let inner = self.inner.clone();
+        self.bounded(async move { inner.delete(&id).await }).await
     }
 }
 
@@ -104,13 +149,13 @@ impl<S: SessionStore + Clone> SessionStore for LoginStore<S> {
     async fn create(&self, record: &mut Record) -> Result<()> {
         let now = OffsetDateTime::now_utc();
         let Some(expiry) = clamp(record, now) else {
-            return self.bounded(self.inner.create(record)).await;
+            return self.create_in_store(record).await;
         };
         record.expiry_date = expiry;
         let (reservation, expired) = self.sign_ins.reserve(now);
         for id in expired {
             // Gone already from stores that expire records themselves (Redis).
-            if let Err(err) = self.bounded(self.inner.delete(&id)).await {
+            if let Err(err) = self.delete_in_store(id).await {
                 tracing::debug!(target: "cognito_login", %err, "could not delete an expired sign-in record");
             }
         }
@@ -118,7 +163,7 @@ impl<S: SessionStore + Clone> SessionStore for LoginStore<S> {
             tracing::warn!(target: "cognito_login", max = self.sign_ins.max(), "sign-in refused: {TOO_MANY_SIGN_INS}");
             return Err(Error::Backend(TOO_MANY_SIGN_INS.to_owned()));
         };
-        match self.bounded(self.inner.create(record)).await {
+        match self.create_in_store(record).await {
             Ok(()) => {
                 self.sign_ins.created(reservation, record.id, expiry);
                 Ok(())
@@ -135,10 +180,9 @@ impl<S: SessionStore + Clone> SessionStore for LoginStore<S> {
         let expiry = clamp(record, now);
         let result = match expiry {
             Some(expiry) if expiry < record.expiry_date => {
-                let clamped = Record { expiry_date: expiry, ..record.clone() };
-                self.bounded(self.inner.save(&clamped)).await
+                self.save_in_store(Record { expiry_date: expiry, ..record.clone() }).await
             }
-            _ => self.bounded(self.inner.save(record)).await,
+            _ => self.save_in_store(record.clone()).await,
         };
         if result.is_ok() {
             self.sign_ins.saved(record.id, expiry);
@@ -147,11 +191,12 @@ impl<S: SessionStore + Clone> SessionStore for LoginStore<S> {
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        self.bounded(self.inner.load(id)).await
+        let (inner, id) = (self.inner.clone(), *id);
+        self.bounded(async move { inner.load(&id).await }).await
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        let result = self.bounded(self.inner.delete(id)).await;
+        let result = self.delete_in_store(*id).await;
         if result.is_ok() {
             self.sign_ins.deleted(id);
         }
