@@ -6,7 +6,7 @@ use std::time::Duration;
 use cognito_verify::{CognitoVerifier, NoCustomClaims, TokenUse};
 use serde::de::DeserializeOwned;
 
-use crate::config::{DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, LoginConfig};
+use crate::config::{DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, LoginConfig, StoreLimits};
 use crate::core::LoginCore;
 use cognito_http::{ClientSecrets, RequestLimits, Secret, SecretSource};
 
@@ -69,6 +69,7 @@ pub struct CognitoLoginBuilder<C = NoCustomClaims> {
     verifier: Option<CognitoVerifier<C>>,
     refresh_before: Duration,
     session_inactivity: Duration,
+    store: StoreLimits,
     http: Option<reqwest::Client>,
     limits: RequestLimits,
     login_path: String,
@@ -92,6 +93,7 @@ impl CognitoLogin<NoCustomClaims> {
             verifier: None,
             refresh_before: DEFAULT_REFRESH_BEFORE,
             session_inactivity: DEFAULT_SESSION_INACTIVITY,
+            store: StoreLimits::default(),
             http: None,
             limits: RequestLimits::new(MAX_RESPONSE_BYTES),
             login_path: "/auth/login".to_owned(),
@@ -205,6 +207,7 @@ impl<C> CognitoLoginBuilder<C> {
             verifier: Some(verifier),
             refresh_before: self.refresh_before,
             session_inactivity: self.session_inactivity,
+            store: self.store,
             http: self.http,
             limits: self.limits,
             login_path: self.login_path,
@@ -222,6 +225,34 @@ impl<C> CognitoLoginBuilder<C> {
     /// End sessions after this long without a request (default 12 h).
     pub fn session_inactivity(mut self, inactivity: Duration) -> Self {
         self.session_inactivity = inactivity;
+        self
+    }
+
+    /// How long one session store call (load, save, create, delete) may take, waiting for a
+    /// place among the calls in flight included, before it fails and the request gets a 503
+    /// (a page for browsers) instead of waiting for a store that is down or slow (default 2 s,
+    /// at least 1 ms). A request makes one to three calls. Applies to the store given to
+    /// [`CognitoLogin::session_layer`](crate::CognitoLogin::session_layer).
+    pub fn session_store_timeout(mut self, timeout: Duration) -> Self {
+        self.store.timeout = timeout;
+        self
+    }
+
+    /// How many session store calls may be in flight at once (default 256, at least 1); a call
+    /// that finds no place within the [timeout](Self::session_store_timeout) fails like a slow
+    /// one. Bounds the work queued on a slow store.
+    pub fn session_store_concurrency(mut self, calls: usize) -> Self {
+        self.store.concurrency = calls;
+        self
+    }
+
+    /// How many session records holding only sign-ins in progress (anonymous visitors sent to
+    /// the hosted login, each record expiring after [`SIGN_IN_TIMEOUT`](crate::SIGN_IN_TIMEOUT))
+    /// this process keeps at a time (default 10,000, at least 1). A sign-in start that would
+    /// create one more gets a 503 page; a browser that already has a session, and signed-in
+    /// users, are not counted. With several processes on one store, the bound is per process.
+    pub fn max_sign_ins_in_progress(mut self, records: usize) -> Self {
+        self.store.max_sign_ins = records;
         self
     }
 
@@ -302,6 +333,15 @@ impl<C> CognitoLoginBuilder<C> {
             }
         }
         self.limits.validate().map_err(|err| LoginConfigError::HttpClient(err.to_string()))?;
+        if self.store.timeout < Duration::from_millis(1) {
+            return Err(LoginConfigError::OutOfRange("session_store_timeout must be at least 1 ms"));
+        }
+        if self.store.concurrency == 0 || self.store.concurrency > tokio::sync::Semaphore::MAX_PERMITS {
+            return Err(LoginConfigError::OutOfRange("session_store_concurrency must be at least 1"));
+        }
+        if self.store.max_sign_ins == 0 {
+            return Err(LoginConfigError::OutOfRange("max_sign_ins_in_progress must be at least 1"));
+        }
         let http = match self.http {
             Some(http) => http,
             // Plain-http and loopback endpoints are reached directly, never through a proxy.
@@ -339,6 +379,7 @@ impl<C> CognitoLoginBuilder<C> {
             scopes: self.scopes,
             refresh_before: self.refresh_before,
             session_inactivity: self.session_inactivity,
+            store: self.store,
             login_path: self.login_path,
             logout_path: self.logout_path,
             realm: self.realm,

@@ -12,8 +12,34 @@ use crate::endpoints::Endpoints;
 pub const DEFAULT_REFRESH_BEFORE: Duration = Duration::from_secs(60);
 /// Default time a session lives without requests.
 pub const DEFAULT_SESSION_INACTIVITY: Duration = Duration::from_secs(12 * 3600);
-/// How long a started sign-in (its `state`, `nonce` and PKCE verifier) can be completed.
+/// How long a started sign-in (its `state`, `nonce` and PKCE verifier) can be completed; also
+/// how long the session record of an anonymous visitor who started one lives.
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
+/// Default time one session store call may take before the request gets a 503.
+pub const DEFAULT_SESSION_STORE_TIMEOUT: Duration = Duration::from_secs(2);
+/// Default number of session store calls in flight at once (per [`CognitoLogin::session_layer`](crate::CognitoLogin::session_layer)).
+pub const DEFAULT_SESSION_STORE_CONCURRENCY: usize = 256;
+/// Default number of session records holding only sign-ins in progress that one process keeps
+/// at a time.
+pub const DEFAULT_MAX_SIGN_INS_IN_PROGRESS: usize = 10_000;
+
+/// The limits on the session store and the sign-ins in progress.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StoreLimits {
+    pub(crate) timeout: Duration,
+    pub(crate) concurrency: usize,
+    pub(crate) max_sign_ins: usize,
+}
+
+impl Default for StoreLimits {
+    fn default() -> Self {
+        StoreLimits {
+            timeout: DEFAULT_SESSION_STORE_TIMEOUT,
+            concurrency: DEFAULT_SESSION_STORE_CONCURRENCY,
+            max_sign_ins: DEFAULT_MAX_SIGN_INS_IN_PROGRESS,
+        }
+    }
+}
 
 /// Everything the builder checked.
 #[derive(Debug, Clone)]
@@ -37,6 +63,7 @@ pub(crate) struct LoginConfig {
     pub(crate) scopes: Vec<String>,
     pub(crate) refresh_before: Duration,
     pub(crate) session_inactivity: Duration,
+    pub(crate) store: StoreLimits,
     /// Whether the session cookie gets `Secure` (everywhere but loopback `http`).
     pub(crate) secure_cookie: bool,
     pub(crate) login_path: String,

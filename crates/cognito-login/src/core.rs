@@ -10,19 +10,26 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_verify::{CognitoClaims, CognitoVerifier};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use tower_sessions::Session;
 use tower_sessions::session::Id;
+use tower_sessions::{Expiry, Session};
 use url::Url;
 
 use crate::config::{LoginConfig, SIGN_IN_TIMEOUT};
 use crate::error::LoginError;
 use crate::secrets;
 use crate::session_data::{MAX_PENDING, PENDING_KEY, PendingSignIn, SessionTokens, TOKENS_KEY};
+use crate::sign_ins::SignIns;
+use crate::store::TOO_MANY_SIGN_INS;
 use crate::token_client::{self, TokenResponse};
 
 /// How long a refresh refused with `invalid_grant` waits for another process's refresh of the
 /// same session to reach the store (see `LoginCore::refreshed_elsewhere`).
 const REFRESH_RACE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How long the session of a visitor who only started a sign-in lives.
+fn sign_in_lifetime() -> time::Duration {
+    time::Duration::seconds(i64::try_from(SIGN_IN_TIMEOUT.as_secs()).unwrap_or(i64::MAX))
+}
 
 /// Seconds since the Unix epoch at `now`; a time before 1970 reads as 0.
 fn unix_secs(now: SystemTime) -> i64 {
@@ -40,6 +47,8 @@ pub(crate) struct LoginCore<C> {
     pub(crate) http: reqwest::Client,
     /// One refresh at a time per session: the lock of each session being refreshed.
     refreshing: Mutex<HashMap<Id, Weak<tokio::sync::Mutex<()>>>>,
+    /// The session records of sign-ins in progress, shared with the store wrapper.
+    pub(crate) sign_ins: Arc<SignIns>,
 }
 
 /// The members of the ID token this crate checks beyond what the verifier does.
@@ -51,12 +60,28 @@ struct IdTokenBinding {
 
 impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
     pub(crate) fn new(config: LoginConfig, verifier: CognitoVerifier<C>, http: reqwest::Client) -> Self {
-        LoginCore { config, verifier, http, refreshing: Mutex::new(HashMap::new()) }
+        let sign_ins = Arc::new(SignIns::new(config.store.max_sign_ins));
+        LoginCore { config, verifier, http, refreshing: Mutex::new(HashMap::new()), sign_ins }
     }
 
     /// Starts a sign-in: remembers a fresh `state`, `nonce` and PKCE verifier in the session and
     /// returns the hosted login URL to send the browser to.
+    ///
+    /// A visitor without a session gets one that lives as long as its sign-in
+    /// ([`SIGN_IN_TIMEOUT`]), not the session inactivity, and only while fewer than
+    /// `max_sign_ins_in_progress` such sessions exist ([`LoginError::TooManySignIns`]
+    /// otherwise). The session is saved here, so a store failure is this route's error (a 503
+    /// page), not the session middleware's.
     pub(crate) async fn start_sign_in(&self, session: &Session, return_to: &str) -> Result<Url, LoginError> {
+        // Loads the session (if the browser named one) before anything else is decided.
+        let mut pending = self.pending(session).await?;
+        if session.id().is_none() {
+            if !self.sign_ins.has_room(time::OffsetDateTime::now_utc()) {
+                tracing::warn!(max = self.sign_ins.max(), "sign-in refused: too many sign-ins in progress");
+                return Err(LoginError::TooManySignIns);
+            }
+            session.set_expiry(Some(Expiry::OnInactivity(sign_in_lifetime())));
+        }
         let (Some(state), Some(nonce), Some(verifier)) =
             (secrets::random_token(32), secrets::random_token(32), secrets::pkce_verifier())
         else {
@@ -76,7 +101,6 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
             url.query_pairs_mut().append_pair("resource", resource);
         }
         let now = self.unix_now();
-        let mut pending = self.pending(session).await?;
         pending.push(PendingSignIn {
             state,
             nonce,
@@ -87,6 +111,14 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
         let excess = pending.len().saturating_sub(MAX_PENDING);
         pending.drain(..excess);
         session.insert(PENDING_KEY, pending).await.map_err(store_error)?;
+        session.save().await.map_err(|err| match err {
+            tower_sessions::session::Error::Store(tower_sessions::session_store::Error::Backend(reason))
+                if reason == TOO_MANY_SIGN_INS =>
+            {
+                LoginError::TooManySignIns
+            }
+            err => store_error(err),
+        })?;
         Ok(url)
     }
 
@@ -124,6 +156,10 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
         session.cycle_id().await.map_err(store_error)?;
         session.remove_value(PENDING_KEY).await.map_err(store_error)?;
         session.insert(TOKENS_KEY, &tokens).await.map_err(store_error)?;
+        // A signed-in session lives the configured inactivity, whatever its sign-in record did.
+        session.set_expiry(Some(Expiry::OnInactivity(self.inactivity())));
+        // Saved here: a store failure is a 503 page of the callback, not the middleware's 500.
+        session.save().await.map_err(store_error)?;
         Ok(sign_in.return_to)
     }
 
@@ -215,6 +251,11 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
     /// refreshes follow the same time as token expiry (and a test clock moves them all).
     fn unix_now(&self) -> i64 {
         unix_secs(self.verifier.now())
+    }
+
+    /// The session inactivity, as tower-sessions counts time.
+    pub(crate) fn inactivity(&self) -> time::Duration {
+        time::Duration::seconds(i64::try_from(self.config.session_inactivity.as_secs()).unwrap_or(i64::MAX))
     }
 
     fn is_due(&self, tokens: &SessionTokens) -> bool {

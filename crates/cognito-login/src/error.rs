@@ -46,6 +46,9 @@ pub enum LoginConfigError {
     /// be built.
     #[error("HTTP client: {0}")]
     HttpClient(String),
+    /// A session store or sign-in limit is out of range.
+    #[error("{0}")]
+    OutOfRange(&'static str),
 }
 
 /// Why a sign-in, refresh or sign-out did not complete.
@@ -109,9 +112,13 @@ pub enum LoginError {
     /// The session expired or was ended and holds no tokens to refresh.
     #[error("no refresh token in the session")]
     NoRefreshToken,
-    /// The session store failed.
+    /// The session store failed, timed out, or had too many calls in flight.
     #[error("session store: {0}")]
     Session(String),
+    /// The process keeps [`max_sign_ins_in_progress`](crate::CognitoLoginBuilder::max_sign_ins_in_progress)
+    /// session records of sign-ins in progress already: try again in a moment.
+    #[error("too many sign-ins in progress")]
+    TooManySignIns,
     /// The operating system gave no randomness for the sign-in's secrets.
     #[error("no randomness available")]
     Randomness,
@@ -125,12 +132,14 @@ impl LoginError {
 
     /// The HTTP status of a callback that failed with this error: 400 for a request that cannot
     /// be honoured (forged or replayed `state`, a refused or invalid sign-in), 502 when the
-    /// identity provider is unavailable, 500 for the session store and randomness.
+    /// identity provider is unavailable, 503 when the session store is unavailable or too many
+    /// sign-ins are in progress, 500 for randomness.
     pub fn status(&self) -> StatusCode {
         match self {
             LoginError::Unavailable(_) => StatusCode::BAD_GATEWAY,
             LoginError::Verify { error, .. } if error.is_retryable() => StatusCode::SERVICE_UNAVAILABLE,
-            LoginError::Session(_) | LoginError::Randomness => StatusCode::INTERNAL_SERVER_ERROR,
+            LoginError::Session(_) | LoginError::TooManySignIns => StatusCode::SERVICE_UNAVAILABLE,
+            LoginError::Randomness => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -139,7 +148,7 @@ impl LoginError {
     /// unavailable): a session is kept, not ended, on such a failed refresh.
     pub fn is_transient(&self) -> bool {
         match self {
-            LoginError::Unavailable(_) | LoginError::Session(_) => true,
+            LoginError::Unavailable(_) | LoginError::Session(_) | LoginError::TooManySignIns => true,
             LoginError::Verify { error, .. } => error.is_retryable(),
             LoginError::TokenEndpoint { status, .. } => *status >= 500 || *status == 429,
             _ => false,

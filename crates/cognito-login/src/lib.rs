@@ -20,16 +20,22 @@ mod routes;
 mod same_origin;
 mod secrets;
 mod session_data;
+mod sign_ins;
+mod store;
 mod token_client;
 
 pub use authenticator::{CROSS_SITE_REQUEST, SessionAuthenticator};
 pub use builder::CognitoLoginBuilder;
 pub use cognito_http::SecretSource;
-pub use config::{DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, SIGN_IN_TIMEOUT};
+pub use config::{
+    DEFAULT_MAX_SIGN_INS_IN_PROGRESS, DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY,
+    DEFAULT_SESSION_STORE_CONCURRENCY, DEFAULT_SESSION_STORE_TIMEOUT, SIGN_IN_TIMEOUT,
+};
 pub use endpoints::Endpoints;
 pub use error::{LoginConfigError, LoginError};
 pub use login::CognitoLogin;
 pub use pages::escape_html;
 pub use rejection::{LoginRejection, is_page_navigation};
 pub use return_to::safe_return_path;
+pub use store::LoginStore;
 pub use tower_sessions;

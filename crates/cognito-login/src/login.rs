@@ -13,6 +13,7 @@ use crate::authenticator::SessionAuthenticator;
 use crate::core::LoginCore;
 use crate::rejection::LoginRejection;
 use crate::routes;
+use crate::store::LoginStore;
 
 /// Browser sign-in with Cognito's hosted login: build one with [`CognitoLogin::builder`], then
 /// put its [`layer`](Self::layer) on the pages, merge its [`routes`](Self::routes), and wrap
@@ -76,10 +77,19 @@ where
     /// `HttpOnly`, `SameSite=Lax`, `Path=/`, `Secure` and the `__Host-` name prefix except for a
     /// loopback `http` redirect URI, expiring after the configured inactivity. The cookie holds
     /// the session id only; the tokens stay in `store`.
-    pub fn session_layer<S: SessionStore + Clone>(&self, store: S) -> SessionManagerLayer<S> {
+    ///
+    /// `store` is wrapped in a [`LoginStore`]: every call is bounded in time
+    /// ([`session_store_timeout`](crate::CognitoLoginBuilder::session_store_timeout)) and in
+    /// number, and a session that holds nothing but sign-ins in progress lives
+    /// [`SIGN_IN_TIMEOUT`](crate::SIGN_IN_TIMEOUT), at most
+    /// [`max_sign_ins_in_progress`](crate::CognitoLoginBuilder::max_sign_ins_in_progress) of
+    /// them at a time. (A `SessionManagerLayer` built by hand gets neither.)
+    pub fn session_layer<S: SessionStore + Clone>(&self, store: S) -> SessionManagerLayer<LoginStore<S>> {
         let config = &self.core.config;
-        let inactivity =
-            time::Duration::seconds(i64::try_from(config.session_inactivity.as_secs()).unwrap_or(i64::MAX));
+        let limits = config.store;
+        let store =
+            LoginStore::new(store, limits.timeout, limits.concurrency, Arc::clone(&self.core.sign_ins));
+        let inactivity = self.core.inactivity();
         SessionManagerLayer::new(store)
             .with_name(config.cookie_name())
             .with_http_only(true)

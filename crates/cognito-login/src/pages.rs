@@ -39,7 +39,24 @@ pub(crate) fn page(status: StatusCode, title: &str, message: &str, actions: &str
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
+    }
     response
+}
+
+/// What a 503 page asks the browser to wait, in seconds.
+const RETRY_AFTER_SECS: &str = "5";
+
+/// The page of a request that could not be served because the session store or the identity
+/// provider is unavailable (503): says so, and offers to try again.
+pub(crate) fn unavailable_page(retry: &str) -> Response<String> {
+    page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Temporarily unavailable",
+        "Sign-in is temporarily unavailable. Try again in a moment.",
+        &format!("<p><a class=\"button\" href=\"{}\">Try again</a></p>", escape_html(retry)),
+    )
 }
 
 /// A form with one button that posts to the sign-out route.

@@ -13,7 +13,7 @@ use http::{HeaderValue, Method, Response, StatusCode, header};
 use url::form_urlencoded;
 
 use crate::authenticator::CROSS_SITE_REQUEST;
-use crate::pages::{page, sign_in_link, sign_out_button};
+use crate::pages::{page, sign_in_link, sign_out_button, unavailable_page};
 use crate::return_to::safe_return_path;
 
 /// The rejection hook of [`CognitoLogin::layer`](crate::CognitoLogin::layer); see the module
@@ -111,6 +111,12 @@ impl<C: Send + Sync + 'static> OnRejection for LoginRejection<C> {
             AuthError::MissingToken | AuthError::InvalidToken(_) if navigation => self.to_login(request),
             AuthError::MissingGroup { .. } | AuthError::InsufficientScope { .. } if navigation => {
                 self.forbidden(request)
+            }
+            // The session store (or the identity provider) is down: say so, not 500, nor a
+            // trip to a login that could not start either.
+            AuthError::KeysUnavailable { .. } if navigation => {
+                let here = request.uri.path_and_query().map_or("/", |pq| pq.as_str());
+                unavailable_page(safe_return_path(here).unwrap_or("/")).map(Bytes::from)
             }
             AuthError::InvalidRequest(reason) if *reason == CROSS_SITE_REQUEST => {
                 let actions = sign_in_link(&self.login_path);

@@ -80,6 +80,8 @@ fn failure<C>(core: &LoginCore<C>, error: &LoginError) -> Response {
         }
         LoginError::Refused(_) => "The sign-in was cancelled or refused.",
         LoginError::Unavailable(_) => "The sign-in service is unavailable. Try again in a moment.",
+        LoginError::Session(_) => "Sign-in is temporarily unavailable. Try again in a moment.",
+        LoginError::TooManySignIns => "Too many sign-ins are in progress. Try again in a moment.",
         _ => "The sign-in could not be completed.",
     };
     page(error.status(), "Sign-in failed", message, &sign_in_link(&core.config.login_path)).into_response()

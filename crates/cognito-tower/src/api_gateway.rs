@@ -22,13 +22,14 @@
 //!
 //! What API Gateway does not check is checked here, with the configuration of the
 //! [`CognitoVerifier`] given: the issuer, `token_use`, the app client, `exp`/`nbf`/`iat` (with
-//! the leeway), required scopes and groups, and the custom check. See `docs/lambda.md`.
+//! the leeway), required scopes and groups, the custom check, and the verifier's
+//! [`async_check`](cognito_verify::CognitoVerifierBuilder::async_check) (a revocation list, say),
+//! which sees the claims but no header or key: there is no token. See `docs/lambda.md`.
 
 mod java_date;
 mod unflatten;
 
 use std::fmt;
-use std::future::{Ready, ready};
 use std::sync::Arc;
 
 use cognito_verify::{CognitoClaims, CognitoVerifier, NoCustomClaims};
@@ -39,7 +40,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use self::unflatten::{Flattening, unflatten};
-use crate::authenticate::{Authenticate, Credentials};
+use crate::authenticate::{Authenticate, BoxAuthFuture, Credentials};
 use crate::error::AuthError;
 use crate::layer::AuthLayer;
 use crate::scopes_and_groups::ScopesAndGroups;
@@ -116,7 +117,8 @@ impl<C> TrustApiGateway<C>
 where
     C: DeserializeOwned + Send + Sync + 'static,
 {
-    fn check(&self, extensions: &Extensions) -> Result<Arc<CognitoClaims<C>>, AuthError> {
+    /// The authorizer's claims as the JSON object `check_claims` reads.
+    fn claims_json(extensions: &Extensions) -> Result<Vec<u8>, AuthError> {
         let payload = match authorizer_claims(extensions) {
             Ok(payload) => payload,
             Err(reason) => {
@@ -124,9 +126,8 @@ where
                 return Err(AuthError::MissingToken);
             }
         };
-        let json = serde_json::to_vec(&Value::Object(payload))
-            .map_err(|_| AuthError::InvalidRequest("authorizer claims cannot be serialised"))?;
-        Ok(self.verifier.check_claims(&json)?)
+        serde_json::to_vec(&Value::Object(payload))
+            .map_err(|_| AuthError::InvalidRequest("authorizer claims cannot be serialised"))
     }
 }
 
@@ -135,21 +136,30 @@ where
     C: DeserializeOwned + Send + Sync + 'static,
 {
     type Claims = CognitoClaims<C>;
-    type Future = Ready<Result<Arc<CognitoClaims<C>>, AuthError>>;
+    type Future = BoxAuthFuture<CognitoClaims<C>>;
 
     fn token_sources(&self) -> Vec<TokenSource> {
         Vec::new()
     }
 
+    /// Every check at once, unless the verifier has an
+    /// [`async_check`](cognito_verify::CognitoVerifierBuilder::async_check): then `None`, and
+    /// [`authenticate`](Self::authenticate) runs it too.
     fn authenticate_now(
         &self,
         credentials: &Credentials<'_>,
     ) -> Option<Result<Arc<CognitoClaims<C>>, AuthError>> {
-        Some(self.check(credentials.extensions()))
+        let json = match Self::claims_json(credentials.extensions()) {
+            Ok(json) => json,
+            Err(err) => return Some(Err(err)),
+        };
+        self.verifier.check_claims_now(&json).map(|outcome| outcome.map_err(AuthError::from))
     }
 
     fn authenticate(&self, credentials: &Credentials<'_>) -> Self::Future {
-        ready(self.check(credentials.extensions()))
+        let json = Self::claims_json(credentials.extensions());
+        let verifier = self.verifier.clone();
+        Box::pin(async move { Ok(verifier.check_claims(&json?).await?) })
     }
 
     fn scopes_and_groups(claims: &CognitoClaims<C>) -> Option<&(dyn ScopesAndGroups + 'static)> {

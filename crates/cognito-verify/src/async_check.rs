@@ -68,9 +68,17 @@ impl Rejection {
 }
 
 /// A token that passed every other check, as an
-/// [`async_check`](crate::CognitoVerifierBuilder::async_check) sees it: its header, the JWK
-/// that verified its signature, and its claims. Owned (cheap `Arc`s), so the check's future can
-/// keep it across `.await`s.
+/// [`async_check`](crate::CognitoVerifierBuilder::async_check) sees it: its claims, and, when
+/// this verifier checked the signature itself ([`verify`](crate::CognitoVerifier::verify)), its
+/// header and the JWK that verified it. Owned (cheap `Arc`s), so the check's future can keep it
+/// across `.await`s.
+///
+/// Claims that something else verified ([`check_claims`](crate::CognitoVerifier::check_claims):
+/// API Gateway's authorizer, which hands the function claims but not the token) come without a
+/// header or key: [`header`](Self::header) and [`jwk`](Self::jwk) are `None` then, never made
+/// up. A check that only reads claims (a revocation list by `jti`/`origin_jti` or `sub`, an
+/// account status) runs the same in both cases; one that needs the header or key must decide
+/// what `None` means for it (refuse, or accept what the other component verified).
 ///
 /// ```
 /// use cognito_verify::{CognitoVerifier, Rejection, TokenUse};
@@ -80,10 +88,11 @@ impl Rejection {
 ///     .token_use(TokenUse::Access)
 ///     .any_client()
 ///     .async_check(|token| async move {
-///         let kid = token.header().get("kid").and_then(|kid| kid.as_str()).unwrap_or_default();
-///         let rsa = token.jwk()["kty"] == "RSA";
-///         match (kid.is_empty(), rsa, token.claims().username()) {
-///             (false, true, Some(_)) => Ok(()),
+///         // `None` for claims verified by API Gateway: no header, no key.
+///         let kid = token.header().and_then(|header| header.get("kid")).and_then(|kid| kid.as_str());
+///         let rsa = token.jwk().is_some_and(|jwk| jwk["kty"] == "RSA");
+///         match (kid.is_some(), rsa, token.claims().username()) {
+///             (true, true, Some(_)) => Ok(()),
 ///             _ => Err(Rejection::forbidden("user tokens signed with RSA only")),
 ///         }
 ///     })
@@ -91,8 +100,10 @@ impl Rejection {
 /// # Ok::<(), cognito_verify::ConfigError>(())
 /// ```
 pub struct VerifiedToken<C> {
-    pub(crate) header: Arc<Map<String, Value>>,
-    pub(crate) key: Arc<VerifyingKey>,
+    /// `None` for claims verified elsewhere.
+    pub(crate) header: Option<Arc<Map<String, Value>>>,
+    /// `None` for claims verified elsewhere.
+    pub(crate) key: Option<Arc<VerifyingKey>>,
     pub(crate) claims: Arc<CognitoClaims<C>>,
 }
 
@@ -104,14 +115,17 @@ impl<C> std::fmt::Debug for VerifiedToken<C> {
 }
 
 impl<C> VerifiedToken<C> {
-    /// The JOSE header, every member as sent (`alg`, `kid`, and any other).
-    pub fn header(&self) -> &Map<String, Value> {
-        &self.header
+    /// The JOSE header, every member as sent (`alg`, `kid`, and any other); `None` when the
+    /// claims were verified elsewhere ([`check_claims`](crate::CognitoVerifier::check_claims)).
+    pub fn header(&self) -> Option<&Map<String, Value>> {
+        self.header.as_deref()
     }
 
-    /// The JWK that verified the signature, as the issuer's JWKS served it.
-    pub fn jwk(&self) -> Value {
-        serde_json::from_str(self.key.source()).unwrap_or(Value::Null)
+    /// The JWK that verified the signature, as the issuer's JWKS served it; `None` when the
+    /// claims were verified elsewhere ([`check_claims`](crate::CognitoVerifier::check_claims)).
+    pub fn jwk(&self) -> Option<Value> {
+        let key = self.key.as_ref()?;
+        Some(serde_json::from_str(key.source()).unwrap_or(Value::Null))
     }
 
     /// The verified claims.
@@ -129,7 +143,24 @@ pub(crate) async fn run<C: Send + Sync + 'static>(
     issuers: &[Issuer],
 ) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
     let verified = verified_token(token, Arc::clone(&claims), issuers)?;
-    match check(verified).await {
+    finish(check(verified).await, claims)
+}
+
+/// Run `check` on claims verified elsewhere and by every other check: no header, no key.
+pub(crate) async fn run_on_claims<C: Send + Sync + 'static>(
+    check: &AsyncCheck<C>,
+    claims: Arc<CognitoClaims<C>>,
+) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
+    let verified = VerifiedToken { header: None, key: None, claims: Arc::clone(&claims) };
+    finish(check(verified).await, claims)
+}
+
+/// The claims, or the check's refusal carrying them.
+fn finish<C: Send + Sync + 'static>(
+    outcome: Result<(), Rejection>,
+    claims: Arc<CognitoClaims<C>>,
+) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
+    match outcome {
         Ok(()) => Ok(claims),
         Err(rejection) => Err(rejection.into_error().with_claims(VerifiedClaims::new(claims))),
     }
@@ -158,5 +189,5 @@ fn verified_token<C>(
         Some(Err(err)) => return Err(err),
         None => return Err(VerifyError::unknown_kid(kid)),
     };
-    Ok(VerifiedToken { header: Arc::new(header), key, claims })
+    Ok(VerifiedToken { header: Some(Arc::new(header)), key: Some(key), claims })
 }

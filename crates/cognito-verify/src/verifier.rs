@@ -27,6 +27,8 @@ use crate::telemetry::{self, Cache, Verifier};
 use crate::token_cache::{TokenCache, TokenKey};
 use crate::token_use::TokenUse;
 
+mod trusted_claims;
+
 /// Longest untrusted `iss` quoted by [`VerifyError::UntrustedIssuer`], in characters.
 const MAX_ERROR_ISS_CHARS: usize = 256;
 
@@ -335,27 +337,6 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     /// How many verified tokens are cached now.
     pub fn cached_tokens(&self) -> usize {
         self.inner.token_cache.as_ref().map_or(0, TokenCache::len)
-    }
-
-    /// Every check of [`verify`](Self::verify) except the signature, on a JSON object of claims
-    /// that something you trust has already verified: API Gateway's Cognito or JWT authorizer,
-    /// say, which hands the claims to a Lambda function but not the token.
-    ///
-    /// The claims are read by the same parser as a token's payload (same JSON types: `exp` a
-    /// number, `cognito:groups` an array, ...), then checked as a verified token would be:
-    /// issuer, `token_use`, client, `exp`/`nbf`/`iat` with the leeway, required scopes and
-    /// groups, the custom check (not the [`async_check`](crate::CognitoVerifierBuilder::async_check),
-    /// which needs the token's header and key). A refusal carries the claims
-    /// ([`VerifyError::verified_claims`]), as for a verified token. Nothing is cached and no key
-    /// is needed.
-    ///
-    /// Never call this on claims a client sent: without the signature, anyone can write them.
-    pub fn check_claims(&self, claims_json: &[u8]) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
-        let config = &self.inner.config;
-        let issuer = self.select_issuer(claims_json)?;
-        let claims = Arc::new(claims::payload::parse::<C>(claims_json)?);
-        config.check_verified(&claims, issuer)?;
-        Ok(claims)
     }
 
     /// With several issuers, the (still unverified) `iss` picks the key set; the signature and

@@ -92,7 +92,7 @@ async fn claims_checked_by_check_claims_are_carried_too() {
     let issuer = TestIssuer::start().await;
     let verifier = issuer.access_verifier().build().unwrap();
     let json = issuer.access_token().client_id("client-b").claims_json();
-    let err = verifier.check_claims(json.to_string().as_bytes()).unwrap_err();
+    let err = verifier.check_claims(json.to_string().as_bytes()).await.unwrap_err();
     assert_eq!(err.verified_claims().and_then(|claims| claims.client()), Some("client-b"));
 }
 

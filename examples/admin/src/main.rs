@@ -9,17 +9,24 @@
 //!   optional `COGNITO_CLIENT_SECRET`, `COGNITO_ISSUER`, `COGNITO_JWKS_URI`,
 //!   `COGNITO_TOKEN_USE` (see `admin::Setup::from_env` and `docs/browser-login.md`).
 //! - `REDIS_URL` (e.g. `redis://127.0.0.1:6379`): keep sessions in Redis, shared by every
-//!   replica; without it, in memory.
+//!   replica; without it, in memory. The Redis client reconnects (every 500 ms) after Redis
+//!   goes away; meanwhile pages answer 503 and the bearer-token API keeps working.
+//! - `SESSION_STORE_TIMEOUT_MS` (default 2,000), `SESSION_STORE_CONCURRENCY` (default 256):
+//!   how long one session store call may take, and how many may be in flight, before a
+//!   request gets a 503.
 //! - `RUST_LOG` filters the logs (default `info,cognito_tower=debug`).
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use admin::{ADMIN_GROUP, DEFAULT_ADDR, LOCAL_USERS, Setup};
 use cognito_login::tower_sessions::MemoryStore;
 use cognito_testkit::TestIssuer;
 use example_support::{BoxError, bind, log_trust, run, serve_router, warm_keys};
 use tower_sessions_redis_store::RedisStore;
-use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, Pool};
+use tower_sessions_redis_store::fred::prelude::{
+    ClientLike, Config, ConnectionConfig, Pool, ReconnectPolicy,
+};
 
 const BOB_SUB: &str = "8d1f0c4e-5b7a-4e8b-9a51-2f3c6d7e8b90";
 
@@ -49,7 +56,15 @@ async fn serve() -> Result<(), BoxError> {
     }
     let app = match std::env::var("REDIS_URL") {
         Ok(url) => {
-            let pool = Pool::new(Config::from_url(&url)?, None, None, None, 2)?;
+            // Reconnect for ever, every 500 ms, after Redis goes away (fred's default is never);
+            // connect within 2 s; and queue at most 1,024 commands while it is away or slow.
+            let connection = ConnectionConfig {
+                connection_timeout: Duration::from_secs(2),
+                max_command_buffer_len: 1024,
+                ..ConnectionConfig::default()
+            };
+            let reconnect = ReconnectPolicy::new_constant(0, 500);
+            let pool = Pool::new(Config::from_url(&url)?, None, Some(connection), Some(reconnect), 2)?;
             pool.init().await.map_err(|err| format!("cannot connect to REDIS_URL {url:?}: {err}"))?;
             println!("sessions in Redis at {url}");
             admin::app(&setup.login, setup.verifier, RedisStore::new(pool))

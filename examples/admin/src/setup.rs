@@ -2,7 +2,9 @@
 //! the testkit's local issuer with its hosted login and two users.
 
 use cognito_axum::{CognitoVerifier, TokenUse};
-use cognito_login::{CognitoLogin, LoginConfigError};
+use std::time::Duration;
+
+use cognito_login::{CognitoLogin, CognitoLoginBuilder, LoginConfigError};
 use cognito_testkit::{ClientRegistration, TestIssuer, TestUser};
 use cognito_verify::ConfigError;
 
@@ -82,8 +84,8 @@ impl Setup {
             .logout_uri(format!("{app_url}/signed-out"))
             .scopes(SCOPES)
             .realm(crate::REALM)
-            .verifier(verifier.clone())
-            .build()?;
+            .verifier(verifier.clone());
+        let login = store_limits(login, |name| std::env::var(name).ok())?.build()?;
         Ok(Setup { login, verifier, issuer: Some(issuer) })
     }
 
@@ -94,7 +96,9 @@ impl Setup {
     ///   `COGNITO_TOKEN_USE` (API only; default `any`);
     /// - `COGNITO_DOMAIN`: the domain prefix (`my-prefix`, in the pool's region) or the URL of
     ///   a custom domain (`https://auth.example.com`);
-    /// - optional `COGNITO_CLIENT_SECRET` for a confidential app client.
+    /// - optional `COGNITO_CLIENT_SECRET` for a confidential app client;
+    /// - optional `SESSION_STORE_TIMEOUT_MS`, `SESSION_STORE_CONCURRENCY` (also read by
+    ///   [`local`](Self::local)): the session store limits.
     pub fn from_env(app_url: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<Setup, SetupError> {
         let required = |name: &str| {
             lookup(name)
@@ -129,8 +133,33 @@ impl Setup {
             .logout_uri(format!("{app_url}/signed-out"))
             .scopes(SCOPES)
             .realm(crate::REALM)
-            .verifier(session_verifier)
-            .build()?;
+            .verifier(session_verifier);
+        let login = store_limits(login, &lookup)?.build()?;
         Ok(Setup { login, verifier, issuer: None })
     }
+}
+
+/// The session store limits from `lookup`: `SESSION_STORE_TIMEOUT_MS` (one store call; default
+/// 2,000) and `SESSION_STORE_CONCURRENCY` (store calls in flight; default 256).
+fn store_limits(
+    mut login: CognitoLoginBuilder,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<CognitoLoginBuilder, SetupError> {
+    let number = |name: &str| -> Result<Option<u64>, SetupError> {
+        match lookup(name).filter(|value| !value.trim().is_empty()) {
+            None => Ok(None),
+            Some(value) => value
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| SetupError::Env(format!("{name}={value:?}: expected a whole number"))),
+        }
+    };
+    if let Some(ms) = number("SESSION_STORE_TIMEOUT_MS")? {
+        login = login.session_store_timeout(Duration::from_millis(ms));
+    }
+    if let Some(calls) = number("SESSION_STORE_CONCURRENCY")? {
+        login = login.session_store_concurrency(usize::try_from(calls).unwrap_or(usize::MAX));
+    }
+    Ok(login)
 }

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use cognito_axum::{Claims, require_groups};
 use cognito_login::CognitoLogin;
-use cognito_login::tower_sessions::MemoryStore;
+use cognito_login::tower_sessions::{MemoryStore, SessionStore};
 use cognito_testkit::{ClientRegistration, TestBrowser, TestIssuer, TestUser};
 use cognito_verify::TokenUse;
 
@@ -36,7 +36,15 @@ impl App {
     pub async fn start_with(
         configure: impl FnOnce(cognito_login::CognitoLoginBuilder) -> cognito_login::CognitoLoginBuilder,
     ) -> App {
-        App::start_with_client(public_client, configure).await
+        App::start_full(public_client, configure, MemoryStore::default()).await
+    }
+
+    /// Starts the app with the login builder adjusted by `configure`, its sessions in `store`.
+    pub async fn start_on<S: SessionStore + Clone>(
+        configure: impl FnOnce(cognito_login::CognitoLoginBuilder) -> cognito_login::CognitoLoginBuilder,
+        store: S,
+    ) -> App {
+        App::start_full(public_client, configure, store).await
     }
 
     /// Starts the app with the app client `register` makes from the app's base URL (see
@@ -44,6 +52,14 @@ impl App {
     pub async fn start_with_client(
         register: impl FnOnce(&str) -> ClientRegistration,
         configure: impl FnOnce(cognito_login::CognitoLoginBuilder) -> cognito_login::CognitoLoginBuilder,
+    ) -> App {
+        App::start_full(register, configure, MemoryStore::default()).await
+    }
+
+    async fn start_full<S: SessionStore + Clone>(
+        register: impl FnOnce(&str) -> ClientRegistration,
+        configure: impl FnOnce(cognito_login::CognitoLoginBuilder) -> cognito_login::CognitoLoginBuilder,
+        store: S,
     ) -> App {
         let issuer = TestIssuer::builder()
             .user(TestUser::new(ALICE.0, ALICE.1).groups(["admin"]).attribute("name", "Alice Liddell"))
@@ -56,7 +72,7 @@ impl App {
         issuer.register_client(register(&base));
         let login = configure(login_builder(&issuer, &callback)).build().unwrap();
         let changes = Arc::new(AtomicU64::new(0));
-        let app = router(&login, changes.clone(), MemoryStore::default());
+        let app = router(&login, changes.clone(), store);
         tokio::spawn(async move { axum::serve(listener, app).await });
         App { issuer, base, changes }
     }
@@ -100,10 +116,7 @@ pub fn login_builder(issuer: &TestIssuer, callback: &str) -> cognito_login::Cogn
 }
 
 /// The test app's routes behind `login`, with sessions in `store`.
-pub fn router<S>(login: &CognitoLogin, changes: Arc<AtomicU64>, store: S) -> Router
-where
-    S: cognito_login::tower_sessions::SessionStore + Clone,
-{
+pub fn router<S: SessionStore + Clone>(login: &CognitoLogin, changes: Arc<AtomicU64>, store: S) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/reports", get(home))

@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 /// The running binary, killed when dropped, and what it printed before "Ctrl-C to stop.".
 pub struct Running {
@@ -11,12 +12,21 @@ pub struct Running {
     pub url: String,
     /// The printed lines.
     pub lines: Vec<String>,
+    /// What it printed after "Ctrl-C to stop.", on stdout, and on stderr (its logs) when
+    /// started with [`start_capturing`](Running::start_capturing).
+    pub output: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // A failing test shows the end of what the app said.
+        if std::thread::panicking() {
+            let output = self.output.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let tail = output.len().saturating_sub(40);
+            eprintln!("--- the app's last output ---\n{}", output[tail..].join("\n"));
+        }
     }
 }
 
@@ -24,6 +34,15 @@ impl Running {
     /// Starts the binary on a free loopback port with `env` (and no real pool unless `env` sets
     /// one), and waits until it serves.
     pub fn start(env: &[(&str, &str)]) -> Running {
+        Running::spawn(env, false)
+    }
+
+    /// [`start`](Running::start), with its logs (stderr) collected in `output` too.
+    pub fn start_capturing(env: &[(&str, &str)]) -> Running {
+        Running::spawn(env, true)
+    }
+
+    fn spawn(env: &[(&str, &str)], capture_stderr: bool) -> Running {
         let mut command = Command::new(env!("CARGO_BIN_EXE_admin"));
         command
             .env_remove("COGNITO_USER_POOL_ID")
@@ -35,20 +54,35 @@ impl Running {
         for (name, value) in env {
             command.env(name, value);
         }
+        if capture_stderr {
+            command.stderr(Stdio::piped());
+        }
         let mut child = command.spawn().unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        if let Some(stderr) = child.stderr.take() {
+            drain(BufReader::new(stderr), Arc::clone(&output));
+        }
         let stdout = BufReader::new(child.stdout.take().unwrap());
         let mut lines = Vec::new();
-        for line in stdout.lines().map(Result::unwrap) {
+        let mut stdout = stdout.lines();
+        for line in stdout.by_ref().map(Result::unwrap) {
             if line.starts_with("Ctrl-C") {
                 break;
             }
             lines.push(line);
         }
+        // Read on, so that the process never blocks on a full pipe.
+        let rest = Arc::clone(&output);
+        std::thread::spawn(move || {
+            for line in stdout.map_while(Result::ok) {
+                rest.lock().unwrap().push(line);
+            }
+        });
         let url = lines
             .iter()
             .find_map(|line| line.split_once(": open ").map(|(_, url)| url.trim_end_matches('/').to_owned()))
             .unwrap_or_else(|| panic!("no URL in the output: {lines:#?}"));
-        Running { child, url, lines }
+        Running { child, url, lines, output }
     }
 
     /// The value of `export NAME=value` in the output.
@@ -68,6 +102,15 @@ impl Running {
             .map(str::to_owned)
             .unwrap_or_else(|| panic!("no password for {user} in the output"))
     }
+}
+
+/// Collects the lines of `reader` into `into`, on a thread, until it closes.
+fn drain(reader: impl BufRead + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
+    std::thread::spawn(move || {
+        for line in reader.lines().map_while(Result::ok) {
+            into.lock().unwrap().push(line);
+        }
+    });
 }
 
 /// The app served in this process on a free loopback port, with the local issuer and in-memory
