@@ -18,6 +18,7 @@ use crate::verifier::CognitoVerifier;
 mod async_check;
 mod clock;
 mod debug;
+mod env;
 mod jwks_document;
 mod pool_clients;
 mod validate;

@@ -346,7 +346,7 @@ async fn expired_token_is_rejected() {
 #[tokio::test]
 async fn token_not_yet_valid_is_rejected() {
     let (issuer, verifier) = setup().await;
-    let token = issuer.access_token().not_before(now() + 600).sign();
+    let token = issuer.access_token().not_before(now() + 600).for_negative_test().sign();
     assert!(matches!(error_for(&verifier, &token).await, VerifyError::NotYetValid { .. }));
     let token = issuer.access_token().issued_at(now() + 600).sign();
     assert!(matches!(error_for(&verifier, &token).await, VerifyError::IssuedInFuture { .. }));
@@ -406,7 +406,7 @@ async fn missing_required_scope_or_group_names_what_is_required() {
 async fn oversized_token_is_rejected_before_any_work() {
     let (issuer, verifier) = setup().await;
     let padding = "x".repeat(64 * 1024);
-    let token = issuer.access_token().claim("padding", json!(padding)).sign();
+    let token = issuer.access_token().claim("padding", json!(padding)).for_negative_test().sign();
     assert!(matches!(error_for(&verifier, &token).await, VerifyError::TokenTooLarge { .. }));
     assert_eq!(issuer.jwks_requests(), 0);
 }
