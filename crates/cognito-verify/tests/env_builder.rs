@@ -53,12 +53,12 @@ async fn builder_from_env_keeps_custom_claims_and_checks() {
 #[tokio::test]
 async fn builder_from_env_takes_token_use_and_clients_set_before_as_defaults() {
     let issuer = TestIssuer::start().await;
-    let mut env: Vec<(&str, String)> =
+    let mut env: Vec<(&'static str, String)> =
         vec![("COGNITO_USER_POOL_ID", issuer.pool_id().to_owned()), ("COGNITO_ISSUER", issuer.issuer_url())];
-    let lookup = |env: &Vec<(&str, String)>| {
-        let env = env.clone();
+    fn lookup(env: &[(&'static str, String)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let env = env.to_vec();
         move |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
-    };
+    }
     let verifier = CognitoVerifier::builder()
         .token_use(TokenUse::Access)
         .client_ids([issuer.default_client_id()])
