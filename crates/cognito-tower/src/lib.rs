@@ -31,6 +31,7 @@ pub mod fuzz;
 mod layer;
 mod on_rejection;
 mod other_schemes;
+mod request_span;
 mod response;
 mod token_source;
 
@@ -45,5 +46,6 @@ pub use error::{AuthError, Match};
 pub use layer::{AuthLayer, AuthService, ResponseFuture};
 pub use on_rejection::OnRejection;
 pub use other_schemes::OtherSchemes;
+pub use request_span::{CLIENT_ID_FIELD, SUB_FIELD};
 pub use response::is_grpc;
 pub use token_source::{Token, TokenSource};
