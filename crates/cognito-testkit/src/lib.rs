@@ -60,7 +60,7 @@ pub use login_state::{AUTHORIZATION_CODE_LIFETIME, HOSTED_SESSION_COOKIE, Hosted
 pub use prometheus::prometheus_sample;
 pub use proxy_child::{in_child_behind_a_proxy, is_child};
 pub use serve::serve_router;
-pub use test_app::{TestApp, response_header};
+pub use test_app::{TestApp, TestAppPort, response_header};
 pub use token::{TokenBuilder, USER_ADMIN_SCOPE};
 pub use token_shape::{NotCognitoShaped, PreTokenGeneration};
 pub use user::TestUser;

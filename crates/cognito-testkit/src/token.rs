@@ -291,11 +291,12 @@ impl TokenBuilder {
     }
 
     /// Removes a claim.
-    pub fn without_claim(mut self, name: &str) -> Self {
+    pub fn without_claim(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
         if name == "exp" {
             self.exp_pinned = true;
         }
-        self.claims.remove(name);
+        self.claims.remove(&name);
         self
     }
 
