@@ -33,6 +33,8 @@ mod on_rejection;
 mod other_schemes;
 mod request_span;
 mod response;
+#[cfg(feature = "tonic")]
+mod tonic_claims;
 mod token_source;
 
 pub use alb::{ALB_DATA_HEADER, AlbLayer};
@@ -49,3 +51,5 @@ pub use other_schemes::OtherSchemes;
 pub use request_span::{CLIENT_ID_FIELD, SUB_FIELD};
 pub use response::is_grpc;
 pub use token_source::{Token, TokenSource};
+#[cfg(feature = "tonic")]
+pub use tonic_claims::RequestClaims;
