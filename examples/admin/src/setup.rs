@@ -104,10 +104,7 @@ impl Setup {
         let pool = required("COGNITO_USER_POOL_ID")?;
         let domain = required("COGNITO_DOMAIN")?;
         let client = required("COGNITO_CLIENT_ID")?.split(',').next().unwrap_or_default().trim().to_owned();
-        let verifier = CognitoVerifier::from_lookup(|name| match name {
-            "COGNITO_TOKEN_USE" => lookup(name).or_else(|| Some("any".to_owned())),
-            _ => lookup(name),
-        })?;
+        let verifier = CognitoVerifier::builder().token_use(TokenUse::Any).from_lookup(&lookup)?.build()?;
         let session_verifier = CognitoVerifier::from_lookup(|name| match name {
             "COGNITO_TOKEN_USE" => Some("any".to_owned()),
             "COGNITO_CLIENT_ID" => Some(client.clone()),
