@@ -1,6 +1,8 @@
 //! What a verifier accepts: the token shapes Cognito issues, several pools, leeway, custom
 //! claims, and configuration (builder and environment).
 
+mod tenant;
+
 use std::time::Duration;
 
 use cognito_testkit::{KeyKind, TestIssuer, unix_now as now};
@@ -171,20 +173,8 @@ async fn leeway_tolerates_small_clock_skew_only() {
 
 #[tokio::test]
 async fn custom_claims_are_parsed_into_the_users_type() {
-    #[derive(Debug, serde::Deserialize)]
-    struct Tenant {
-        #[serde(rename = "custom:tenant")]
-        tenant: String,
-    }
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .id_verifier()
-        .custom_claims::<Tenant>()
-        .custom_check(
-            |claims| if claims.custom.tenant == "acme" { Ok(()) } else { Err("wrong tenant".into()) },
-        )
-        .build()
-        .unwrap();
+    let verifier = tenant::acme_only(&issuer);
     let token = issuer.id_token().claim("custom:tenant", json!("acme")).sign();
     assert_eq!(verifier.verify(&token).await.unwrap().custom.tenant, "acme");
     let token = issuer.id_token().claim("custom:tenant", json!("globex")).sign();
