@@ -77,8 +77,12 @@ impl TokenBuilder {
             Value::Object(map) => map,
             _ => Map::new(),
         };
-        let rules =
-            ShapeRules { shape, trigger: shared.pre_token_generation, resource_bound: false, unchecked: false };
+        let rules = ShapeRules {
+            shape,
+            trigger: shared.pre_token_generation,
+            resource_bound: false,
+            unchecked: false,
+        };
         TokenBuilder {
             shared,
             rules,

@@ -139,7 +139,9 @@ impl ShapeRules {
             return Ok(());
         }
         let (own, kind, version) = match self.shape {
-            Shape::ClientCredentials => (CLIENT_CREDENTIALS_CLAIMS, "a client-credentials access token", "V3"),
+            Shape::ClientCredentials => {
+                (CLIENT_CREDENTIALS_CLAIMS, "a client-credentials access token", "V3")
+            }
             _ => (USER_ACCESS_CLAIMS, "an access token", "V2 (or V3)"),
         };
         let customized = self.trigger.customizes(self.shape);

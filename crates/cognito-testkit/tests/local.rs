@@ -30,7 +30,10 @@ async fn a_configured_pool_is_used_and_no_local_issuer_starts() {
     assert!(local.is_none());
     let verifier = builder.build().unwrap();
     let issuers: Vec<String> = verifier.jwks_urls().map(|(issuer, _)| issuer.to_owned()).collect();
-    assert!(issuers.iter().any(|i| i == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"), "{issuers:?}");
+    assert!(
+        issuers.iter().any(|i| i == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"),
+        "{issuers:?}"
+    );
 }
 
 #[tokio::test]

@@ -21,7 +21,9 @@ async fn custom_attribute_in_an_access_token_is_refused_without_a_trigger() {
 }
 
 #[tokio::test]
-#[should_panic(expected = "Cognito puts `custom:tenant` in an access token only when a pre-token-generation trigger")]
+#[should_panic(
+    expected = "Cognito puts `custom:tenant` in an access token only when a pre-token-generation trigger"
+)]
 async fn signing_an_access_token_with_a_custom_attribute_fails_without_a_trigger() {
     let issuer = TestIssuer::start().await;
     let _ = issuer.access_token().claim("custom:tenant", json!("acme")).sign();
@@ -30,7 +32,9 @@ async fn signing_an_access_token_with_a_custom_attribute_fails_without_a_trigger
 #[tokio::test]
 async fn id_token_claims_are_refused_in_an_access_token_without_a_trigger() {
     let issuer = TestIssuer::start().await;
-    for (name, value) in [("email", json!("a@example.com")), ("cognito:username", json!("alice")), ("tenant", json!(1))] {
+    for (name, value) in
+        [("email", json!("a@example.com")), ("cognito:username", json!("alice")), ("tenant", json!(1))]
+    {
         let err = issuer.access_token().claim(name, value).check().unwrap_err();
         assert_eq!(err.claim(), name);
     }
@@ -82,8 +86,14 @@ async fn no_trigger_puts_nbf_or_oidc_claims_in_an_access_token() {
 #[tokio::test]
 async fn client_credentials_tokens_carry_no_username_or_groups() {
     let issuer = TestIssuer::start().await;
-    assert_eq!(issuer.client_credentials_token("m2m").username("bot").check().unwrap_err().claim(), "username");
-    assert_eq!(issuer.client_credentials_token("m2m").groups(["admin"]).check().unwrap_err().claim(), "cognito:groups");
+    assert_eq!(
+        issuer.client_credentials_token("m2m").username("bot").check().unwrap_err().claim(),
+        "username"
+    );
+    assert_eq!(
+        issuer.client_credentials_token("m2m").groups(["admin"]).check().unwrap_err().claim(),
+        "cognito:groups"
+    );
 }
 
 #[tokio::test]

@@ -33,9 +33,9 @@ mod on_rejection;
 mod other_schemes;
 mod request_span;
 mod response;
+mod token_source;
 #[cfg(feature = "tonic")]
 mod tonic_claims;
-mod token_source;
 
 pub use alb::{ALB_DATA_HEADER, AlbLayer};
 #[cfg(feature = "lambda")]

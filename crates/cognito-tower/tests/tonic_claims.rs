@@ -31,9 +31,16 @@ impl<C: Send + Sync + 'static> Caller for CognitoClaims<C> {
 
 #[tonic::async_trait]
 impl<T: Caller> Health for CallerHealth<T> {
-    async fn check(&self, request: Request<HealthCheckRequest>) -> Result<Response<HealthCheckResponse>, Status> {
+    async fn check(
+        &self,
+        request: Request<HealthCheckRequest>,
+    ) -> Result<Response<HealthCheckResponse>, Status> {
         let claims: Arc<T> = request.claims::<T>()?;
-        let status = if claims.sub() == request.get_ref().service { ServingStatus::Serving } else { ServingStatus::NotServing };
+        let status = if claims.sub() == request.get_ref().service {
+            ServingStatus::Serving
+        } else {
+            ServingStatus::NotServing
+        };
         Ok(Response::new(HealthCheckResponse { status: status as i32 }))
     }
 
@@ -51,7 +58,9 @@ struct Tenant {
 }
 
 /// A server with `service` behind `layer`, and a client.
-async fn start<T: Caller>(layer: Option<CognitoLayer<impl serde::de::DeserializeOwned + Send + Sync + 'static>>) -> HealthClient<Channel> {
+async fn start<T: Caller>(
+    layer: Option<CognitoLayer<impl serde::de::DeserializeOwned + Send + Sync + 'static>>,
+) -> HealthClient<Channel> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let service = HealthServer::new(CallerHealth::<T>(std::marker::PhantomData));
@@ -69,7 +78,11 @@ async fn start<T: Caller>(layer: Option<CognitoLayer<impl serde::de::Deserialize
     HealthClient::new(channel)
 }
 
-async fn check(client: &mut HealthClient<Channel>, service: &str, token: Option<&str>) -> Result<i32, Status> {
+async fn check(
+    client: &mut HealthClient<Channel>,
+    service: &str,
+    token: Option<&str>,
+) -> Result<i32, Status> {
     let mut request = Request::new(HealthCheckRequest { service: service.to_owned() });
     if let Some(token) = token {
         request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
@@ -84,7 +97,10 @@ async fn a_tonic_method_reads_the_callers_claims() {
     let mut client = start::<CognitoClaims>(Some(layer)).await;
     let token = issuer.access_token().sub("caller-1").sign();
     assert_eq!(check(&mut client, "caller-1", Some(&token)).await.unwrap(), ServingStatus::Serving as i32);
-    assert_eq!(check(&mut client, "someone-else", Some(&token)).await.unwrap(), ServingStatus::NotServing as i32);
+    assert_eq!(
+        check(&mut client, "someone-else", Some(&token)).await.unwrap(),
+        ServingStatus::NotServing as i32
+    );
 }
 
 #[tokio::test]
@@ -98,7 +114,8 @@ async fn an_optional_layer_without_a_token_gives_the_method_unauthenticated() {
 #[tokio::test]
 async fn claims_of_another_type_are_internal_and_name_no_rust_type() {
     let issuer = TestIssuer::start().await;
-    let verifier: CognitoVerifier<Tenant> = issuer.access_verifier().custom_claims::<Tenant>().build().unwrap();
+    let verifier: CognitoVerifier<Tenant> =
+        issuer.access_verifier().custom_claims::<Tenant>().build().unwrap();
     let mut client = start::<CognitoClaims>(Some(CognitoLayer::new(verifier))).await;
     let token = issuer.access_token().sign();
     let status = check(&mut client, "x", Some(&token)).await.unwrap_err();

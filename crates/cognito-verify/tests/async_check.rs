@@ -41,9 +41,13 @@ fn jti_check(
 }
 
 /// A verifier of `issuer` whose async check refuses, with `rejection`, the `jti`s in the list.
-fn deny_list_verifier(issuer: &TestIssuer, rejection: fn(&'static str) -> Rejection) -> (DenyList, CognitoVerifier) {
+fn deny_list_verifier(
+    issuer: &TestIssuer,
+    rejection: fn(&'static str) -> Rejection,
+) -> (DenyList, CognitoVerifier) {
     let denied = DenyList::default();
-    let verifier = issuer.access_verifier().async_check(jti_check(denied.clone(), rejection)).build().unwrap();
+    let verifier =
+        issuer.access_verifier().async_check(jti_check(denied.clone(), rejection)).build().unwrap();
     (denied, verifier)
 }
 

@@ -62,7 +62,10 @@ async fn nested_custom_claim_is_named_by_its_path() {
         .claim("custom:address", json!({"street": 12}))
         .sign();
     let err = verifier(&issuer).await.verify(&token).await.unwrap_err();
-    assert!(matches!(&err, VerifyError::CustomClaim { claim, .. } if claim == "custom:address.street"), "{err:?}");
+    assert!(
+        matches!(&err, VerifyError::CustomClaim { claim, .. } if claim == "custom:address.street"),
+        "{err:?}"
+    );
     let token = issuer
         .id_token()
         .claim("custom:tenant", json!("acme"))
@@ -70,5 +73,8 @@ async fn nested_custom_claim_is_named_by_its_path() {
         .claim("custom:address", json!({}))
         .sign();
     let err = verifier(&issuer).await.verify(&token).await.unwrap_err();
-    assert_eq!(err, VerifyError::CustomClaim { claim: "custom:address.street".into(), problem: "is missing" });
+    assert_eq!(
+        err,
+        VerifyError::CustomClaim { claim: "custom:address.street".into(), problem: "is missing" }
+    );
 }

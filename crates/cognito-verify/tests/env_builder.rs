@@ -71,7 +71,8 @@ async fn builder_from_env_takes_token_use_and_clients_set_before_as_defaults() {
 
     // A variable that is set wins over the earlier setter.
     env.push(("COGNITO_TOKEN_USE", "id".to_owned()));
-    let verifier = CognitoVerifier::builder().token_use(TokenUse::Access).any_client().from_lookup(lookup(&env));
+    let verifier =
+        CognitoVerifier::builder().token_use(TokenUse::Access).any_client().from_lookup(lookup(&env));
     assert_eq!(verifier.unwrap().build().unwrap().token_use(), TokenUse::Id);
 }
 

@@ -73,7 +73,8 @@ async fn custom_claims_are_reachable_from_the_refusal() {
     let verifier = tenant::acme_only(&issuer);
     let token = issuer.id_token().claim("custom:tenant", json!("globex")).sign();
     let err = verifier.verify(&token).await.unwrap_err();
-    let claims = err.verified_claims().and_then(|claims| claims.get::<CognitoClaims<tenant::Tenant>>()).unwrap();
+    let claims =
+        err.verified_claims().and_then(|claims| claims.get::<CognitoClaims<tenant::Tenant>>()).unwrap();
     assert_eq!(claims.custom.tenant, "globex");
 }
 

@@ -59,7 +59,10 @@ pub struct CallerHealth;
 
 #[tonic::async_trait]
 impl Health for CallerHealth {
-    async fn check(&self, request: Request<HealthCheckRequest>) -> Result<Response<HealthCheckResponse>, Status> {
+    async fn check(
+        &self,
+        request: Request<HealthCheckRequest>,
+    ) -> Result<Response<HealthCheckResponse>, Status> {
         // `UNAUTHENTICATED` or `INTERNAL` as a status when the layer attached no claims.
         let claims = request.claims::<CognitoClaims>()?;
         tracing::info!(sub = %claims.sub, client = claims.client(), "health check");
@@ -67,14 +70,18 @@ impl Health for CallerHealth {
             return Err(Status::not_found("unknown service"));
         }
         let mut response = Response::new(HealthCheckResponse { status: SERVING });
-        let sub = MetadataValue::try_from(claims.sub.as_str()).map_err(|_| Status::internal("unprintable sub"))?;
+        let sub =
+            MetadataValue::try_from(claims.sub.as_str()).map_err(|_| Status::internal("unprintable sub"))?;
         response.metadata_mut().insert(CALLER_METADATA, sub);
         Ok(response)
     }
 
     type WatchStream = tokio_stream::Empty<Result<HealthCheckResponse, Status>>;
 
-    async fn watch(&self, _request: Request<HealthCheckRequest>) -> Result<Response<Self::WatchStream>, Status> {
+    async fn watch(
+        &self,
+        _request: Request<HealthCheckRequest>,
+    ) -> Result<Response<Self::WatchStream>, Status> {
         Err(Status::unimplemented("Watch is not implemented by this example"))
     }
 }
@@ -129,7 +136,10 @@ pub async fn caller(addr: SocketAddr, token: &str) -> Result<String, Status> {
     sub.map(str::to_owned).ok_or_else(|| Status::internal("no caller in the answer"))
 }
 
-async fn check_with_metadata(addr: SocketAddr, token: Option<&str>) -> Result<Response<HealthCheckResponse>, Status> {
+async fn check_with_metadata(
+    addr: SocketAddr,
+    token: Option<&str>,
+) -> Result<Response<HealthCheckResponse>, Status> {
     let endpoint = Channel::from_shared(format!("http://{addr}"))
         .map_err(|err| Status::invalid_argument(format!("bad address {addr}: {err}")))?;
     let channel = endpoint

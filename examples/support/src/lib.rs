@@ -60,7 +60,8 @@ pub async fn bind(default_addr: &str) -> Result<TcpListener, BoxError> {
 pub async fn verifier(token_use: TokenUse) -> Result<(Option<TestIssuer>, CognitoVerifier), BoxError> {
     let builder = CognitoVerifier::builder().token_use(token_use); // unless COGNITO_TOKEN_USE says otherwise
     let configuration = |err: ConfigError| format!("configuration: {err}");
-    let (builder, issuer) = cognito_testkit::local_issuer_unless_configured(builder).await.map_err(configuration)?;
+    let (builder, issuer) =
+        cognito_testkit::local_issuer_unless_configured(builder).await.map_err(configuration)?;
     let verifier = builder.build().map_err(configuration)?;
     log_trust(&verifier);
     warm_keys(&verifier);

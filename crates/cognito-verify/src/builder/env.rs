@@ -93,7 +93,10 @@ impl<C> CognitoVerifierBuilder<C> {
             .filter(|r| !r.is_empty())
             .collect();
         if let Some(region) = replicas.iter().find(|r| !cognito_http::is_region(r)) {
-            return Err(malformed("COGNITO_REPLICA_REGIONS", format!("{region:?} is not a region, e.g. us-west-2")));
+            return Err(malformed(
+                "COGNITO_REPLICA_REGIONS",
+                format!("{region:?} is not a region, e.g. us-west-2"),
+            ));
         }
         Ok(match (issuer, jwks) {
             (None, None) => builder.user_pool(pool).replica_regions(replicas),
@@ -112,7 +115,8 @@ impl<C> CognitoVerifierBuilder<C> {
                 check_url(&issuer, insecure).map_err(|err| malformed("COGNITO_ISSUER", err.to_string()))?;
                 match jwks {
                     Some(jwks) => {
-                        check_url(&jwks, insecure).map_err(|err| malformed("COGNITO_JWKS_URI", err.to_string()))?;
+                        check_url(&jwks, insecure)
+                            .map_err(|err| malformed("COGNITO_JWKS_URI", err.to_string()))?;
                         builder.issuer_with_jwks(issuer, jwks)
                     }
                     None => builder.issuer(issuer),
@@ -154,7 +158,8 @@ fn parse_token_use(value: &str) -> Result<TokenUse, ConfigError> {
 }
 
 fn parse_client_ids(value: &str) -> Result<Vec<String>, ConfigError> {
-    let clients: Vec<String> = value.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();
+    let clients: Vec<String> =
+        value.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();
     if clients.is_empty() {
         return Err(malformed("COGNITO_CLIENT_ID", "no client id in the list".into()));
     }

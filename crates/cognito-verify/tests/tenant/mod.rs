@@ -16,7 +16,9 @@ pub fn acme_only(issuer: &TestIssuer) -> CognitoVerifier<Tenant> {
     issuer
         .id_verifier()
         .custom_claims::<Tenant>()
-        .custom_check(|claims| if claims.custom.tenant == "acme" { Ok(()) } else { Err("wrong tenant".into()) })
+        .custom_check(
+            |claims| if claims.custom.tenant == "acme" { Ok(()) } else { Err("wrong tenant".into()) },
+        )
         .build()
         .unwrap()
 }
