@@ -6,9 +6,10 @@ use axum::routing::get;
 use cognito_axum::{
     Claims, ClaimsRejection, CognitoClaims, CognitoLayer, CognitoVerifier, require_groups, require_scopes,
 };
-use cognito_testkit::{PreTokenGeneration, TestApp, TestIssuer, response_header, unix_now};
+use cognito_testkit::{PreTokenGeneration, TestApp, TestIssuer, response_header};
 use reqwest::StatusCode;
 use serde::Deserialize;
+use test_support::unix_now;
 
 require_scopes!(PostTransactions: "transactions/post", "transactions/admin");
 require_scopes!(ReadWrite: all["transactions/get", "transactions/post"]);

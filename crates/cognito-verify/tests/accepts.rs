@@ -5,9 +5,10 @@ mod tenant;
 
 use std::time::Duration;
 
-use cognito_testkit::{KeyKind, TestIssuer, unix_now as now};
+use cognito_testkit::{KeyKind, TestIssuer};
 use cognito_verify::{CognitoVerifier, ConfigError, TokenUse, VerifyError};
 use serde_json::json;
+use test_support::unix_now as now;
 
 #[tokio::test]
 async fn user_access_token_is_accepted_with_its_claims() {
@@ -163,7 +164,8 @@ async fn leeway_tolerates_small_clock_skew_only() {
     let long_expired = issuer.access_token().expires_at(now() - 120).sign();
     assert!(matches!(lenient.verify(&long_expired).await, Err(VerifyError::Expired { .. })));
 
-    let slightly_future = issuer.access_token().issued_at(now() + 20).not_before(now() + 20).for_negative_test().sign();
+    let slightly_future =
+        issuer.access_token().issued_at(now() + 20).not_before(now() + 20).for_negative_test().sign();
     assert!(matches!(strict.verify(&slightly_future).await, Err(VerifyError::NotYetValid { .. })));
     lenient.verify(&slightly_future).await.unwrap();
 

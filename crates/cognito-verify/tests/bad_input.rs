@@ -4,9 +4,10 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use cognito_testkit::{KeyKind, TestIssuer, unix_now as now};
+use cognito_testkit::{KeyKind, TestIssuer};
 use cognito_verify::{Algorithm, CognitoVerifier, TokenUse, VerifyError};
 use serde_json::json;
+use test_support::unix_now as now;
 
 async fn setup() -> (TestIssuer, CognitoVerifier) {
     let issuer = TestIssuer::start().await;

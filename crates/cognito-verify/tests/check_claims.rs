@@ -1,9 +1,10 @@
 //! `CognitoVerifier::check_claims`: claims verified elsewhere (an API Gateway authorizer) are
 //! held to every check of `verify` but the signature, with the same typing rules.
 
-use cognito_testkit::{TestIssuer, unix_now as now};
+use cognito_testkit::TestIssuer;
 use cognito_verify::{CognitoVerifier, TokenUse, VerifyError};
 use serde_json::{Value, json};
+use test_support::unix_now as now;
 
 const CLIENT: &str = "client-a";
 
