@@ -1,5 +1,6 @@
-//! The field convention for the caller on the application's request span: with `sub` and
-//! `client_id` declared empty on tower-http's `TraceLayer` span, the layer fills them in.
+//! What the layer puts in the application's logs: the caller on its request span (with `sub` and
+//! `client_id` declared empty on tower-http's `TraceLayer` span, the layer fills them in), and
+//! the custom claim a rejection names.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -103,4 +104,37 @@ async fn a_span_without_the_fields_is_left_as_it_is() {
     assert_eq!(app.get("/orders").bearer_auth(token).send().await.unwrap().status(), 200);
     let log = captured.text();
     assert!(log.contains("handled") && !log.contains("sub="), "{log}");
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Seats {
+    #[serde(rename = "custom:seats")]
+    _seats: u32,
+}
+
+#[tokio::test]
+async fn a_missing_or_mistyped_custom_claim_is_named_in_the_rejection_log() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::DEBUG)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let issuer = TestIssuer::start().await;
+    let verifier = issuer.id_verifier().custom_claims::<Seats>().build().unwrap();
+    let router = Router::new().route("/", get(|| async { "ok" })).layer(CognitoLayer::new(verifier));
+    let app = TestApp::serve(router).await;
+    for (token, problem) in [
+        (issuer.id_token().sign(), "is missing"),
+        (issuer.id_token().claim("custom:seats", "secret-7f3a".into()).sign(), "does not have the type"),
+    ] {
+        let response = app.get("/").bearer_auth(token).send().await.unwrap();
+        assert_eq!(response.status(), 401);
+        let log = captured.text();
+        let line = log.lines().rfind(|line| line.contains("request rejected")).unwrap_or_default().to_owned();
+        assert!(line.contains("custom claim `custom:seats`") && line.contains(problem), "{line}");
+        assert!(!log.contains("secret-7f3a"), "the value leaked into the log: {log}");
+    }
 }
