@@ -14,7 +14,7 @@ async fn builder(
 ) -> cognito_login::CognitoLoginBuilder {
     let verifier = issuer.verifier().token_use(token_use).client_ids([CLIENT_ID]).build().unwrap();
     CognitoLogin::builder()
-        .base_url(&issuer.base_url())
+        .base_url(issuer.base_url())
         .client_id(CLIENT_ID)
         .redirect_uri(redirect)
         .verifier(verifier)

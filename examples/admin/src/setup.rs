@@ -76,7 +76,7 @@ impl Setup {
         );
         let verifier = verifier_from_env_or(Some(&issuer))?;
         let login = CognitoLogin::builder()
-            .base_url(&issuer.base_url())
+            .base_url(issuer.base_url())
             .client_id(client)
             .redirect_uri(format!("{app_url}/auth/callback"))
             .logout_uri(format!("{app_url}/signed-out"))

@@ -51,7 +51,7 @@ impl App {
         );
         let verifier = issuer.verifier().token_use(TokenUse::Any).client_ids([CLIENT_ID]).build().unwrap();
         let builder = CognitoLogin::builder()
-            .base_url(&issuer.base_url())
+            .base_url(issuer.base_url())
             .client_id(CLIENT_ID)
             .redirect_uri(callback)
             .verifier(verifier);
