@@ -6,9 +6,10 @@ use axum::routing::get;
 use cognito_axum::{
     Claims, ClaimsRejection, CognitoClaims, CognitoLayer, CognitoVerifier, require_groups, require_scopes,
 };
-use cognito_testkit::{TestApp, TestIssuer, response_header, unix_now};
+use cognito_testkit::{PreTokenGeneration, TestApp, TestIssuer, response_header};
 use reqwest::StatusCode;
 use serde::Deserialize;
+use test_support::unix_now;
 
 require_scopes!(PostTransactions: "transactions/post", "transactions/admin");
 require_scopes!(ReadWrite: all["transactions/get", "transactions/post"]);
@@ -293,7 +294,8 @@ struct Tenant {
 
 #[tokio::test]
 async fn custom_claims_are_extracted_with_their_type() {
-    let issuer = TestIssuer::start().await;
+    // A pool whose V2 pre-token-generation trigger adds `tenant` to access tokens.
+    let issuer = TestIssuer::builder().pre_token_generation(PreTokenGeneration::V2).start().await;
     let verifier = issuer.access_verifier().custom_claims::<Tenant>().build().unwrap();
     let app = Router::new()
         .route(

@@ -5,7 +5,8 @@
 
 use cognito_client::{ClientAuth, ClientCredentials};
 use cognito_testkit::ClientRegistration;
-use cognito_testkit::{TestIssuer, in_child_behind_a_proxy, is_child};
+use cognito_testkit::TestIssuer;
+use test_support::{in_child_behind_a_proxy, is_child};
 
 const CHILD: &str = "COGNITO_PROXY_TEST_CHILD";
 

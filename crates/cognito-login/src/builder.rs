@@ -105,15 +105,15 @@ impl CognitoLogin<NoCustomClaims> {
 
 impl<C> CognitoLoginBuilder<C> {
     /// The user pool's Cognito domain, `https://{prefix}.auth.{region}.amazoncognito.com`.
-    pub fn domain(mut self, prefix: &str, region: &str) -> Self {
-        self.endpoints = Some(Endpoints::domain(prefix, region));
+    pub fn domain(mut self, prefix: impl Into<String>, region: impl Into<String>) -> Self {
+        self.endpoints = Some(Endpoints::domain(&prefix.into(), &region.into()));
         self
     }
 
     /// A custom domain (`https://auth.example.com`) or a local stand-in such as the testkit's
     /// `TestIssuer::base_url()` (plain `http` on loopback only).
-    pub fn base_url(mut self, base_url: &str) -> Self {
-        self.endpoints = Some(Endpoints::base_url(base_url));
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.endpoints = Some(Endpoints::base_url(&base_url.into()));
         self
     }
 

@@ -38,4 +38,8 @@ pub use pages::escape_html;
 pub use rejection::{LoginRejection, is_page_navigation};
 pub use return_to::safe_return_path;
 pub use store::LoginStore;
+/// The tower-sessions this crate is built on (0.14: the newest whose core the Redis store,
+/// `tower-sessions-redis-store` 0.16, implements). Take `MemoryStore` and the other session
+/// types from here, so that [`CognitoLogin::session_layer`] gets a store of the same version;
+/// a `tower-sessions` dependency of another major is a different crate to the compiler.
 pub use tower_sessions;

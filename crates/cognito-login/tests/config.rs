@@ -14,7 +14,7 @@ async fn builder(
 ) -> cognito_login::CognitoLoginBuilder {
     let verifier = issuer.verifier().token_use(token_use).client_ids([CLIENT_ID]).build().unwrap();
     CognitoLogin::builder()
-        .base_url(&issuer.base_url())
+        .base_url(issuer.base_url())
         .client_id(CLIENT_ID)
         .redirect_uri(redirect)
         .verifier(verifier)
@@ -63,4 +63,18 @@ async fn an_https_app_gets_a_secure_host_prefixed_cookie() {
     for flag in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(cookie.contains(flag), "{flag} in {cookie}");
     }
+}
+
+#[tokio::test]
+async fn builder_setters_take_owned_and_borrowed_strings() {
+    let issuer = TestIssuer::start().await;
+    let verifier = issuer.verifier().token_use(TokenUse::Any).client_ids([CLIENT_ID]).build().unwrap();
+    let (prefix, region) = (String::from("my-prefix"), String::from("eu-west-1"));
+    let login = CognitoLogin::builder()
+        .domain(prefix, region)
+        .base_url(issuer.base_url()) // a String, as TestIssuer::base_url returns
+        .client_id(String::from(CLIENT_ID))
+        .redirect_uri(format!("{}/auth/callback", "http://127.0.0.1:3001"))
+        .verifier(verifier);
+    assert!(login.build().is_ok());
 }

@@ -214,8 +214,8 @@ impl AlbTokenBuilder {
     }
 
     /// Removes a payload claim.
-    pub fn without_claim(mut self, name: &str) -> Self {
-        self.claims.remove(name);
+    pub fn without_claim(mut self, name: impl Into<String>) -> Self {
+        self.claims.remove(&name.into());
         self
     }
 
@@ -227,8 +227,8 @@ impl AlbTokenBuilder {
     }
 
     /// Removes a header member.
-    pub fn without_header(mut self, name: &str) -> Self {
-        self.header.remove(name);
+    pub fn without_header(mut self, name: impl Into<String>) -> Self {
+        self.header.remove(&name.into());
         self
     }
 

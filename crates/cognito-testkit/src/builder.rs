@@ -22,6 +22,7 @@ use crate::keys::{self, KeyKind, SigningKey};
 use crate::login_state::HostedLogin;
 use crate::server;
 use crate::shared::Shared;
+use crate::token_shape::PreTokenGeneration;
 use crate::user::TestUser;
 
 /// Starting an issuer.
@@ -70,6 +71,7 @@ pub struct TestIssuerBuilder {
     users: Vec<TestUser>,
     clock: TestClock,
     replica_regions: Vec<String>,
+    pre_token_generation: PreTokenGeneration,
 }
 
 impl Default for TestIssuerBuilder {
@@ -84,6 +86,7 @@ impl Default for TestIssuerBuilder {
             users: Vec::new(),
             clock: TestClock::system(),
             replica_regions: Vec::new(),
+            pre_token_generation: PreTokenGeneration::None,
         }
     }
 }
@@ -148,6 +151,15 @@ impl TestIssuerBuilder {
         self
     }
 
+    /// The pool's pre-token-generation Lambda trigger (default [`PreTokenGeneration::None`]):
+    /// with `V2`, user access tokens may carry claims the trigger adds (`custom:*` attributes,
+    /// `email`, your own); with `V3`, client-credentials tokens too. Without it, signing an access
+    /// token with such a claim fails, as Cognito would never send it.
+    pub fn pre_token_generation(mut self, trigger: PreTokenGeneration) -> Self {
+        self.pre_token_generation = trigger;
+        self
+    }
+
     /// Binds, generates the first key and starts serving on the current Tokio runtime.
     ///
     /// # Panics
@@ -195,6 +207,7 @@ impl TestIssuerBuilder {
                 users: self.users.into_iter().map(|u| (u.username().to_owned(), u)).collect(),
                 ..HostedLogin::default()
             }),
+            pre_token_generation: self.pre_token_generation,
         });
         let stopped = Arc::new(AtomicBool::new(false));
         let listener = KillableListener::new(listener, stopped.clone());

@@ -56,8 +56,9 @@ pub enum Fault {
     },
 }
 
-/// The body [`Fault::Garbage`] serves.
-pub const GARBAGE_BODY: &str = "<html><body>502 Bad Gateway: this is not JSON</body></html>";
+/// The body [`Fault::Garbage`] serves (the workspace's tests compare it with
+/// `test_support::GARBAGE_BODY`).
+pub(crate) const GARBAGE_BODY: &str = "<html><body>502 Bad Gateway: this is not JSON</body></html>";
 
 /// The fault currently set on one endpoint, with an optional number of requests left.
 #[derive(Debug, Default)]

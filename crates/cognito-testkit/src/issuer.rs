@@ -305,9 +305,17 @@ impl TestIssuer {
         Some(keys::pem("PUBLIC KEY", &der))
     }
 
-    /// Registers (or replaces) an app client for `/oauth2/token`.
-    pub fn register_client(&self, client: ClientRegistration) {
+    /// Registers (or replaces) an app client, after start: for `/oauth2/token` and, with
+    /// [callback URLs](ClientRegistration::callback_urls), the hosted login. The way to add a
+    /// browser app's client once its redirect URI is known (see [`TestApp::bind`](crate::TestApp::bind)).
+    /// Same as [`register_client`](Self::register_client).
+    pub fn add_client(&self, client: ClientRegistration) {
         lock(&self.shared().clients).insert(client.client_id().to_owned(), client);
+    }
+
+    /// Registers (or replaces) an app client for `/oauth2/token`: [`add_client`](Self::add_client).
+    pub fn register_client(&self, client: ClientRegistration) {
+        self.add_client(client);
     }
 
     /// Sets or clears `Cache-Control: max-age` on JWKS responses.

@@ -95,8 +95,8 @@ impl TokenBuilder {
 
     /// Sets `iss` to the original-format issuer of `region`: a token issued by a replica of the
     /// pool in that region.
-    pub fn replica_region(self, region: &str) -> Self {
-        let iss = issuer_url(&self.shared, IssuerFormat::Original, region);
+    pub fn replica_region(self, region: impl Into<String>) -> Self {
+        let iss = issuer_url(&self.shared, IssuerFormat::Original, &region.into());
         self.issuer(iss)
     }
 }

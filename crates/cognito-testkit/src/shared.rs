@@ -15,6 +15,7 @@ use crate::jwks_quota::QuotaSlot;
 use crate::keys::SigningKey;
 use crate::lock::lock;
 use crate::login_state::HostedLogin;
+use crate::token_shape::PreTokenGeneration;
 
 /// What the HTTP handlers, the token builders and the issuer handle share.
 #[derive(Debug)]
@@ -44,6 +45,8 @@ pub(crate) struct Shared {
     pub(crate) alb_key_requests: AtomicU64,
     pub(crate) clock: TestClock,
     pub(crate) hosted: Mutex<HostedLogin>,
+    /// Which tokens the pool's pre-token-generation trigger customizes.
+    pub(crate) pre_token_generation: PreTokenGeneration,
 }
 
 impl Shared {

@@ -3,8 +3,9 @@
 
 use axum::Router;
 use reqwest::{Method, RequestBuilder, Response};
+use tokio::net::TcpListener;
 
-use crate::serve::serve_router;
+use crate::serve::{bind_loopback, serve_router, spawn_server};
 
 /// An axum app served on `127.0.0.1` (see [`serve_router`]) and a client to call it, so that a
 /// test reads as requests and answers: `app.get("/me").bearer_auth(token).send()`.
@@ -34,6 +35,30 @@ impl TestApp {
     pub async fn serve(router: Router) -> TestApp {
         let addr = serve_router(router).await;
         TestApp { base_url: format!("http://{addr}"), http: reqwest::Client::new() }
+    }
+
+    /// Binds a free loopback port for an app whose router needs its own URL (a sign-in redirect
+    /// URI, an allowed origin); [`serve`](TestAppPort::serve) the router on it once built.
+    ///
+    /// ```
+    /// use axum::{Router, routing::get};
+    /// use cognito_testkit::TestApp;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let port = TestApp::bind().await;
+    /// let callback = port.url("/auth/callback"); // known before the router is built
+    /// let app = port.serve(Router::new().route("/", get(move || async move { callback }))).await;
+    /// let body = app.get("/").send().await.unwrap().text().await.unwrap();
+    /// assert_eq!(body, app.url("/auth/callback"));
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    /// If no loopback port can be bound.
+    pub async fn bind() -> TestAppPort {
+        let (listener, addr) = bind_loopback().await;
+        TestAppPort { listener, base_url: format!("http://{addr}") }
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -69,6 +94,31 @@ impl TestApp {
     /// `DELETE path`.
     pub fn delete(&self, path: &str) -> RequestBuilder {
         self.request(Method::DELETE, path)
+    }
+}
+
+/// A loopback port bound for a [`TestApp`] not built yet: from [`TestApp::bind`].
+#[derive(Debug)]
+pub struct TestAppPort {
+    listener: TcpListener,
+    base_url: String,
+}
+
+impl TestAppPort {
+    /// `http://127.0.0.1:PORT`: the app's base URL once served.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// `{base_url}{path}`; `path` starts with `/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Serves `router` on this port for as long as the runtime runs.
+    pub async fn serve(self, router: Router) -> TestApp {
+        spawn_server(self.listener, router);
+        TestApp { base_url: self.base_url, http: reqwest::Client::new() }
     }
 }
 

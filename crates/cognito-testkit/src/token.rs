@@ -5,25 +5,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::error::Unspecified;
-use aws_lc_rs::hmac;
 use serde_json::{Map, Value, json};
 
 use crate::defaults::{DEFAULT_LIFETIME, DEFAULT_USERNAME};
-use crate::jws::{b64url, compact, try_compact};
-use crate::keys::{self, SigningKey};
+use crate::keys;
 use crate::lock::lock;
 use crate::shared::Shared;
+use crate::token_shape::{Shape, ShapeRules};
 
 /// The scope of a user access token from a plain sign-in.
 pub const USER_ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Access,
-    ClientCredentials,
-    Id,
-}
 
 /// Builds one token. From [`TestIssuer::access_token`](crate::TestIssuer::access_token),
 /// [`client_credentials_token`](crate::TestIssuer::client_credentials_token) or
@@ -50,10 +41,10 @@ enum Shape {
 /// ```
 pub struct TokenBuilder {
     pub(crate) shared: Arc<Shared>,
-    shape: Shape,
-    claims: Map<String, Value>,
-    header: Vec<(String, Option<Value>)>,
-    kid: Option<String>,
+    pub(crate) rules: ShapeRules,
+    pub(crate) claims: Map<String, Value>,
+    pub(crate) header: Vec<(String, Option<Value>)>,
+    pub(crate) kid: Option<String>,
     lifetime: Duration,
     exp_pinned: bool,
 }
@@ -61,7 +52,7 @@ pub struct TokenBuilder {
 impl fmt::Debug for TokenBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenBuilder")
-            .field("shape", &self.shape)
+            .field("rules", &self.rules)
             .field("claims", &self.claims)
             .field("header", &self.header)
             .field("kid", &self.kid)
@@ -86,9 +77,15 @@ impl TokenBuilder {
             Value::Object(map) => map,
             _ => Map::new(),
         };
+        let rules = ShapeRules {
+            shape,
+            trigger: shared.pre_token_generation,
+            resource_bound: false,
+            unchecked: false,
+        };
         TokenBuilder {
             shared,
-            shape,
+            rules,
             claims,
             header: Vec::new(),
             kid: None,
@@ -171,17 +168,38 @@ impl TokenBuilder {
     /// tokens, which Cognito keeps equal), `aud` of ID tokens.
     pub fn client_id(self, client_id: impl Into<String>) -> Self {
         let id = Value::String(client_id.into());
-        match self.shape {
+        match self.rules.shape {
             Shape::Access => self.set("client_id", id),
             Shape::ClientCredentials => self.set("client_id", id.clone()).set("sub", id),
             Shape::Id => self.set("aud", id),
         }
     }
 
-    /// Sets `aud` to this string, on any kind of token (Cognito access tokens have none). For
-    /// an array `aud`, use [`claim`](Self::claim).
+    /// Sets `aud` to this string. An ID token's `aud` is its app client; Cognito's access tokens
+    /// have an `aud` only when resource-bound, so on an access token use
+    /// [`resource`](Self::resource) (or [`for_negative_test`](Self::for_negative_test)): signing
+    /// an access token with a plain `audience` fails. For an array `aud`, use
+    /// [`claim`](Self::claim).
     pub fn audience(self, aud: impl Into<String>) -> Self {
         self.set("aud", Value::String(aud.into()))
+    }
+
+    /// A resource-bound access token (RFC 8707 resource binding): the client asked for a token
+    /// for `resource` (an absolute URI, e.g. `https://api.example.com`), and Cognito put it in
+    /// the token's `aud`. The one way an access token carries `aud` without
+    /// [`for_negative_test`](Self::for_negative_test).
+    pub fn resource(mut self, resource: impl Into<String>) -> Self {
+        self.rules.resource_bound = true;
+        self.set("aud", Value::String(resource.into()))
+    }
+
+    /// Turns off the Cognito-shape check ([`check`](Self::check)) for this token: it may carry
+    /// claims Cognito never puts in this kind of token (`aud` or `nbf` in an access token,
+    /// padding, unknown claims). For tests of how a verifier treats input Cognito never sends;
+    /// an application's tests should not need it.
+    pub fn for_negative_test(mut self) -> Self {
+        self.rules.unchecked = true;
+        self
     }
 
     /// Sets `sub`.
@@ -193,7 +211,7 @@ impl TokenBuilder {
 
     /// Sets the user name: `username` in access tokens, `cognito:username` in ID tokens.
     pub fn username(self, username: impl Into<String>) -> Self {
-        let name = if self.shape == Shape::Id { "cognito:username" } else { "username" };
+        let name = if self.rules.shape == Shape::Id { "cognito:username" } else { "username" };
         self.set(name, Value::String(username.into()))
     }
 
@@ -217,7 +235,8 @@ impl TokenBuilder {
         self.set("cognito:groups", Value::Array(groups))
     }
 
-    /// Sets `email`.
+    /// Sets `email`: a claim of ID tokens; in an access token only with a
+    /// [`PreTokenGeneration`](crate::PreTokenGeneration) trigger that adds it.
     pub fn email(self, email: impl Into<String>) -> Self {
         self.set("email", Value::String(email.into()))
     }
@@ -251,7 +270,8 @@ impl TokenBuilder {
         self.set("iat", json!(iat))
     }
 
-    /// Sets `nbf` (Cognito sets none; verifiers should still honour it).
+    /// Sets `nbf`. Cognito sets none, so signing an access token with it needs
+    /// [`for_negative_test`](Self::for_negative_test); verifiers should still honour it.
     pub fn not_before(self, nbf: i64) -> Self {
         self.set("nbf", json!(nbf))
     }
@@ -261,7 +281,10 @@ impl TokenBuilder {
         self.set("iss", Value::String(iss.into()))
     }
 
-    /// Sets any claim to any value, e.g. `.claim("exp", json!("soon"))`.
+    /// Sets any claim to any value, e.g. `.claim("exp", json!("soon"))`. A claim Cognito never
+    /// puts in this kind of token (a `custom:*` attribute in an access token, say) makes
+    /// [`sign`](Self::sign) fail unless the issuer has a [`PreTokenGeneration`](crate::PreTokenGeneration)
+    /// trigger that adds it, or the token is [`for_negative_test`](Self::for_negative_test).
     pub fn claim(mut self, name: impl Into<String>, value: Value) -> Self {
         let name = name.into();
         if name == "exp" {
@@ -272,11 +295,12 @@ impl TokenBuilder {
     }
 
     /// Removes a claim.
-    pub fn without_claim(mut self, name: &str) -> Self {
+    pub fn without_claim(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
         if name == "exp" {
             self.exp_pinned = true;
         }
-        self.claims.remove(name);
+        self.claims.remove(&name);
         self
     }
 
@@ -321,72 +345,4 @@ impl TokenBuilder {
     pub fn header_json(&self) -> Value {
         Value::Object(self.header_for(&self.key(), None))
     }
-
-    fn key(&self) -> Arc<SigningKey> {
-        let ring = lock(&self.shared.keys);
-        match &self.kid {
-            None => ring.signing(),
-            Some(kid) => ring.find(kid).unwrap_or_else(|| panic!("cognito-testkit: no key with kid {kid:?}")),
-        }
-    }
-
-    fn header_for(&self, key: &SigningKey, forced_alg: Option<&str>) -> Map<String, Value> {
-        let mut header = Map::new();
-        header.insert("kid".to_owned(), Value::String(key.kid().to_owned()));
-        header.insert("alg".to_owned(), Value::String(key.kind().alg().to_owned()));
-        for (name, value) in &self.header {
-            match value {
-                Some(value) => header.insert(name.clone(), value.clone()),
-                None => header.remove(name),
-            };
-        }
-        if let Some(alg) = forced_alg {
-            header.insert("alg".to_owned(), Value::String(alg.to_owned()));
-        }
-        header
-    }
-
-    fn parts(&self, forced_alg: Option<&str>) -> (Arc<SigningKey>, Vec<u8>, Vec<u8>) {
-        let key = self.key();
-        let header = to_json(&self.header_for(&key, forced_alg));
-        let payload = to_json(&self.claims);
-        (key, header, payload)
-    }
-
-    /// Signs the token: a compact JWS signed with the signing key (or the
-    /// [`signed_with_kid`](Self::signed_with_kid) key).
-    ///
-    /// # Panics
-    /// If `signed_with_kid` names a key this issuer never generated.
-    pub fn sign(self) -> String {
-        let (key, header, payload) = self.parts(None);
-        compact(&key, &header, &payload)
-    }
-
-    pub(crate) fn try_sign(self) -> Result<String, Unspecified> {
-        let (key, header, payload) = self.parts(None);
-        try_compact(&key, &header, &payload)
-    }
-
-    /// An unsecured JWS: header `alg: "none"`, empty signature segment (`header.payload.`).
-    pub fn sign_unsigned_none(self) -> String {
-        let (_, header, payload) = self.parts(Some("none"));
-        format!("{}.{}.", b64url(&header), b64url(&payload))
-    }
-
-    /// An HS256 JWS (header `alg: "HS256"`) with `secret` as the HMAC key; with
-    /// [`rsa_public_key_der`](crate::TestIssuer::rsa_public_key_der) as the secret this is the
-    /// key-confusion attack.
-    pub fn sign_hs256(self, secret: &[u8]) -> String {
-        let (_, header, payload) = self.parts(Some("HS256"));
-        let input = format!("{}.{}", b64url(&header), b64url(&payload));
-        let key = hmac::Key::new(hmac::HMAC_SHA256, secret);
-        let tag = hmac::sign(&key, input.as_bytes());
-        format!("{input}.{}", b64url(tag.as_ref()))
-    }
-}
-
-fn to_json(map: &Map<String, Value>) -> Vec<u8> {
-    // A map of `Value`s always serialises.
-    serde_json::to_vec(map).unwrap_or_default()
 }

@@ -1,7 +1,7 @@
 //! Waiting on a condition in tests, instead of sleeping for a guessed time.
 
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// Wait until `condition` returns `true`, checking every few milliseconds; panic with a clear
 /// message if it is still `false` after `timeout`.
@@ -27,9 +27,4 @@ where
         assert!(Instant::now() < deadline, "condition still false after {timeout:?}");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-}
-
-/// Seconds since the Unix epoch, as token time claims count them.
-pub fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }

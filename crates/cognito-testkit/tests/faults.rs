@@ -4,8 +4,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use cognito_testkit::{ClientRegistration, Fault, GARBAGE_BODY, TestIssuer};
+use cognito_testkit::{ClientRegistration, Fault, TestIssuer};
 use support::{get_json, http};
+use test_support::GARBAGE_BODY;
 
 #[tokio::test]
 async fn status_fault_answers_that_status_and_is_counted() {

@@ -360,3 +360,18 @@ async fn verifier_builder_trusts_this_issuer() {
 
     assert!(format!("{builder:?}").contains(&issuer.issuer_url()));
 }
+
+#[tokio::test]
+async fn builder_setters_take_owned_and_borrowed_strings() {
+    let issuer = TestIssuer::start().await;
+    let name = String::from("jti");
+    let claims = issuer
+        .access_token()
+        .without_claim(name.clone())
+        .replica_region(String::from("eu-west-2"))
+        .claims_json();
+    assert!(claims.get("jti").is_none());
+    assert!(claims["iss"].as_str().unwrap().contains("eu-west-2"));
+    let alb = issuer.alb_token().without_claim(name).without_header(String::from("signer")).claims_json();
+    assert!(alb.get("jti").is_none());
+}

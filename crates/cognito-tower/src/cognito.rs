@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::authenticate::{Authenticate, BoxAuthFuture, Credentials, verify_token_now};
 use crate::error::AuthError;
 use crate::layer::AuthLayer;
+use crate::request_span::record_caller;
 use crate::scopes_and_groups::ScopesAndGroups;
 
 /// The layer that verifies Cognito tokens: `CognitoLayer::new(verifier)`.
@@ -50,13 +51,18 @@ where
         &self,
         credentials: &Credentials<'_>,
     ) -> Option<Result<Arc<CognitoClaims<C>>, AuthError>> {
-        verify_token_now(credentials, |token| self.verify_now(token))
+        let outcome = verify_token_now(credentials, |token| self.verify_now(token))?;
+        Some(outcome.inspect(|claims| record_caller(claims.sub(), claims.client())))
     }
 
     fn authenticate(&self, credentials: &Credentials<'_>) -> Self::Future {
         let verifier = self.clone();
         let token = credentials.require_token().cloned();
-        Box::pin(async move { Ok(verifier.verify(token?.as_str()).await?) })
+        Box::pin(async move {
+            let claims = verifier.verify(token?.as_str()).await?;
+            record_caller(claims.sub(), claims.client());
+            Ok(claims)
+        })
     }
 
     fn scopes_and_groups(claims: &CognitoClaims<C>) -> Option<&(dyn ScopesAndGroups + 'static)> {

@@ -31,9 +31,12 @@ pub mod fuzz;
 mod layer;
 mod on_rejection;
 mod other_schemes;
+mod request_span;
 mod response;
 mod scopes_and_groups;
 mod token_source;
+#[cfg(feature = "tonic")]
+mod tonic_claims;
 
 pub use alb::{ALB_DATA_HEADER, AlbLayer};
 #[cfg(feature = "lambda")]
@@ -46,6 +49,9 @@ pub use error::{AuthError, Match};
 pub use layer::{AuthLayer, AuthService, ResponseFuture};
 pub use on_rejection::OnRejection;
 pub use other_schemes::OtherSchemes;
+pub use request_span::{CLIENT_ID_FIELD, SUB_FIELD};
 pub use response::is_grpc;
 pub use scopes_and_groups::{Grants, ScopesAndGroups};
 pub use token_source::{Token, TokenSource};
+#[cfg(feature = "tonic")]
+pub use tonic_claims::RequestClaims;

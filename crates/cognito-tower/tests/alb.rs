@@ -6,10 +6,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::routing::get;
 use axum::{Extension, Router};
-use cognito_testkit::{Challenge, Fault, TestApp, TestIssuer, response_header, unix_now};
+use cognito_testkit::{Challenge, Fault, TestApp, TestIssuer, response_header};
 use cognito_tower::AlbLayer;
 use cognito_verify::AlbClaims;
 use reqwest::StatusCode;
+use test_support::unix_now;
 
 /// An app whose `/whoami` answers the verified `sub`, or `anonymous`, and counts its calls.
 struct App {

@@ -7,12 +7,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::routing::get;
 use axum::{Extension, Router};
 use bytes::Bytes;
-use cognito_testkit::{Challenge, Fault, TestApp, TestIssuer, response_header, unix_now};
+use cognito_testkit::{Challenge, Fault, TestApp, TestIssuer, response_header};
 use cognito_tower::{AuthError, CognitoLayer, TokenSource};
 use cognito_verify::{CognitoClaims, CognitoVerifier, CognitoVerifierBuilder, Rejection};
 use http::HeaderName;
 use http::request::Parts;
 use reqwest::StatusCode;
+use test_support::unix_now;
 
 /// An app whose `/whoami` answers the verified `sub`, or `anonymous`, and counts its calls.
 struct App {

@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use cognito_testkit::{Fault, TestIssuer, unix_now};
+use cognito_testkit::{Fault, TestIssuer};
 use cognito_tower::{AuthError, CognitoLayer, OtherSchemes};
 use cognito_verify::{CognitoClaims, TokenUse};
 use http::request::Parts;
 use reqwest::StatusCode;
+use test_support::unix_now;
 
 struct App {
     issuer: TestIssuer,

@@ -18,6 +18,7 @@ use crate::verifier::CognitoVerifier;
 mod async_check;
 mod clock;
 mod debug;
+mod env;
 mod jwks_document;
 mod pool_clients;
 mod validate;
@@ -295,6 +296,16 @@ impl<C> CognitoVerifierBuilder<C> {
     /// Parse user-defined claims into `T` (available as `claims.custom`), e.g. `custom:tenant`
     /// attributes of ID tokens. Call it before [`custom_check`](Self::custom_check): a check set
     /// before is typed for the old claims, so `build` then fails rather than drop it.
+    ///
+    /// Which token has them: Cognito puts user attributes (`custom:*`, `email`, `name`, ...) in
+    /// ID tokens. Access tokens carry them only when the pool's pre-token-generation Lambda
+    /// trigger adds them: event version `V2_0` for users' access tokens, `V3_0` also for
+    /// client-credentials (machine-to-machine) tokens (Essentials or Plus feature plan; Amazon
+    /// Cognito developer guide, "Pre token generation Lambda trigger"). Without such a trigger, an
+    /// API verifying access tokens sees no custom claims, and a required field of `T` refuses
+    /// every token. A required claim that is missing or of the wrong type is refused with
+    /// [`VerifyError::CustomClaim`](crate::VerifyError::CustomClaim), which names the claim,
+    /// never its value.
     ///
     /// ```
     /// # use cognito_verify::{CognitoVerifier, TokenUse};

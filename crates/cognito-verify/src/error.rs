@@ -239,6 +239,17 @@ pub enum VerifyError {
     /// A required claim is absent.
     #[error("claim `{0}` is missing")]
     MissingClaim(&'static str),
+    /// A claim of the [custom claims](crate::CognitoVerifierBuilder::custom_claims) type is
+    /// missing or has the wrong type. Names the claim (the path to it, for a nested one, cut to
+    /// 128 characters), never its value.
+    #[error("custom claim `{claim}` {problem}")]
+    CustomClaim {
+        /// The claim's name, e.g. `custom:tenant`, or the path to a nested member
+        /// (`custom:address.street`); `.` for the payload itself.
+        claim: String,
+        /// `is missing`, or `does not have the type the custom claims ask for`.
+        problem: &'static str,
+    },
     /// `iss` is not the expected issuer.
     #[error("issuer {found:?} is not the expected issuer")]
     IssuerMismatch {

@@ -24,7 +24,6 @@ mod checks;
 mod claims;
 mod clock;
 mod config;
-mod env;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;

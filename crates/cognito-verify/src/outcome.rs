@@ -62,6 +62,7 @@ pub(crate) fn error_kind(error: &VerifyError) -> &'static str {
         VerifyError::MalformedPayload(_) => "malformed_payload",
         VerifyError::InvalidClaim { .. } => "invalid_claim",
         VerifyError::MissingClaim(_) => "missing_claim",
+        VerifyError::CustomClaim { .. } => "custom_claim",
         VerifyError::IssuerMismatch { .. } => "issuer_mismatch",
         VerifyError::TokenUseMismatch { .. } => "token_use_mismatch",
         VerifyError::ClientMismatch { .. } => "client_mismatch",

@@ -3,11 +3,10 @@
 
 use std::time::Duration;
 
-use cognito_testkit::{
-    DEFAULT_ALB_ARN, Fault, TestIssuer, eventually, tamper_payload, tamper_signature, unix_now,
-};
+use cognito_testkit::{DEFAULT_ALB_ARN, Fault, TestIssuer, eventually, tamper_payload, tamper_signature};
 use cognito_verify::{AlbKeyOptions, AlbVerifier, AlbVerifierBuilder, VerifyError};
 use serde_json::{Value, json};
+use test_support::unix_now;
 
 const OTHER_ARN: &str =
     "arn:aws:elasticloadbalancing:local-1:999999999999:loadbalancer/app/evil/0000000000000000";

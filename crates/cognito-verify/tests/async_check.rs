@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use cognito_testkit::TestIssuer;
-use cognito_verify::{ConfigError, NoCustomClaims, Rejection, VerifiedToken, VerifyError};
+use cognito_verify::{CognitoVerifier, ConfigError, NoCustomClaims, Rejection, VerifiedToken, VerifyError};
 use serde_json::json;
 
 /// A `jti` deny-list, as a database would hold it.
@@ -40,6 +40,25 @@ fn jti_check(
     }
 }
 
+/// A verifier of `issuer` whose async check refuses, with `rejection`, the `jti`s in the list.
+fn deny_list_verifier(
+    issuer: &TestIssuer,
+    rejection: fn(&'static str) -> Rejection,
+) -> (DenyList, CognitoVerifier) {
+    let denied = DenyList::default();
+    let verifier =
+        issuer.access_verifier().async_check(jti_check(denied.clone(), rejection)).build().unwrap();
+    (denied, verifier)
+}
+
+/// What verifying a token whose `jti` was revoked gives, with the check refusing as `rejection`.
+async fn verify_revoked(issuer: &TestIssuer, rejection: fn(&'static str) -> Rejection) -> VerifyError {
+    let (denied, verifier) = deny_list_verifier(issuer, rejection);
+    let token = issuer.access_token().claim("jti", json!("revoked")).sign();
+    denied.deny("revoked");
+    verifier.verify(&token).await.unwrap_err()
+}
+
 #[tokio::test]
 async fn an_async_check_sees_the_header_the_jwk_and_the_claims() {
     let issuer = TestIssuer::start().await;
@@ -68,15 +87,7 @@ async fn an_async_check_sees_the_header_the_jwk_and_the_claims() {
 #[tokio::test]
 async fn an_async_check_refusal_as_invalid_token_is_a_401_rejection_with_the_claims() {
     let issuer = TestIssuer::start().await;
-    let denied = DenyList::default();
-    let verifier = issuer
-        .access_verifier()
-        .async_check(jti_check(denied.clone(), Rejection::invalid_token))
-        .build()
-        .unwrap();
-    let token = issuer.access_token().claim("jti", json!("revoked-1")).sign();
-    denied.deny("revoked-1");
-    let err = verifier.verify(&token).await.unwrap_err();
+    let err = verify_revoked(&issuer, Rejection::invalid_token).await;
     assert!(!err.is_forbidden());
     assert_eq!(err.verified_claims().map(|claims| claims.sub()), Some(issuer.default_sub()));
     assert_eq!(
@@ -88,15 +99,7 @@ async fn an_async_check_refusal_as_invalid_token_is_a_401_rejection_with_the_cla
 #[tokio::test]
 async fn an_async_check_refusal_as_forbidden_is_a_403_rejection() {
     let issuer = TestIssuer::start().await;
-    let denied = DenyList::default();
-    let verifier = issuer
-        .access_verifier()
-        .async_check(jti_check(denied.clone(), Rejection::forbidden))
-        .build()
-        .unwrap();
-    let token = issuer.access_token().claim("jti", json!("revoked-2")).sign();
-    denied.deny("revoked-2");
-    let err = verifier.verify(&token).await.unwrap_err();
+    let err = verify_revoked(&issuer, Rejection::forbidden).await;
     assert!(err.is_forbidden());
     assert_eq!(
         err.without_claims(),
@@ -107,12 +110,7 @@ async fn an_async_check_refusal_as_forbidden_is_a_403_rejection() {
 #[tokio::test]
 async fn an_async_check_runs_on_cached_tokens_too() {
     let issuer = TestIssuer::start().await;
-    let denied = DenyList::default();
-    let verifier = issuer
-        .access_verifier()
-        .async_check(jti_check(denied.clone(), Rejection::invalid_token))
-        .build()
-        .unwrap();
+    let (denied, verifier) = deny_list_verifier(&issuer, Rejection::invalid_token);
     let token = issuer.access_token().claim("jti", json!("later-revoked")).sign();
     verifier.verify(&token).await.unwrap();
     assert_eq!(verifier.cached_tokens(), 1);

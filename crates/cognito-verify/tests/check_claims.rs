@@ -4,9 +4,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use cognito_testkit::{TestIssuer, unix_now as now};
+use cognito_testkit::TestIssuer;
 use cognito_verify::{CognitoVerifier, Rejection, TokenUse, VerifyError};
 use serde_json::{Value, json};
+use test_support::unix_now as now;
 
 const CLIENT: &str = "client-a";
 

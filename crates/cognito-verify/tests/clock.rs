@@ -78,7 +78,7 @@ async fn fractional_exp_is_compared_with_sub_second_precision() {
 async fn fractional_nbf_is_never_truncated_toward_acceptance() {
     let (issuer, clock) = frozen_issuer().await;
     let verifier = issuer.access_verifier().disable_token_cache().build().unwrap();
-    let token = issuer.access_token().claim("nbf", json!(T as f64 + 0.5)).sign();
+    let token = issuer.access_token().claim("nbf", json!(T as f64 + 0.5)).for_negative_test().sign();
     clock.set_time(at_millis(250));
     let err = verifier.verify(&token).await.unwrap_err();
     assert!(matches!(err, VerifyError::NotYetValid { nbf: T, now: T, .. }), "{err:?}");

@@ -198,13 +198,13 @@ fn to_json(members: &[(String, Value)]) -> Vec<u8> {
 
 #[test]
 fn well_signed_random_claims_get_the_outcome_the_model_predicts() {
-    let now = cognito_testkit::unix_now();
+    let now = test_support::unix_now();
     let (accepted, refused) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let mut runner = TestRunner::new(Config { failure_persistence: None, ..Config::with_cases(CASES) });
     runner
         .run(&payload(now), |members| {
             let payload = to_json(&members);
-            match harness::expect_claims(&payload, ISSUER, cognito_testkit::unix_now()) {
+            match harness::expect_claims(&payload, ISSUER, test_support::unix_now()) {
                 Expected::Accepted(_) => accepted.fetch_add(1, Ordering::Relaxed),
                 _ => refused.fetch_add(1, Ordering::Relaxed),
             };

@@ -3,8 +3,9 @@
 //! `HTTP_PROXY` / `ALL_PROXY` pointing at a listener of the parent that counts connections, since
 //! a test cannot change its own process's environment safely.
 
-use cognito_testkit::{DEFAULT_ALB_ARN, TestIssuer, in_child_behind_a_proxy, is_child};
+use cognito_testkit::{DEFAULT_ALB_ARN, TestIssuer};
 use cognito_verify::TokenUse;
+use test_support::{in_child_behind_a_proxy, is_child};
 
 const CHILD: &str = "COGNITO_PROXY_TEST_CHILD";
 

@@ -1,6 +1,8 @@
 //! A token refused by a claim check after its signature verified carries its claims, so a
 //! service can log who was refused; a token refused before carries none.
 
+mod tenant;
+
 use std::time::Duration;
 
 use cognito_testkit::{TestClock, TestIssuer, tamper_payload, tamper_signature};
@@ -67,23 +69,12 @@ async fn the_error_message_and_debug_output_show_no_claims() {
 
 #[tokio::test]
 async fn custom_claims_are_reachable_from_the_refusal() {
-    #[derive(Debug, serde::Deserialize)]
-    struct Tenant {
-        #[serde(rename = "custom:tenant")]
-        tenant: String,
-    }
     let issuer = TestIssuer::start().await;
-    let verifier = issuer
-        .id_verifier()
-        .custom_claims::<Tenant>()
-        .custom_check(
-            |claims| if claims.custom.tenant == "acme" { Ok(()) } else { Err("wrong tenant".into()) },
-        )
-        .build()
-        .unwrap();
+    let verifier = tenant::acme_only(&issuer);
     let token = issuer.id_token().claim("custom:tenant", json!("globex")).sign();
     let err = verifier.verify(&token).await.unwrap_err();
-    let claims = err.verified_claims().and_then(|claims| claims.get::<CognitoClaims<Tenant>>()).unwrap();
+    let claims =
+        err.verified_claims().and_then(|claims| claims.get::<CognitoClaims<tenant::Tenant>>()).unwrap();
     assert_eq!(claims.custom.tenant, "globex");
 }
 

@@ -72,12 +72,13 @@ async fn id_token_aud_array_without_an_allowed_client_is_a_client_mismatch() {
 async fn access_token_client_is_its_client_id_whatever_its_aud() {
     let issuer = TestIssuer::start().await;
     let verifier = issuer.access_verifier().build().unwrap();
-    let with_aud = issuer.access_token().claim("aud", json!(["other-client"])).sign();
+    let with_aud = issuer.access_token().claim("aud", json!(["other-client"])).for_negative_test().sign();
     verifier.verify(&with_aud).await.unwrap();
     let aud_only = issuer
         .access_token()
         .client_id("other-client")
         .claim("aud", json!([issuer.default_client_id()]))
+        .for_negative_test()
         .sign();
     assert_eq!(
         error_for(&verifier, &aud_only).await.without_claims(),
@@ -131,6 +132,7 @@ async fn optional_claims_that_are_null_read_as_absent() {
         .claim("scope", Value::Null)
         .claim("event_id", Value::Null)
         .claim("nbf", Value::Null)
+        .for_negative_test()
         .sign();
     let claims = verifier.verify(&token).await.unwrap();
     assert!(claims.groups().is_empty() && claims.scopes().is_empty());

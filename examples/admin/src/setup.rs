@@ -78,7 +78,7 @@ impl Setup {
         );
         let verifier = verifier_from_env_or(Some(&issuer))?;
         let login = CognitoLogin::builder()
-            .base_url(&issuer.base_url())
+            .base_url(issuer.base_url())
             .client_id(client)
             .redirect_uri(format!("{app_url}/auth/callback"))
             .logout_uri(format!("{app_url}/signed-out"))
@@ -108,10 +108,7 @@ impl Setup {
         let pool = required("COGNITO_USER_POOL_ID")?;
         let domain = required("COGNITO_DOMAIN")?;
         let client = required("COGNITO_CLIENT_ID")?.split(',').next().unwrap_or_default().trim().to_owned();
-        let verifier = CognitoVerifier::from_lookup(|name| match name {
-            "COGNITO_TOKEN_USE" => lookup(name).or_else(|| Some("any".to_owned())),
-            _ => lookup(name),
-        })?;
+        let verifier = CognitoVerifier::builder().token_use(TokenUse::Any).from_lookup(&lookup)?.build()?;
         let session_verifier = CognitoVerifier::from_lookup(|name| match name {
             "COGNITO_TOKEN_USE" => Some("any".to_owned()),
             "COGNITO_CLIENT_ID" => Some(client.clone()),

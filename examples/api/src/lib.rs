@@ -140,7 +140,7 @@ fn routes(verifier: CognitoVerifier) -> Router {
 }
 
 /// The verifier the example runs with: from the environment when `COGNITO_USER_POOL_ID` is set
-/// ([`CognitoVerifier::from_lookup`] over the process environment, with `COGNITO_TOKEN_USE`
+/// (`CognitoVerifier::builder().from_env()`, with `COGNITO_TOKEN_USE`
 /// defaulting to `access`), otherwise one that trusts `issuer` and its default app client.
 ///
 /// Fails with [`ConfigError::MissingEnv`] when neither is available.

@@ -4,8 +4,9 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use api::{SCOPE_GET, install_metrics_recorder, router_with_metrics};
-use cognito_testkit::{KeyKind, TestIssuer, prometheus_sample as sample, serve_router};
+use cognito_testkit::{KeyKind, TestIssuer, serve_router};
 use reqwest::StatusCode;
+use test_support::prometheus_sample as sample;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_the_verifications_and_key_fetches_the_requests_caused() {

@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use api::{SCOPE_GET, install_metrics_recorder, router_with_metrics};
-use cognito_testkit::{JwksQuota, TestIssuer, prometheus_sample as sample, serve_router};
+use cognito_testkit::{JwksQuota, TestIssuer, serve_router};
 use reqwest::StatusCode;
+use test_support::prometheus_sample as sample;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_jwks_429_is_counted_as_throttled_and_the_wait_as_backoff_refusals() {

@@ -4,7 +4,7 @@
 
 use client_credentials::{LOCAL_CLIENT_ID, LocalSetup};
 use cognito_client::{ClientCredentials, OAuthErrorCode, TokenError};
-use cognito_testkit::prometheus_sample as sample;
+use test_support::prometheus_sample as sample;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_token_requests_by_outcome_and_cache_hits_and_misses() {

@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use cognito_testkit::unix_now;
 use http::StatusCode;
+use test_support::unix_now;
 
 use crate::checks::Checks;
 use crate::request::{Answer, get};

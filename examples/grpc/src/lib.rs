@@ -1,8 +1,10 @@
 //! A tonic gRPC server behind the Cognito layer, and a tonic client that calls it.
 //!
-//! The service is tonic-health's `grpc.health.v1.Health` (generated code that ships with the
-//! crate, so nothing here needs `protoc`). Every call must carry an access token with the scope
-//! [`REQUIRED_SCOPE`] in its `authorization: Bearer <token>` metadata:
+//! The service is `grpc.health.v1.Health` (tonic-health's generated code, so nothing here needs
+//! `protoc`), implemented here by [`CallerHealth`], whose method reads the caller's claims with
+//! `request.claims::<CognitoClaims>()` (cognito-tower's `tonic` feature). Every call must carry an
+//! access token with the scope [`REQUIRED_SCOPE`] in its `authorization: Bearer <token>`
+//! metadata:
 //!
 //! | call | gRPC status |
 //! |---|---|
@@ -23,16 +25,18 @@ use std::net::SocketAddr;
 
 use cognito_axum::require_scopes;
 use cognito_testkit::TestIssuer;
-use cognito_tower::CognitoLayer;
-use cognito_verify::{CognitoVerifier, ConfigError, TokenUse};
+use cognito_tower::{CognitoLayer, RequestClaims};
+use cognito_verify::{CognitoClaims, CognitoVerifier, ConfigError, TokenUse};
 use http::header::{AUTHORIZATION, COOKIE};
+use tonic::codegen::tokio_stream;
 use tonic::metadata::MetadataValue;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, Server};
-use tonic::{Request, Status};
-use tonic_health::pb::HealthCheckRequest;
+use tonic::{Request, Response, Status};
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::health_server::{Health, HealthServer};
+use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultMakeSpan, TraceLayer};
 
@@ -43,6 +47,43 @@ pub const REQUIRED_SCOPE: &str = "health/check";
 /// The serving status [`check`] returns when the server is up: `SERVING` (1) of
 /// `grpc.health.v1.HealthCheckResponse.ServingStatus`.
 pub const SERVING: i32 = ServingStatus::Serving as i32;
+/// The response metadata [`CallerHealth`] answers with the caller's `sub` in.
+pub const CALLER_METADATA: &str = "x-caller-sub";
+
+/// The health service: `Check` of the whole server (`service: ""`) answers `SERVING`, any other
+/// service `NOT_FOUND`. Its method reads the caller's verified claims from the request (the
+/// `Arc<CognitoClaims>` the layer attached), logs who asked and answers the caller's `sub` in the
+/// [`CALLER_METADATA`] response metadata. `Watch` is not implemented.
+#[derive(Debug, Default)]
+pub struct CallerHealth;
+
+#[tonic::async_trait]
+impl Health for CallerHealth {
+    async fn check(
+        &self,
+        request: Request<HealthCheckRequest>,
+    ) -> Result<Response<HealthCheckResponse>, Status> {
+        // `UNAUTHENTICATED` or `INTERNAL` as a status when the layer attached no claims.
+        let claims = request.claims::<CognitoClaims>()?;
+        tracing::info!(sub = claims.sub(), client = claims.client(), "health check");
+        if !request.get_ref().service.is_empty() {
+            return Err(Status::not_found("unknown service"));
+        }
+        let mut response = Response::new(HealthCheckResponse { status: SERVING });
+        let sub = MetadataValue::try_from(claims.sub()).map_err(|_| Status::internal("unprintable sub"))?;
+        response.metadata_mut().insert(CALLER_METADATA, sub);
+        Ok(response)
+    }
+
+    type WatchStream = tokio_stream::Empty<Result<HealthCheckResponse, Status>>;
+
+    async fn watch(
+        &self,
+        _request: Request<HealthCheckRequest>,
+    ) -> Result<Response<Self::WatchStream>, Status> {
+        Err(Status::unimplemented("Watch is not implemented by this example"))
+    }
+}
 
 require_scopes!(
     /// Calling the health service.
@@ -65,7 +106,6 @@ pub async fn serve_with_shutdown(
     verifier: CognitoVerifier,
     signal: impl Future<Output = ()>,
 ) -> Result<(), Box<dyn Error + Send + Sync>> {
-    let (reporter, health) = tonic_health::server::health_reporter();
     Server::builder()
         // Layers run in the order they are added: mark the credentials sensitive, trace the call
         // (its headers show `authorization: Sensitive`), verify the token, then check its scope.
@@ -73,10 +113,9 @@ pub async fn serve_with_shutdown(
         .layer(TraceLayer::new_for_grpc().make_span_with(DefaultMakeSpan::new().include_headers(true)))
         .layer(CognitoLayer::new(verifier))
         .layer(HealthCheck::layer())
-        .add_service(health)
+        .add_service(HealthServer::new(CallerHealth))
         .serve_with_incoming_shutdown(TcpIncoming::from(listener), signal)
         .await?;
-    drop(reporter);
     Ok(())
 }
 
@@ -85,6 +124,21 @@ pub async fn serve_with_shutdown(
 /// ([`SERVING`] when up) or the status the call failed with (`Unauthenticated`,
 /// `PermissionDenied`, `Unavailable`, ...).
 pub async fn check(addr: SocketAddr, token: Option<&str>) -> Result<i32, Status> {
+    check_with_metadata(addr, token).await.map(|response| response.get_ref().status)
+}
+
+/// The `sub` the server's handler read from the caller's claims ([`CALLER_METADATA`]), for a
+/// call to `Health/Check` with `token`.
+pub async fn caller(addr: SocketAddr, token: &str) -> Result<String, Status> {
+    let response = check_with_metadata(addr, Some(token)).await?;
+    let sub = response.metadata().get(CALLER_METADATA).and_then(|value| value.to_str().ok());
+    sub.map(str::to_owned).ok_or_else(|| Status::internal("no caller in the answer"))
+}
+
+async fn check_with_metadata(
+    addr: SocketAddr,
+    token: Option<&str>,
+) -> Result<Response<HealthCheckResponse>, Status> {
     let endpoint = Channel::from_shared(format!("http://{addr}"))
         .map_err(|err| Status::invalid_argument(format!("bad address {addr}: {err}")))?;
     let channel = endpoint
@@ -97,8 +151,7 @@ pub async fn check(addr: SocketAddr, token: Option<&str>) -> Result<i32, Status>
             .map_err(|_| Status::invalid_argument("the token is not valid metadata text"))?;
         request.metadata_mut().insert("authorization", value);
     }
-    let response = HealthClient::new(channel).check(request).await?;
-    Ok(response.into_inner().status)
+    HealthClient::new(channel).check(request).await
 }
 
 /// The verifier the example runs with: from the environment when `COGNITO_USER_POOL_ID` is set

@@ -3,11 +3,12 @@
 
 use axum::body::to_bytes;
 use axum::http::StatusCode;
-use cognito_testkit::{TestIssuer, unix_now as now};
+use cognito_testkit::TestIssuer;
 use cognito_verify::{CognitoVerifier, TokenUse};
 use lambda::events::{Event, Kind};
 use lambda::{ADMIN_GROUP, SCOPE_GET, Setup, on_lambda, router};
 use serde_json::{Value, json};
+use test_support::unix_now as now;
 use tower::ServiceExt;
 
 const KINDS: [Kind; 3] = [Kind::RestApi, Kind::HttpApi, Kind::FunctionUrl];

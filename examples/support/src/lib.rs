@@ -53,12 +53,16 @@ pub async fn bind(default_addr: &str) -> Result<TcpListener, BoxError> {
 }
 
 /// The verifier an example serves with, and the local test issuer it trusts when
-/// `COGNITO_USER_POOL_ID` is not set (see [`verifier_from_env_or`]); its keys are fetched in
-/// the background ([`warm_keys`]). A configuration error reads `configuration: ...`.
+/// `COGNITO_USER_POOL_ID` is not set: the supported way to run without AWS,
+/// [`cognito_testkit::local_issuer_unless_configured`] (see "Running locally without AWS" in
+/// docs/configuration.md). Its keys are fetched in the background ([`warm_keys`]). A
+/// configuration error reads `configuration: ...`.
 pub async fn verifier(token_use: TokenUse) -> Result<(Option<TestIssuer>, CognitoVerifier), BoxError> {
-    let issuer = local_issuer_unless_configured().await;
-    let verifier =
-        verifier_from_env_or(issuer.as_ref(), token_use).map_err(|err| format!("configuration: {err}"))?;
+    let builder = CognitoVerifier::builder().token_use(token_use); // unless COGNITO_TOKEN_USE says otherwise
+    let configuration = |err: ConfigError| format!("configuration: {err}");
+    let (builder, issuer) =
+        cognito_testkit::local_issuer_unless_configured(builder).await.map_err(configuration)?;
+    let verifier = builder.build().map_err(configuration)?;
     log_trust(&verifier);
     warm_keys(&verifier);
     Ok((issuer, verifier))
@@ -89,17 +93,9 @@ pub fn init_logs() {
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
 }
 
-/// A local test issuer, unless `COGNITO_USER_POOL_ID` points the example at a real pool.
-async fn local_issuer_unless_configured() -> Option<TestIssuer> {
-    match std::env::var_os("COGNITO_USER_POOL_ID") {
-        Some(_) => None,
-        None => Some(TestIssuer::start().await),
-    }
-}
-
 /// The verifier an example runs with: from the environment when `COGNITO_USER_POOL_ID` is set
-/// ([`CognitoVerifier::from_lookup`] over the process environment, `COGNITO_TOKEN_USE`
-/// defaulting to `token_use`), otherwise one that trusts `issuer` and its default app client.
+/// (`CognitoVerifier::builder().token_use(token_use).from_env()`, so `COGNITO_TOKEN_USE`
+/// defaults to `token_use`), otherwise one that trusts `issuer` and its default app client.
 ///
 /// Fails with [`ConfigError::MissingEnv`] when neither is available.
 pub fn verifier_from_env_or(
@@ -110,15 +106,7 @@ pub fn verifier_from_env_or(
         Some(issuer) if std::env::var_os("COGNITO_USER_POOL_ID").is_none() => {
             issuer.verifier_for(token_use).build()
         }
-        _ => CognitoVerifier::from_lookup(|name| {
-            let value = std::env::var(name).ok();
-            let default = match token_use {
-                TokenUse::Access => "access",
-                TokenUse::Id => "id",
-                TokenUse::Any => "any",
-            };
-            if name == "COGNITO_TOKEN_USE" { value.or_else(|| Some(default.to_owned())) } else { value }
-        }),
+        _ => CognitoVerifier::builder().token_use(token_use).from_env()?.build(),
     }
 }
 

@@ -2,9 +2,10 @@
 //! tokens, and `/api/me`.
 
 use admin::{AuditEntry, Me, User};
-use cognito_testkit::{Challenge, TestApp, TestIssuer, USER_ADMIN_SCOPE, response_header, unix_now};
+use cognito_testkit::{Challenge, TestApp, TestIssuer, USER_ADMIN_SCOPE, response_header};
 use cognito_verify::TokenUse;
 use reqwest::{Response, StatusCode};
+use test_support::unix_now;
 
 /// The admin router on loopback, with a verifier that accepts ID and access tokens of the
 /// issuer's default app client (as `main.rs` builds it).

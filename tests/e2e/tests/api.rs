@@ -3,10 +3,11 @@
 
 use api::{NewTransaction, SCOPE_GET, SCOPE_POST, Transaction};
 use cognito_testkit::{
-    Challenge, ClientRegistration, Fault, TestApp, TestIssuer, response_header, tamper_signature, unix_now,
+    Challenge, ClientRegistration, Fault, TestApp, TestIssuer, response_header, tamper_signature,
 };
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::Value;
+use test_support::unix_now;
 
 const M2M_CLIENT: &str = "m2m-client";
 

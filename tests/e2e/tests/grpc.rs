@@ -3,8 +3,9 @@
 
 use std::net::SocketAddr;
 
-use cognito_testkit::{Fault, TestIssuer, tamper_signature, unix_now};
+use cognito_testkit::{Fault, TestIssuer, tamper_signature};
 use grpc::{REQUIRED_SCOPE, SERVING};
+use test_support::unix_now;
 use tonic::Code;
 
 /// The example server on loopback, trusting the issuer's default app client.

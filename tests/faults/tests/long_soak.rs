@@ -25,9 +25,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use cognito_testkit::{Fault, JwksQuota, KeyKind, TestIssuer, unix_now};
+use cognito_testkit::{Fault, JwksQuota, KeyKind, TestIssuer};
 use cognito_verify::JwksOptions;
 use faults::{Api, send};
+use test_support::unix_now;
 
 const CLIENTS: usize = 16;
 const ROTATE_EVERY: Duration = Duration::from_secs(60);

@@ -27,9 +27,10 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use api::{SCOPE_GET, SCOPE_POST};
-use cognito_testkit::{KeyKind, TestIssuer, eventually, tamper_payload, tamper_signature, unix_now};
+use cognito_testkit::{KeyKind, TestIssuer, eventually, tamper_payload, tamper_signature};
 use cognito_verify::{CognitoVerifier, JwksOptions};
 use faults::{Api, Secs, Tally, WAIT, send};
+use test_support::unix_now;
 use tokio::runtime::Handle;
 
 /// The verified-token cache is kept small so that the valid tokens outnumber it.

@@ -6,7 +6,7 @@
 
 mod harness;
 
-use cognito_testkit::replay_fuzz_corpus;
+use test_support::replay_fuzz_corpus;
 
 #[test]
 fn fuzzed_token_responses_are_parsed_or_refused_cleanly() {

@@ -9,7 +9,7 @@ mod harness;
 #[path = "token_sources_harness.rs"]
 mod token_sources_harness;
 
-use cognito_testkit::replay_fuzz_corpus;
+use test_support::replay_fuzz_corpus;
 
 #[test]
 fn fuzzed_headers_reach_the_service_only_with_a_valid_token() {

@@ -42,11 +42,30 @@ pub(crate) fn parse<C: DeserializeOwned + 'static>(payload: &[u8]) -> Result<Cog
     // nothing to read. The first pass refused repeated members, so both read the same claims.
     let custom = if no_custom_claims {
         C::deserialize(UnitDeserializer::<serde_json::Error>::new())
+            .map_err(|_| VerifyError::MalformedPayload("custom claims do not match their type"))?
     } else {
-        serde_json::from_slice::<C>(payload)
-    }
-    .map_err(|_| VerifyError::MalformedPayload("custom claims do not match their type"))?;
+        custom_claims(payload)?
+    };
     standard.into_claims(text.finish(), custom)
+}
+
+/// The user-defined claims; a failure names the claim (never its value): the path to the member
+/// whose value has the wrong type, or the required member that is missing.
+fn custom_claims<C: DeserializeOwned>(payload: &[u8]) -> Result<C, VerifyError> {
+    let mut de = serde_json::Deserializer::from_slice(payload);
+    serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        // serde's text for a missing field quotes the field's name (from the type, not the
+        // token); every other text may quote the value, so only the path is kept.
+        let missing = err.inner().to_string();
+        let missing = missing.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+        let (claim, problem) = match missing {
+            Some(field) if path == "." => (field.to_owned(), "is missing"),
+            Some(field) => (format!("{path}.{field}"), "is missing"),
+            None => (path, "does not have the type the custom claims ask for"),
+        };
+        VerifyError::CustomClaim { claim: claim.chars().take(128).collect(), problem }
+    })
 }
 
 /// The standard claims as read, before the required ones are known to be there.

@@ -470,7 +470,7 @@ fn actual_claims(claims: &CognitoClaims) -> ExpectedClaims {
 /// Checks `result` (a verification of a well-signed token with `payload`) against the model.
 pub fn check_claims_outcome(payload: &[u8], issuer: &str, result: &Result<Arc<CognitoClaims>, VerifyError>) {
     let shown = || String::from_utf8_lossy(payload).into_owned();
-    match (expect_claims(payload, issuer, cognito_testkit::unix_now()), result) {
+    match (expect_claims(payload, issuer, test_support::unix_now()), result) {
         (Expected::Accepted(expected), Ok(claims)) => {
             let mut expected = *expected;
             // Absent `scope` reads as no scopes, absent groups as none.

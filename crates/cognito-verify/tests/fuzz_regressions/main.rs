@@ -7,7 +7,7 @@
 
 mod harness;
 
-use cognito_testkit::replay_fuzz_corpus;
+use test_support::replay_fuzz_corpus;
 
 /// The corpus of the fuzz target `target`, in this directory.
 macro_rules! corpus {

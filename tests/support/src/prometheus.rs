@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 /// these labels (in any order); `None` when the page has no such sample.
 ///
 /// ```
-/// use cognito_testkit::prometheus_sample;
+/// use test_support::prometheus_sample;
 ///
 /// let page = "# TYPE hits counter\nhits{result=\"hit\",cache=\"tokens\"} 3\nhits{result=\"miss\"} 1\n";
 /// assert_eq!(prometheus_sample(page, "hits", &[("cache", "tokens"), ("result", "hit")]), Some(3.0));

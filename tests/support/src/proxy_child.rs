@@ -21,12 +21,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 ///
 /// #[test]
 /// fn requests_to_loopback_never_go_through_a_proxy() {
-///     if cognito_testkit::is_child(CHILD) {
+///     if test_support::is_child(CHILD) {
 ///         // ... make the requests and assert on them ...
 ///         return;
 ///     }
 ///     let (passed, proxied) =
-///         cognito_testkit::in_child_behind_a_proxy("requests_to_loopback_never_go_through_a_proxy", CHILD);
+///         test_support::in_child_behind_a_proxy("requests_to_loopback_never_go_through_a_proxy", CHILD);
 ///     assert_eq!(proxied, 0, "connections to the proxy");
 ///     assert!(passed, "the child failed: see its output above");
 /// }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// fn check(input: &[u8]) {
 ///     assert!(std::str::from_utf8(input).is_ok() || !input.is_empty());
 /// }
-/// cognito_testkit::replay_fuzz_corpus(
+/// test_support::replay_fuzz_corpus(
 ///     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions/my_target"),
 ///     check,
 /// );
