@@ -182,7 +182,7 @@ impl Grant<'_> {
             access = access.groups(user.group_names().iter().cloned());
         }
         if let Some(resource) = self.resource {
-            access = access.claim("aud", self.client.audience(resource).ok_or(TokenError::InvalidTarget)?);
+            access = access.bound_to(self.client.audience(resource).ok_or(TokenError::InvalidTarget)?);
         }
         let expires_at = access.claims_json().get("exp").and_then(Value::as_i64).unwrap_or_default();
         let access_token = access.try_sign().map_err(|_| TokenError::ServerError)?;

@@ -193,6 +193,13 @@ impl TokenBuilder {
         self.set("aud", Value::String(resource.into()))
     }
 
+    /// A resource-bound access token whose `aud` is `aud` as the token endpoint writes it (a
+    /// string, or an array when the client is registered with `aud_as_array`).
+    pub(crate) fn bound_to(mut self, aud: Value) -> Self {
+        self.rules.resource_bound = true;
+        self.set("aud", aud)
+    }
+
     /// Turns off the Cognito-shape check ([`check`](Self::check)) for this token: it may carry
     /// claims Cognito never puts in this kind of token (`aud` or `nbf` in an access token,
     /// padding, unknown claims). For tests of how a verifier treats input Cognito never sends;

@@ -92,7 +92,7 @@ fn client_credentials(
         .scopes(&granted)
         .lifetime(lifetime);
     if let Some(resource) = params.get("resource") {
-        access = access.claim("aud", client.audience(resource).ok_or(TokenError::InvalidTarget)?);
+        access = access.bound_to(client.audience(resource).ok_or(TokenError::InvalidTarget)?);
     }
     let access_token = access.try_sign().map_err(|_| TokenError::ServerError)?;
     let body = json!({
