@@ -6,7 +6,7 @@
 //! cores. Options: `BENCH_SECONDS` (per case and thread count, default 2), `BENCH_ROUNDS`
 //! (default 3; the median is reported).
 
-#[path = "noise.rs"]
+#[path = "support/noise.rs"]
 mod noise;
 
 use std::future::Future;
@@ -94,10 +94,7 @@ fn main() {
         ("cache hit, both threads one token", &cached, &tokens[..1]),
     ];
     println!("verifications per second, threads sharing one verifier (median of {rounds} rounds):");
-    println!(
-        "{:<36} {:>12} {:>12} {:>8} {:>8} {}",
-        "case", "1 thread", "2 threads", "2t/1t", "target", "verdict"
-    );
+    println!("{:<36} {:>12} {:>12} {:>8} {:>8} verdict", "case", "1 thread", "2 threads", "2t/1t", "target");
     let (began, load_before) = (noise::CpuTimes::now(), noise::load_average());
     // Other work already filling the cores (measured before our threads start): the second
     // thread would not get a core of its own, and the ratio would say more about the scheduler

@@ -3,7 +3,7 @@
 //! Run with `cargo bench -p cognito-verify`. Criterion reports each case; at the end a table of
 //! ratios to the baseline, measured in the same run, is printed (see docs/performance.md).
 
-#[path = "noise.rs"]
+#[path = "support/noise.rs"]
 mod noise;
 
 use std::future::Future;
@@ -205,7 +205,7 @@ fn print_ratios() {
     let (began, load_before) = (noise::CpuTimes::now(), noise::load_average());
     println!("\nverification cost relative to one raw RS256 check, measured in the same run");
     println!("(median of 31 alternating rounds of baseline and case):");
-    println!("{:<40} {:>10} {:>8} {:>10} {}", "case", "µs/call", "ratio", "target", "verdict");
+    println!("{:<40} {:>10} {:>8} {:>10} verdict", "case", "µs/call", "ratio", "target");
     for (name, run, target) in &cases {
         let case_began = noise::CpuTimes::now();
         let (t, ratio) = ratio(baseline, &**run);

@@ -1,14 +1,17 @@
 //! How noisy the host was while a bench ran: load average and CPU steal time, from /proc.
+//! Included by several benches with `#[path]`; not every bench uses every function.
 //!
 //! Steal is the time the hypervisor gave this VM's vCPUs to someone else: above a few percent,
 //! a ratio measured in the same run may still be skewed (baseline and case are not slowed
 //! alike), so the benches print the figure and "noisy" instead of a verdict.
 
+#![allow(dead_code)]
+
 /// Steal above this share of CPU time makes a measurement noisy.
 pub const NOISY_STEAL_PERCENT: f64 = 3.0;
 
 /// The CPU time counters at one moment (all CPUs, in clock ticks).
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct CpuTimes {
     total: u64,
     steal: u64,
