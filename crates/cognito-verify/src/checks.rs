@@ -21,7 +21,7 @@ impl<C> Config<C> {
         if claims.iss() != issuer.config.issuer {
             return Err(VerifyError::IssuerMismatch { found: claims.iss().to_owned(), claims: None });
         }
-        if !self.token_use.accepts(&claims.token_use()) {
+        if !self.token_use.accepts(claims.token_use()) {
             return Err(VerifyError::TokenUseMismatch {
                 expected: self.token_use,
                 found: claims.token_use().to_owned(),
@@ -42,7 +42,7 @@ impl<C> Config<C> {
                 return Ok(());
             }
             // No audience (absent, `null` or `[]`) is a missing claim.
-            if claims.aud().len() == 0 {
+            if claims.aud().is_empty() {
                 return Err(VerifyError::MissingClaim("aud"));
             }
             let audiences: Vec<&str> = claims.aud().collect();

@@ -333,7 +333,7 @@ mod tests {
             r#"{{{MINIMAL},"exp":1,"aud":null,"scope":null,"cognito:groups":null,"iat":null,"version":null}}"#
         ))
         .unwrap();
-        assert!(claims.aud().len() == 0 && claims.scopes().is_empty() && claims.groups().len() == 0);
+        assert!(claims.aud().is_empty() && claims.scopes().is_empty() && claims.groups().is_empty());
         assert_eq!((claims.iat(), claims.version()), (None, None));
         let err = parse_plain(r#"{"sub":"s","iss":"i","token_use":null,"exp":1}"#).unwrap_err();
         assert!(matches!(err, VerifyError::InvalidClaim { claim: "token_use", .. }), "{err:?}");

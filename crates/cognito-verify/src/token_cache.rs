@@ -12,8 +12,12 @@
 //! key set still holds that key, so a key removed by a JWKS refresh also retires every token it
 //! signed. Time checks are never cached: the caller re-makes them on every hit.
 
+mod local;
+
 use std::hash::BuildHasher;
+use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use aws_lc_rs::constant_time::verify_slices_are_equal;
 
@@ -35,18 +39,48 @@ pub(crate) struct TokenKey<'a> {
     signature_at: usize,
 }
 
-/// A bounded map from tokens to what verifying them produced.
+/// A bounded map from tokens to what verifying them produced, with a small per-thread front
+/// ([`local`]) for the tokens a thread keeps seeing.
 pub(crate) struct TokenCache<V> {
+    /// Unique per cache, for the per-thread front.
+    id: u64,
     hasher: foldhash::fast::RandomState,
     entries: quick_cache::sync::Cache<u64, Arc<Entry<V>>>,
+}
+
+/// The next [`TokenCache::id`].
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+impl<V> Entry<V> {
+    /// Whether this entry was verified from exactly `key`'s token.
+    pub(crate) fn is_for(&self, key: &TokenKey<'_>) -> bool {
+        same_token((&self.token, self.signature_at), (key.token, key.signature_at))
+    }
+
+    /// The token verified.
+    pub(crate) fn token(&self) -> &str {
+        &self.token
+    }
 }
 
 impl<V> TokenCache<V> {
     pub(crate) fn new(capacity: usize) -> Self {
         TokenCache {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             hasher: foldhash::fast::RandomState::default(),
             entries: quick_cache::sync::Cache::new(capacity),
         }
+    }
+
+    /// This thread's front value `L` for `key`, if it has one. The caller checks that it is for
+    /// the very same token ([`Entry::is_for`]).
+    pub(crate) fn local<L: 'static>(&self, key: &TokenKey<'_>) -> Option<Rc<L>> {
+        local::get(self.id, key.hash)
+    }
+
+    /// Keep `value` in this thread's front for `key`.
+    pub(crate) fn set_local<L: 'static>(&self, key: &TokenKey<'_>, value: Rc<L>) {
+        local::set(self.id, key.hash, value);
     }
 
     /// The key of `token`; `None` for a string without a `.`: it cannot be a token, and the
@@ -70,7 +104,10 @@ impl<V> TokenCache<V> {
         );
     }
 
+    /// Forget `key`'s token, here and in this thread's front (other threads find out on their
+    /// next hit, which checks the key again).
     pub(crate) fn remove(&self, key: &TokenKey<'_>) {
+        local::remove(self.id, key.hash);
         self.entries.remove(&key.hash);
     }
 

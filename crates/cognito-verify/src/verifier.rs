@@ -7,7 +7,9 @@
 //! remembered (`token_cache`) so a repeat skips straight to the time checks.
 
 use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::rc::Rc;
 use std::sync::{Arc, Weak};
 use std::time::SystemTime;
 
@@ -20,11 +22,10 @@ use crate::claims::{self, CognitoClaims, NoCustomClaims};
 use crate::config::Config;
 use crate::error::{VerifyError, truncate};
 use crate::issuer::Issuer;
-use crate::jwks::JwksCache;
 use crate::jws::{self, DecodedToken};
 use crate::keys::{KeySet, VerifyingKey};
 use crate::telemetry::{self, Cache, Verifier};
-use crate::token_cache::{TokenCache, TokenKey};
+use crate::token_cache::{Entry, TokenCache, TokenKey};
 use crate::token_use::TokenUse;
 
 mod trusted_claims;
@@ -64,13 +65,28 @@ struct Inner<C> {
 /// a hit can check that the key is still trusted.
 struct Verified<C> {
     claims: Arc<CognitoClaims<C>>,
-    /// The key set of the issuer whose key verified the token.
-    keys: Arc<JwksCache>,
+    /// The issuer whose key verified the token, as an index into the verifier's issuers (not an
+    /// `Arc` of its key set: a thread's cache front may outlive the verifier, and must not keep
+    /// its key set, and so its background refresh, alive).
+    issuer: usize,
     kid: String,
     key: Arc<VerifyingKey>,
     /// The key set `key` was current in: while it still is, the key is trusted without a lookup.
     snapshot: Weak<KeySet>,
 }
+
+/// A thread's own view of a cache entry it keeps hitting (the token cache's per-thread front):
+/// the shared entry, and the claims to hand out, at first the entry's, then, once the token is
+/// hot on this thread, a copy of its own, so handing them out writes no reference count that
+/// other threads write too.
+struct Local<C> {
+    entry: Arc<Entry<Verified<C>>>,
+    claims: RefCell<Arc<CognitoClaims<C>>>,
+    hits: Cell<u32>,
+}
+
+/// Hits on one thread after which a token gets its own copy of the claims on that thread.
+const HITS_BEFORE_OWN_CLAIMS: u32 = 4;
 
 impl<C> Clone for CognitoVerifier<C> {
     fn clone(&self) -> Self {
@@ -105,6 +121,12 @@ struct Pending<'v, 't, C> {
     issuer: &'v Issuer,
     /// Where to remember the token once verified, when the cache is on.
     cache: Option<(&'v TokenCache<Verified<C>>, TokenKey<'t>)>,
+}
+
+/// The claims of a token already verified, parsed again: a thread's own copy.
+fn own_copy<C: DeserializeOwned + 'static>(token: &str) -> Option<CognitoClaims<C>> {
+    let decoded = jws::decode(token).ok()?;
+    claims::payload::parse(decoded.payload()).ok()
 }
 
 impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
@@ -176,15 +198,9 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         }
         let cache = self.inner.token_cache.as_ref().and_then(|cache| Some((cache, cache.key(token)?)));
         if let Some((cache, key)) = &cache
-            && let Some(entry) = cache.get(key)
+            && let Some(hit) = self.cached(cache, key)
         {
-            let hit = &entry.value;
-            if hit.keys.still_trusts(&hit.snapshot, &hit.kid, &hit.key) {
-                let checked = config.check_cached(&hit.claims);
-                return Attempt::Done(checked.map(|()| Arc::clone(&hit.claims)), Cache::Hit);
-            }
-            // The key that verified this token is gone from the key set: so is the entry.
-            cache.remove(key);
+            return hit;
         }
 
         let decoded = match jws::decode(token) {
@@ -200,6 +216,42 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             Some(Err(err)) => Attempt::Done(Err(err), Cache::Miss),
             None => Attempt::NeedKey(Pending { decoded, issuer, cache }),
         }
+    }
+
+    /// A verified-token cache hit, from this thread's front when it has the token, else from the
+    /// shared cache; `None` on a miss (and when the key that verified the token is no longer
+    /// trusted: then the entry is gone too).
+    fn cached<'t>(&self, cache: &TokenCache<Verified<C>>, key: &TokenKey<'t>) -> Option<Attempt<'_, 't, C>> {
+        let config = &self.inner.config;
+        let local = match cache.local::<Local<C>>(key).filter(|local| local.entry.is_for(key)) {
+            Some(local) => local,
+            None => {
+                let entry = cache.get(key)?;
+                let claims = RefCell::new(Arc::clone(&entry.value.claims));
+                let local = Rc::new(Local { entry, claims, hits: Cell::new(0) });
+                cache.set_local(key, Rc::clone(&local));
+                local
+            }
+        };
+        let hit = &local.entry.value;
+        let trusted = config
+            .issuers
+            .get(hit.issuer)
+            .is_some_and(|issuer| issuer.keys.still_trusts(&hit.snapshot, &hit.kid, &hit.key));
+        if !trusted {
+            // The key that verified this token is gone from the key set: so is the entry.
+            cache.remove(key);
+            return None;
+        }
+        let hits = local.hits.get().saturating_add(1);
+        local.hits.set(hits);
+        if hits == HITS_BEFORE_OWN_CLAIMS
+            && let Some(own) = own_copy::<C>(local.entry.token())
+        {
+            *local.claims.borrow_mut() = Arc::new(own);
+        }
+        let claims = Arc::clone(&local.claims.borrow());
+        Some(Attempt::Done(config.check_cached(&claims).map(|()| claims), Cache::Hit))
     }
 
     /// The checks from the signature on; remembers the token when they pass.
@@ -218,7 +270,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             let snapshot = issuer.keys.snapshot_holding(&decoded.kid, &key);
             let verified = Verified {
                 claims: Arc::clone(&claims),
-                keys: Arc::clone(&issuer.keys),
+                issuer: config.issuers.iter().position(|i| std::ptr::eq(i, issuer)).unwrap_or(usize::MAX),
                 kid: decoded.kid,
                 key,
                 snapshot,
