@@ -184,6 +184,12 @@ impl TokenBuilder {
         self.set("aud", Value::String(aud.into()))
     }
 
+    /// Binds an access token to `resource` (RFC 8707), as Cognito's resource binding does when
+    /// the client asks for it with the `resource` parameter: sets `aud` to it.
+    pub fn resource(self, resource: impl Into<String>) -> Self {
+        self.audience(resource)
+    }
+
     /// Sets `sub`.
     // Named after the claim, as the other setters are; it is no subtraction.
     #[allow(clippy::should_implement_trait)]
