@@ -37,7 +37,8 @@ pub struct CognitoClaims<C = NoCustomClaims> {
     pub token_use: String,
     /// The app client, on access tokens.
     pub client_id: Option<String>,
-    /// The audiences (`aud`), on ID tokens: the app client. A single string in the token (as
+    /// The audiences (`aud`): on ID tokens the app client; on resource-bound access tokens
+    /// (RFC 8707) the resource they were issued for, absent otherwise. A single string in the token (as
     /// Cognito writes it) reads as one audience; an array as its members (RFC 7519 §4.1.3).
     pub aud: Vec<String>,
     /// OAuth scopes (`scope`, space separated), on access tokens.

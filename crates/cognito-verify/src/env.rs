@@ -15,6 +15,7 @@ impl CognitoVerifier {
     /// | `COGNITO_TOKEN_USE` | required: `access`, `id` or `any` |
     /// | `COGNITO_ISSUER` | optional: replaces the derived issuer (e.g. an emulator) |
     /// | `COGNITO_JWKS_URI` | optional: replaces `{issuer}/.well-known/jwks.json` |
+    /// | `COGNITO_RESOURCE` | optional: this resource server's identifiers, comma separated; access tokens must be bound to one (`aud`, see [`resources`](crate::CognitoVerifierBuilder::resources)) |
     /// | `COGNITO_REPLICA_REGIONS` | optional: regions the pool is replicated to, comma separated (see [`replica_regions`](crate::CognitoVerifierBuilder::replica_regions)); not with `COGNITO_ISSUER`/`COGNITO_JWKS_URI` |
     ///
     /// Without `COGNITO_ISSUER`/`COGNITO_JWKS_URI`, both issuer formats of the pool are trusted
@@ -61,7 +62,18 @@ impl CognitoVerifier {
             });
         }
         let jwks = lookup("COGNITO_JWKS_URI").filter(|v| !v.trim().is_empty());
-        let builder = CognitoVerifier::builder().token_use(token_use).client_ids(clients);
+        let mut builder = CognitoVerifier::builder().token_use(token_use).client_ids(clients);
+        if let Some(resources) = lookup("COGNITO_RESOURCE").filter(|v| !v.trim().is_empty()) {
+            let resources: Vec<&str> =
+                resources.split(',').map(str::trim).filter(|r| !r.is_empty()).collect();
+            if resources.is_empty() {
+                return Err(ConfigError::MalformedEnv {
+                    name: "COGNITO_RESOURCE",
+                    reason: "no resource in the list".into(),
+                });
+            }
+            builder = builder.resources(resources);
+        }
         let replicas: Vec<String> = lookup("COGNITO_REPLICA_REGIONS")
             .unwrap_or_default()
             .split(',')
@@ -95,6 +107,10 @@ impl CognitoVerifier {
                     "COGNITO_ISSUER"
                 },
                 reason: err.to_string(),
+            },
+            ConfigError::OutOfRange { option: "resources", reason } => ConfigError::MalformedEnv {
+                name: "COGNITO_RESOURCE",
+                reason: format!("{reason} (COGNITO_TOKEN_USE)"),
             },
             ConfigError::InvalidRegion(region) => ConfigError::MalformedEnv {
                 name: "COGNITO_REPLICA_REGIONS",
