@@ -130,10 +130,10 @@ impl ResourceMetadata {
     pub fn scopes_supported<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: AsRef<str>,
     {
         for scope in scopes {
-            let scope = scope.into();
+            let scope = scope.as_ref().to_owned();
             if !self.document.scopes_supported.contains(&scope) {
                 self.document.scopes_supported.push(scope);
             }
