@@ -47,7 +47,9 @@ pub use error::{AuthError, Match};
 pub use layer::{AuthLayer, AuthService, ResponseFuture};
 pub use on_rejection::OnRejection;
 pub use other_schemes::OtherSchemes;
-pub use resource_metadata::{ResourceMetadata, ResourceMetadataError, ResourceMetadataService, WELL_KNOWN_PATH};
+pub use resource_metadata::{
+    ResourceMetadata, ResourceMetadataError, ResourceMetadataService, WELL_KNOWN_PATH,
+};
 pub use response::is_grpc;
 pub use scopes_and_groups::{Grants, ScopesAndGroups};
 pub use token_source::{Token, TokenSource};

@@ -76,7 +76,11 @@ impl AuthError {
     }
 
     /// [`to_http_response`](Self::to_http_response), with `resource_metadata` in the challenge.
-    pub(crate) fn http_response(&self, realm: Option<&str>, resource_metadata: Option<&str>) -> Response<Bytes> {
+    pub(crate) fn http_response(
+        &self,
+        realm: Option<&str>,
+        resource_metadata: Option<&str>,
+    ) -> Response<Bytes> {
         let description = sanitize(&self.description());
         let body =
             serde_json::to_vec(&JsonBody { error: self.body_error(), error_description: &description })

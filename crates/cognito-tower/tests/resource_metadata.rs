@@ -74,13 +74,19 @@ async fn well_known_url_inserts_the_path_after_the_host_rfc9728_3_1() {
     for resource in ["https://api.example.com", "https://api.example.com/"] {
         assert_eq!(at(resource).0, "https://api.example.com/.well-known/oauth-protected-resource");
     }
-    assert_eq!(at("https://api.example.com:8443/a/b").0, "https://api.example.com:8443/.well-known/oauth-protected-resource/a/b");
+    assert_eq!(
+        at("https://api.example.com:8443/a/b").0,
+        "https://api.example.com:8443/.well-known/oauth-protected-resource/a/b"
+    );
 }
 
 #[tokio::test]
 async fn metadata_needs_an_https_resource_on_the_verifier() {
     let issuer = TestIssuer::start().await;
-    assert_eq!(ResourceMetadata::for_layer(&layer(&issuer, &[])).unwrap_err(), ResourceMetadataError::NoResource);
+    assert_eq!(
+        ResourceMetadata::for_layer(&layer(&issuer, &[])).unwrap_err(),
+        ResourceMetadataError::NoResource
+    );
     for resource in ["http://api.example.com/mcp", "https://api.example.com/mcp?tenant=a", "api"] {
         let err = ResourceMetadata::for_layer(&layer(&issuer, &[resource])).unwrap_err();
         assert!(matches!(err, ResourceMetadataError::InvalidResource { .. }), "{resource}: {err:?}");
@@ -120,8 +126,11 @@ async fn unauthenticated_request_is_challenged_with_resource_metadata_rfc9728_5_
     assert!(challenge.contains(r#"error="invalid_token""#), "{challenge}");
     assert!(challenge.contains(RESOURCE), "names the expected resource: {challenge}");
     assert!(challenge.ends_with(&format!(r#"resource_metadata="{}""#, metadata.url())), "{challenge}");
-    let response =
-        http.get(format!("{base}/tools")).bearer_auth(issuer.access_token().resource(RESOURCE).sign()).send().await;
+    let response = http
+        .get(format!("{base}/tools"))
+        .bearer_auth(issuer.access_token().resource(RESOURCE).sign())
+        .send()
+        .await;
     assert_eq!(response.unwrap().status(), StatusCode::OK);
 }
 

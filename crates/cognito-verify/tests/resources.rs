@@ -70,7 +70,10 @@ async fn the_client_check_still_applies_to_resource_bound_tokens() {
     let verifier = issuer.access_verifier().resources([API]).build().unwrap();
     let token = issuer.access_token().client_id("another-client").resource(API).sign();
     let err = verifier.verify(&token).await.unwrap_err();
-    assert_eq!(err.without_claims(), VerifyError::ClientMismatch { found: "another-client".into(), claims: None });
+    assert_eq!(
+        err.without_claims(),
+        VerifyError::ClientMismatch { found: "another-client".into(), claims: None }
+    );
 }
 
 #[tokio::test]
@@ -133,12 +136,14 @@ fn an_empty_resource_list_is_a_configuration_error() {
     let builder = || {
         CognitoVerifier::builder().user_pool("eu-west-1_AbCdEf123").token_use(TokenUse::Access).any_client()
     };
-    assert_eq!(builder().resources(Vec::<String>::new()).build().unwrap_err(), ConfigError::EmptyList {
-        option: "resources"
-    });
-    assert_eq!(builder().resources([API, " "]).build().unwrap_err(), ConfigError::EmptyList {
-        option: "resources"
-    });
+    assert_eq!(
+        builder().resources(Vec::<String>::new()).build().unwrap_err(),
+        ConfigError::EmptyList { option: "resources" }
+    );
+    assert_eq!(
+        builder().resources([API, " "]).build().unwrap_err(),
+        ConfigError::EmptyList { option: "resources" }
+    );
 }
 
 #[test]
@@ -169,7 +174,8 @@ async fn cognito_resource_from_the_environment_turns_the_audience_check_on() {
             _ => None,
         }
     };
-    let verifier = CognitoVerifier::from_lookup(env(" https://api.example.com , https://b.example.com")).unwrap();
+    let verifier =
+        CognitoVerifier::from_lookup(env(" https://api.example.com , https://b.example.com")).unwrap();
     assert_eq!(verifier.resources().collect::<Vec<_>>(), [API, "https://b.example.com"]);
     // No clock injection through the environment: the testkit's clock is the real one here.
     verifier.verify(&issuer.access_token().resource("https://b.example.com").sign()).await.unwrap();
