@@ -75,7 +75,7 @@ async fn good_token_lists_and_calls_the_tools() {
 #[tokio::test]
 async fn no_token_is_refused_with_401_and_resource_metadata() {
     let server = start().await;
-    let err = server.connect(None).await.err().expect("connected without a token");
+    let Err(err) = server.connect(None).await else { panic!("connected without a token") };
     assert!(err.is_authorization_required(), "{err:?}");
     let challenge = err.auth_challenge().expect("a WWW-Authenticate challenge");
     assert_eq!(challenge, format!(r#"Bearer realm="mcp", resource_metadata="{}""#, server.metadata_url));
@@ -104,12 +104,14 @@ async fn scope_gated_tool_is_refused_without_the_scope_with_403_insufficient_sco
 async fn token_bound_to_another_resource_is_refused() {
     let server = start().await;
     let other = server.issuer.access_token().resource("https://other.example.com/mcp").sign();
-    let err = server.connect(Some(other)).await.err().expect("connected with another resource's token");
+    let Err(err) = server.connect(Some(other)).await else {
+        panic!("connected with another resource's token")
+    };
     let challenge = err.auth_challenge().expect("a WWW-Authenticate challenge");
     assert!(challenge.contains(r#"error="invalid_token""#), "{challenge}");
     assert!(challenge.contains(&server.url), "names the expected resource: {challenge}");
     // A token bound to no resource (requested without `resource`) is refused too.
     let unbound = server.issuer.access_token().sign();
-    let err = server.connect(Some(unbound)).await.err().expect("connected with an unbound token");
+    let Err(err) = server.connect(Some(unbound)).await else { panic!("connected with an unbound token") };
     assert!(err.auth_challenge().is_some_and(|c| c.contains(r#"error="invalid_token""#)), "{err:?}");
 }
