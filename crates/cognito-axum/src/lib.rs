@@ -15,6 +15,7 @@ mod guard_layer;
 mod probe;
 mod rejection;
 mod require;
+mod resource_metadata;
 
 pub use claims::Claims;
 #[doc(hidden)]
@@ -23,6 +24,9 @@ pub use guard::{Guard, GuardClaims};
 pub use guard_layer::{GuardFuture, GuardLayer, GuardService};
 pub use probe::misconfigured_routes;
 pub use rejection::{AuthFailed, ClaimsRejection, ClaimsTypeMismatch, MissingAuthLayer};
+pub use resource_metadata::resource_metadata_router;
 
-pub use cognito_tower::{AlbLayer, AuthError, CognitoLayer, Match, ScopesAndGroups, TokenSource};
+pub use cognito_tower::{
+    AlbLayer, AuthError, CognitoLayer, Match, ResourceMetadata, ScopesAndGroups, TokenSource,
+};
 pub use cognito_verify::{AlbClaims, AlbVerifier, CognitoClaims, CognitoVerifier, NoCustomClaims, TokenUse};

@@ -193,6 +193,17 @@ impl TokenBuilder {
         self.set("aud", Value::String(resource.into()))
     }
 
+    /// A resource-bound access token whose `aud` lists several resources (an array, as RFC 7519
+    /// §4.1.3 allows; see [`resource`](Self::resource) for one).
+    pub fn resources<I, S>(self, resources: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let resources = resources.into_iter().map(|resource| Value::String(resource.into())).collect();
+        self.bound_to(Value::Array(resources))
+    }
+
     /// A resource-bound access token whose `aud` is `aud` as the token endpoint writes it (a
     /// string, or an array when the client is registered with `aud_as_array`).
     pub(crate) fn bound_to(mut self, aud: Value) -> Self {

@@ -12,7 +12,7 @@ use crate::authenticate::Authenticate;
 use crate::error::AuthError;
 use crate::on_rejection::OnRejection;
 use crate::other_schemes::OtherSchemes;
-use crate::response::ensure_no_store;
+use crate::response::{ensure_no_store, is_grpc};
 use crate::scopes_and_groups::{Grants, GrantsView, ScopesAndGroups, view_through};
 
 /// How the [`AuthLayer`](crate::AuthLayer) that handled a request answers auth failures, and
@@ -49,6 +49,8 @@ pub(crate) struct ContextInner {
     pub(crate) optional: bool,
     pub(crate) other_schemes: OtherSchemes,
     pub(crate) realm: Option<String>,
+    /// The absolute URL of the RFC 9728 metadata, named in HTTP challenges.
+    pub(crate) resource_metadata: Option<String>,
     pub(crate) hook: Option<Arc<dyn OnRejection>>,
     claims_type: TypeId,
     claims_type_name: &'static str,
@@ -67,6 +69,7 @@ impl AuthContext {
                 optional: false,
                 other_schemes: OtherSchemes::Refuse,
                 realm: None,
+                resource_metadata: None,
                 hook: None,
                 claims_type: TypeId::of::<A::Claims>(),
                 claims_type_name: std::any::type_name::<A::Claims>(),
@@ -95,7 +98,7 @@ impl AuthContext {
     }
 
     /// The response for `error` on `request`: the hook's, or [`AuthError::to_response`] with
-    /// this layer's realm. Also records the rejection as a `tracing` event.
+    /// this layer's realm (and over HTTP its [`resource_metadata`](Self::resource_metadata)). Also records the rejection as a `tracing` event.
     pub fn reject(&self, error: &AuthError, request: &Parts) -> Response<Bytes> {
         self.reject_with_kid(error, None, request)
     }
@@ -113,7 +116,8 @@ impl AuthContext {
                 ensure_no_store(&mut response);
                 response
             }
-            None => error.to_response(request, self.realm()),
+            None if is_grpc(&request.method, &request.headers) => error.to_grpc_response(),
+            None => error.http_response(self.realm(), self.resource_metadata()),
         }
     }
 
@@ -130,6 +134,12 @@ impl AuthContext {
     /// The realm named in `WWW-Authenticate`, if configured.
     pub fn realm(&self) -> Option<&str> {
         self.inner.realm.as_deref()
+    }
+
+    /// The URL of the API's RFC 9728 metadata named in challenges, if configured
+    /// ([`AuthLayer::resource_metadata`](crate::AuthLayer::resource_metadata)).
+    pub fn resource_metadata(&self) -> Option<&str> {
+        self.inner.resource_metadata.as_deref()
     }
 
     /// Whether the layer puts `Arc<T>` in the extensions of the requests it authenticates
@@ -170,6 +180,7 @@ impl fmt::Debug for AuthContext {
             .field("optional", &self.inner.optional)
             .field("other_schemes", &self.inner.other_schemes)
             .field("realm", &self.inner.realm)
+            .field("resource_metadata", &self.inner.resource_metadata)
             .field("custom_hook", &self.inner.hook.is_some())
             .field("claims_type", &self.inner.claims_type_name)
             .finish()

@@ -148,6 +148,16 @@ impl<A> AuthLayer<A> {
         self
     }
 
+    /// Name the API's RFC 9728 metadata in `WWW-Authenticate` challenges
+    /// (`Bearer resource_metadata="<url>"`, RFC 9728 §5.1), so that OAuth and MCP clients find
+    /// the authorization servers and scopes from a 401 (also on 403 `insufficient_scope`).
+    /// Over HTTP only: gRPC answers are unchanged. See [`ResourceMetadata`](crate::ResourceMetadata).
+    pub fn resource_metadata(mut self, metadata: &crate::ResourceMetadata) -> Self {
+        let url = metadata.url().to_owned();
+        self.context = self.context.modified(|c| c.resource_metadata = Some(url));
+        self
+    }
+
     /// Answer refused requests with `hook` instead of the standard response; see
     /// [`OnRejection`].
     pub fn on_rejection(mut self, hook: impl OnRejection) -> Self {
@@ -163,6 +173,11 @@ impl<A> AuthLayer<A> {
             && self.context.other_schemes() == OtherSchemes::Refuse
             && self.sources.contains(&TokenSource::Bearer)
             && headers.contains_key(http::header::AUTHORIZATION)
+    }
+
+    /// The token sources, in order.
+    pub(crate) fn sources(&self) -> &[TokenSource] {
+        &self.sources
     }
 
     /// The authenticator (for the aliases: the verifier).

@@ -32,6 +32,7 @@ mod layer;
 mod on_rejection;
 mod other_schemes;
 mod request_span;
+mod resource_metadata;
 mod response;
 mod scopes_and_groups;
 mod token_source;
@@ -50,6 +51,9 @@ pub use layer::{AuthLayer, AuthService, ResponseFuture};
 pub use on_rejection::OnRejection;
 pub use other_schemes::OtherSchemes;
 pub use request_span::{CLIENT_ID_FIELD, SUB_FIELD};
+pub use resource_metadata::{
+    ResourceMetadata, ResourceMetadataError, ResourceMetadataService, WELL_KNOWN_PATH,
+};
 pub use response::is_grpc;
 pub use scopes_and_groups::{Grants, ScopesAndGroups};
 pub use token_source::{Token, TokenSource};

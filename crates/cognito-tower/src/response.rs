@@ -72,6 +72,15 @@ impl AuthError {
     /// assert_eq!(response.headers()["www-authenticate"], r#"Bearer realm="api""#);
     /// ```
     pub fn to_http_response(&self, realm: Option<&str>) -> Response<Bytes> {
+        self.http_response(realm, None)
+    }
+
+    /// [`to_http_response`](Self::to_http_response), with `resource_metadata` in the challenge.
+    pub(crate) fn http_response(
+        &self,
+        realm: Option<&str>,
+        resource_metadata: Option<&str>,
+    ) -> Response<Bytes> {
         let description = sanitize(&self.description());
         let body =
             serde_json::to_vec(&JsonBody { error: self.body_error(), error_description: &description })
@@ -82,7 +91,7 @@ impl AuthError {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         no_store(headers);
-        if let Some(challenge) = self.www_authenticate(realm) {
+        if let Some(challenge) = self.www_authenticate_with_metadata(realm, resource_metadata) {
             headers.insert(WWW_AUTHENTICATE, challenge);
         }
         if let Some(secs) = self.retry_after_secs() {
@@ -119,10 +128,29 @@ impl AuthError {
     /// `Bearer realm="api", error="invalid_token", error_description="token expired ..."`;
     /// `None` for 503, which is not an authentication failure.
     pub fn www_authenticate(&self, realm: Option<&str>) -> Option<HeaderValue> {
+        self.www_authenticate_with_metadata(realm, None)
+    }
+
+    /// [`www_authenticate`](Self::www_authenticate) naming the API's RFC 9728 metadata as
+    /// `resource_metadata="<url>"` (RFC 9728 §5.1), e.g.
+    /// `Bearer resource_metadata="https://api.example.com/.well-known/oauth-protected-resource"`.
+    ///
+    /// ```
+    /// use cognito_tower::AuthError;
+    ///
+    /// let url = "https://api.example.com/.well-known/oauth-protected-resource";
+    /// let challenge = AuthError::MissingToken.www_authenticate_with_metadata(None, Some(url)).unwrap();
+    /// assert_eq!(challenge, format!(r#"Bearer resource_metadata="{url}""#).as_str());
+    /// ```
+    pub fn www_authenticate_with_metadata(
+        &self,
+        realm: Option<&str>,
+        resource_metadata: Option<&str>,
+    ) -> Option<HeaderValue> {
         if matches!(self, AuthError::KeysUnavailable { .. }) {
             return None;
         }
-        let mut params = Vec::with_capacity(4);
+        let mut params = Vec::with_capacity(5);
         if let Some(realm) = realm {
             params.push(format!("realm=\"{}\"", sanitize(realm)));
         }
@@ -133,6 +161,12 @@ impl AuthError {
         if let Some(scopes) = self.required_scopes() {
             let scopes: Vec<String> = scopes.iter().map(|scope| scope_token(scope)).collect();
             params.push(format!("scope=\"{}\"", scopes.join(" ")));
+        }
+        if let Some(url) = resource_metadata {
+            // A URL the metadata checked (ASCII, quotes percent-encoded); kept whole, unlike a
+            // description, which is cut.
+            let url: String = url.chars().filter(|c| matches!(c, '!' | '#'..='[' | ']'..='~')).collect();
+            params.push(format!("resource_metadata=\"{url}\""));
         }
         let value =
             if params.is_empty() { "Bearer".to_owned() } else { format!("Bearer {}", params.join(", ")) };

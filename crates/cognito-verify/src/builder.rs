@@ -21,6 +21,7 @@ mod debug;
 mod env;
 mod jwks_document;
 mod pool_clients;
+mod resources;
 mod validate;
 
 /// Default largest token accepted, in bytes. Cognito tokens are 1-4 KiB; ID tokens with many
@@ -70,6 +71,11 @@ pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     jwks_documents: Vec<(String, String)>,
     /// Allowed clients of single user pools: `(pool id, client ids)`.
     pool_clients: Vec<(String, Vec<String>)>,
+    /// This resource server's identifiers, which access tokens' `aud` must name; `None`: no
+    /// audience check.
+    resources: Option<Vec<String>>,
+    /// The same per user pool: `(pool id, resources)`.
+    pool_resources: Vec<(String, Vec<String>)>,
     http_client: Option<reqwest::Client>,
     /// The first mistake a setter saw (an empty requirement list, a check dropped by
     /// `custom_claims`), reported by `build`.
@@ -98,6 +104,8 @@ impl Default for CognitoVerifierBuilder<NoCustomClaims> {
             clock: SharedClock::default(),
             jwks_documents: Vec::new(),
             pool_clients: Vec::new(),
+            resources: None,
+            pool_resources: Vec::new(),
             http_client: None,
             mistake: None,
         }
@@ -359,6 +367,8 @@ impl<C> CognitoVerifierBuilder<C> {
             clock: self.clock,
             jwks_documents: self.jwks_documents,
             pool_clients: self.pool_clients,
+            resources: self.resources,
+            pool_resources: self.pool_resources,
             http_client: self.http_client,
             mistake: self.mistake,
         }

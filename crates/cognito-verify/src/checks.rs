@@ -28,7 +28,24 @@ impl<C> Config<C> {
                 claims: None,
             });
         }
-        self.check_client(claims, issuer)
+        self.check_client(claims, issuer)?;
+        self.check_resource(claims, issuer)
+    }
+
+    /// An access token's `aud` names one of the resources of the issuer's user pool when it has
+    /// its own, else of `resources` (RFC 9068 §4); no check when neither is configured, nor on
+    /// ID tokens, whose `aud` is the client.
+    fn check_resource(&self, claims: &CognitoClaims<C>, issuer: &Issuer) -> Result<(), VerifyError> {
+        if claims.token_use() != "access" {
+            return Ok(());
+        }
+        let pool_resources = issuer.config.pool.as_ref().and_then(|pool| self.pool_resources.get(pool));
+        let Some(expected) = pool_resources.or(self.resources.as_ref()) else { return Ok(()) };
+        if claims.aud().any(|aud| expected.iter().any(|resource| resource == aud)) {
+            Ok(())
+        } else {
+            Err(VerifyError::ResourceMismatch { expected: expected.clone(), claims: None })
+        }
     }
 
     /// The client of an access token is its `client_id`; an ID token's `aud` matches when any of

@@ -47,6 +47,12 @@ pub(crate) struct Config<C> {
     pub(crate) client_ids: Option<HashSet<String>>,
     /// The clients of single user pools (by pool id), in place of `client_ids` for their issuers.
     pub(crate) pool_clients: HashMap<String, HashSet<String>>,
+    /// The resources an access token's `aud` must name one of (RFC 8707 / RFC 9068 §4), in
+    /// configuration order; `None`: no audience check on access tokens.
+    pub(crate) resources: Option<Vec<String>>,
+    /// The resources of single user pools (by pool id), in place of `resources` for their
+    /// issuers.
+    pub(crate) pool_resources: HashMap<String, Vec<String>>,
     pub(crate) required_scopes: Vec<String>,
     pub(crate) required_groups: Vec<String>,
     pub(crate) limits: TokenLimits,

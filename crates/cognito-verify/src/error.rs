@@ -277,6 +277,17 @@ pub enum VerifyError {
         /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
         claims: Option<VerifiedClaims>,
     },
+    /// An access token is not bound to this resource server: its `aud` is absent (the token was
+    /// requested without a `resource` parameter) or names none of the
+    /// [`resources`](crate::CognitoVerifierBuilder::resources) the verifier serves (RFC 9068 §4,
+    /// RFC 8707). The message names the expected resources, never the token's.
+    #[error("access token is not bound to this resource (its aud must name {})", expected.join(" or "))]
+    ResourceMismatch {
+        /// The resources this verifier serves (of the token's user pool, when it has its own).
+        expected: Vec<String>,
+        /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
+    },
     /// `exp` is in the past (beyond the leeway).
     #[error("token expired at {exp} (now {now})")]
     Expired {

@@ -66,6 +66,7 @@ pub(crate) fn error_kind(error: &VerifyError) -> &'static str {
         VerifyError::IssuerMismatch { .. } => "issuer_mismatch",
         VerifyError::TokenUseMismatch { .. } => "token_use_mismatch",
         VerifyError::ClientMismatch { .. } => "client_mismatch",
+        VerifyError::ResourceMismatch { .. } => "resource_mismatch",
         VerifyError::Expired { .. } => "expired",
         VerifyError::NotYetValid { .. } => "not_yet_valid",
         VerifyError::IssuedInFuture { .. } => "issued_in_future",

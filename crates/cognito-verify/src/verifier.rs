@@ -101,6 +101,7 @@ impl<C> fmt::Debug for CognitoVerifier<C> {
             .field("issuers", &config.issuers.iter().map(|i| &i.config.issuer).collect::<Vec<_>>())
             .field("token_use", &config.token_use)
             .field("client_ids", &config.client_ids)
+            .field("resources", &config.resources)
             .field("required_scopes", &config.required_scopes)
             .field("required_groups", &config.required_groups)
             .finish_non_exhaustive()
@@ -374,6 +375,25 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             .issuers
             .iter()
             .map(|issuer| (issuer.config.issuer.as_str(), issuer.config.jwks_uri.as_str()))
+    }
+
+    /// The resources access tokens must be bound to ([`resources`](crate::CognitoVerifierBuilder::resources),
+    /// then each [`user_pool_resources`](crate::CognitoVerifierBuilder::user_pool_resources)
+    /// list), without duplicates, in configuration order: empty when there is no audience
+    /// check. What a protected-resource metadata document names as its `resource`.
+    pub fn resources(&self) -> impl Iterator<Item = &str> {
+        let config = &self.inner.config;
+        // Pools in the order of their issuers, so the answer does not depend on hashing.
+        let mut pools: Vec<&String> = config.pool_resources.keys().collect();
+        pools.sort_by_key(|pool| config.issuers.iter().position(|i| i.config.pool.as_ref() == Some(*pool)));
+        let lists = pools.into_iter().filter_map(|pool| config.pool_resources.get(pool));
+        let mut resources: Vec<&str> = Vec::new();
+        for resource in config.resources.iter().chain(lists).flatten() {
+            if !resources.contains(&resource.as_str()) {
+                resources.push(resource);
+            }
+        }
+        resources.into_iter()
     }
 
     /// The kind of token accepted.

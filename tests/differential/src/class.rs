@@ -123,6 +123,10 @@ pub fn our_classes(error: &VerifyError) -> Vec<Class> {
         VerifyError::NotYetValid { .. } => vec![NotBefore],
         VerifyError::InsufficientScope { .. } => vec![Scope],
         VerifyError::MissingGroup { .. } => vec![Group],
+        // CognitoJwtVerifier checks no resource (`aud` of access tokens): only its generic
+        // JwtVerifier's `audience` option would (docs/differential.md, "Resource-bound access
+        // tokens").
+        VerifyError::ResourceMismatch { .. } => Vec::new(),
         // KeysUnavailable, IssuedInFuture, Rejected, and variants added later: aws-jwt-verify
         // has no such refusal.
         _ => Vec::new(),

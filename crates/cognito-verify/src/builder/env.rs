@@ -20,6 +20,7 @@ impl<C> CognitoVerifierBuilder<C> {
     /// | `COGNITO_TOKEN_USE` | `access`, `id` or `any`; required unless [`token_use`](Self::token_use) was called before |
     /// | `COGNITO_ISSUER` | optional: replaces the derived issuer (e.g. an emulator) |
     /// | `COGNITO_JWKS_URI` | optional: replaces `{issuer}/.well-known/jwks.json` |
+    /// | `COGNITO_RESOURCE` | optional: this resource server's identifiers, comma separated; access tokens must be bound to one (`aud`, see [`resources`](Self::resources)) |
     /// | `COGNITO_REPLICA_REGIONS` | optional: regions the pool is replicated to, comma separated (see [`replica_regions`](Self::replica_regions)); not with `COGNITO_ISSUER`/`COGNITO_JWKS_URI` |
     ///
     /// A variable that is set wins over a value set on the builder before this call; a setter
@@ -76,6 +77,13 @@ impl<C> CognitoVerifierBuilder<C> {
             Some(value) => builder = builder.token_use(parse_token_use(&value)?),
             None if builder.token_use.is_none() => return Err(ConfigError::MissingEnv("COGNITO_TOKEN_USE")),
             None => {}
+        }
+        if let Some(value) = var("COGNITO_RESOURCE") {
+            let resources: Vec<&str> = value.split(',').map(str::trim).filter(|r| !r.is_empty()).collect();
+            if resources.is_empty() {
+                return Err(malformed("COGNITO_RESOURCE", "no resource in the list".into()));
+            }
+            builder = builder.resources(resources);
         }
         let issuer = var("COGNITO_ISSUER").map(|v| v.trim().to_owned());
         // With an explicit issuer the pool id is informational (emulators use their own shapes).

@@ -25,6 +25,7 @@ impl<C> CognitoVerifierBuilder<C> {
         let issuers = self.issuer_configs()?;
         let token_use = self.token_use.ok_or(ConfigError::TokenUseNotSet)?;
         let pool_clients = self.pool_clients()?;
+        let (resources, pool_resources) = self.validated_resources(token_use)?;
         // When every issuer is a pool with its own clients, the general choice is never used.
         let all_pools_have_clients =
             self.issuers.is_empty() && self.pools.iter().all(|pool| pool_clients.contains_key(pool));
@@ -49,6 +50,8 @@ impl<C> CognitoVerifierBuilder<C> {
             token_use,
             client_ids,
             pool_clients,
+            resources,
+            pool_resources,
             required_scopes: self.required_scopes,
             required_groups: self.required_groups,
             limits,

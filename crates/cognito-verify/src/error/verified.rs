@@ -13,6 +13,7 @@ macro_rules! claim_check {
             VerifyError::IssuerMismatch { $claims, .. }
             | VerifyError::TokenUseMismatch { $claims, .. }
             | VerifyError::ClientMismatch { $claims, .. }
+            | VerifyError::ResourceMismatch { $claims, .. }
             | VerifyError::Expired { $claims, .. }
             | VerifyError::NotYetValid { $claims, .. }
             | VerifyError::IssuedInFuture { $claims, .. }
@@ -26,7 +27,7 @@ macro_rules! claim_check {
 
 impl VerifyError {
     /// The claims of the refused token, when its signature verified and a claim check failed
-    /// after it (issuer, `token_use`, client, times, scopes, groups, custom checks); for
+    /// after it (issuer, `token_use`, client, resource, times, scopes, groups, custom checks); for
     /// logging who was refused. `None` for every failure up to and including the signature.
     /// The error's `Display` never shows them.
     ///
