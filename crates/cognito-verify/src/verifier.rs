@@ -23,6 +23,7 @@ use crate::issuer::Issuer;
 use crate::jwks::JwksCache;
 use crate::jws::{self, DecodedToken};
 use crate::keys::{KeySet, VerifyingKey};
+use crate::revocation::Stamp;
 use crate::telemetry::{self, Cache, Verifier};
 use crate::token_cache::{TokenCache, TokenKey};
 use crate::token_use::TokenUse;
@@ -68,6 +69,8 @@ struct Verified<C> {
     key: Arc<VerifyingKey>,
     /// The key set `key` was current in: while it still is, the key is trusted without a lookup.
     snapshot: Weak<KeySet>,
+    /// The revocation generation the token was last found not revoked at.
+    revocation: Stamp,
 }
 
 impl<C> Clone for CognitoVerifier<C> {
@@ -178,7 +181,9 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         {
             let hit = &entry.value;
             if hit.keys.still_trusts(&hit.snapshot, &hit.kid, &hit.key) {
-                let checked = config.check_cached(&hit.claims);
+                let checked = config
+                    .check_cached(&hit.claims)
+                    .and_then(|()| config.check_revocation_cached(&hit.claims, &hit.revocation));
                 return Attempt::Done(checked.map(|()| Arc::clone(&hit.claims)), Cache::Hit);
             }
             // The key that verified this token is gone from the key set: so is the entry.
@@ -212,6 +217,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         let claims: CognitoClaims<C> = claims::payload::parse(decoded.payload())?;
         let claims = Arc::new(claims);
         config.check_verified(&claims, issuer)?;
+        let revocation = config.check_revocation(&claims)?;
         if let Some((cache, cache_key)) = cache {
             let snapshot = issuer.keys.snapshot_holding(&decoded.kid, &key);
             let verified = Verified {
@@ -220,6 +226,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
                 kid: decoded.kid,
                 key,
                 snapshot,
+                revocation,
             };
             cache.insert(&cache_key, verified);
         }
@@ -355,6 +362,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         let issuer = self.select_issuer(claims_json)?;
         let claims = Arc::new(claims::payload::parse::<C>(claims_json)?);
         config.check_verified(&claims, issuer)?;
+        config.check_revocation(&claims)?;
         Ok(claims)
     }
 
