@@ -6,7 +6,9 @@ use std::time::Duration;
 use cognito_verify::{CognitoVerifier, NoCustomClaims, Revocations, TokenUse};
 use serde::de::DeserializeOwned;
 
-use crate::config::{DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, LoginConfig, RevocationStore, Secret};
+use crate::config::{
+    DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, LoginConfig, RevocationStore, Secret,
+};
 use crate::core::LoginCore;
 use cognito_http::RequestLimits;
 

@@ -8,8 +8,12 @@ use cognito_verify::RevocationEntry;
 /// The hash field and value of `entry`.
 pub(crate) fn encode(entry: &RevocationEntry) -> (String, String) {
     match entry {
-        RevocationEntry::Session { origin_jti, expires_at } => (format!("s:{origin_jti}"), expires_at.to_string()),
-        RevocationEntry::User { sub, before, expires_at } => (format!("u:{sub}"), format!("{before} {expires_at}")),
+        RevocationEntry::Session { origin_jti, expires_at } => {
+            (format!("s:{origin_jti}"), expires_at.to_string())
+        }
+        RevocationEntry::User { sub, before, expires_at } => {
+            (format!("u:{sub}"), format!("{before} {expires_at}"))
+        }
     }
 }
 
@@ -18,11 +22,18 @@ pub(crate) fn encode(entry: &RevocationEntry) -> (String, String) {
 pub(crate) fn decode(field: &str, value: &str) -> Option<RevocationEntry> {
     let number = |s: &str| s.trim().parse::<i64>().ok();
     if let Some(origin_jti) = field.strip_prefix("s:") {
-        return Some(RevocationEntry::Session { origin_jti: origin_jti.to_owned(), expires_at: number(value)? });
+        return Some(RevocationEntry::Session {
+            origin_jti: origin_jti.to_owned(),
+            expires_at: number(value)?,
+        });
     }
     let sub = field.strip_prefix("u:")?;
     let (before, expires_at) = value.split_once(' ')?;
-    Some(RevocationEntry::User { sub: sub.to_owned(), before: number(before)?, expires_at: number(expires_at)? })
+    Some(RevocationEntry::User {
+        sub: sub.to_owned(),
+        before: number(before)?,
+        expires_at: number(expires_at)?,
+    })
 }
 
 /// The channel message of `entry`.

@@ -131,7 +131,10 @@ impl RedisRevocationsBuilder {
     /// timed out (2 s): without Redis the store starts empty and unavailable, and keeps
     /// reconnecting in the background. Fails only for a malformed URL.
     pub async fn connect(self) -> Result<RedisRevocations, RevocationError> {
-        let config = Config::from_url(&self.url).map_err(|err| RevocationError(format!("Redis URL: {err}")))?;
+        let mut config =
+            Config::from_url(&self.url).map_err(|err| RevocationError(format!("Redis URL: {err}")))?;
+        // Keep trying when Redis is not there at start-up, as after a disconnection.
+        config.fail_fast = false;
         let build = || {
             Builder::from_config(config.clone())
                 .set_policy(ReconnectPolicy::new_constant(0, 100))

@@ -39,7 +39,15 @@ pub(crate) async fn start(shared: Arc<Shared>, resync_interval: Duration) -> Joi
         Ok(Err(err)) => shared.down(&err),
         Err(_) => shared.down(&"no connection within 2 s"),
     }
-    tokio::spawn(run(shared, resync_interval, messages, reconnects, command_reconnects, errors, command_errors))
+    tokio::spawn(run(
+        shared,
+        resync_interval,
+        messages,
+        reconnects,
+        command_reconnects,
+        errors,
+        command_errors,
+    ))
 }
 
 type Rx<T> = tokio::sync::broadcast::Receiver<T>;
@@ -138,7 +146,11 @@ pub(crate) async fn publish(shared: &Shared, entry: &RevocationEntry) -> Result<
         RevocationError(format!("Redis: {err}"))
     };
     let _: i64 = shared.commands.hset(shared.key.as_str(), (field, value)).await.map_err(unavailable)?;
-    let _: i64 = shared.commands.publish(shared.channel.as_str(), encoding::message(entry)).await.map_err(unavailable)?;
+    let _: i64 = shared
+        .commands
+        .publish(shared.channel.as_str(), encoding::message(entry))
+        .await
+        .map_err(unavailable)?;
     Ok(())
 }
 

@@ -43,14 +43,19 @@ async fn a_user_signed_out_everywhere_is_refused_by_every_replica_within_the_bou
     let Some(redis) = Redis::start(test).await else { return };
     let issuer = TestIssuer::start().await;
     let admin = store(&redis, WhenRedisIsAway::FailOpen).await;
-    let (one, two) = (store(&redis, WhenRedisIsAway::FailOpen).await, store(&redis, WhenRedisIsAway::FailOpen).await);
+    let (one, two) =
+        (store(&redis, WhenRedisIsAway::FailOpen).await, store(&redis, WhenRedisIsAway::FailOpen).await);
     let replicas = [verifier(&issuer, &one), verifier(&issuer, &two)];
     let bob = issuer.access_token().sub("bob").sign();
 
     let mut times = Vec::new();
     for round in 0..20 {
         let user = format!("alice-{round}");
-        let old = issuer.access_token().sub(&user).claim("auth_time", json!(cognito_testkit::unix_now() - 10)).sign();
+        let old = issuer
+            .access_token()
+            .sub(&user)
+            .claim("auth_time", json!(cognito_testkit::unix_now() - 10))
+            .sign();
         for replica in &replicas {
             replica.verify(&old).await.unwrap();
             replica.verify(&old).await.unwrap(); // cached
@@ -70,7 +75,10 @@ async fn a_user_signed_out_everywhere_is_refused_by_every_replica_within_the_bou
         }
         times.push(start.elapsed());
         for replica in &replicas {
-            assert!(matches!(replica.verify(&old).await, Err(VerifyError::Revoked { by: RevokedBy::User, .. })));
+            assert!(matches!(
+                replica.verify(&old).await,
+                Err(VerifyError::Revoked { by: RevokedBy::User, .. })
+            ));
             replica.verify(&bob).await.unwrap();
             let new_sign_in = issuer.access_token().sub(&user).sign();
             replica.verify(&new_sign_in).await.unwrap();
@@ -79,7 +87,10 @@ async fn a_user_signed_out_everywhere_is_refused_by_every_replica_within_the_bou
     times.sort();
     let median = times[times.len() / 2];
     let max = times[times.len() - 1];
-    eprintln!("propagation admin -> both replicas over {} rounds: median {median:?}, max {max:?}", times.len());
+    eprintln!(
+        "propagation admin -> both replicas over {} rounds: median {median:?}, max {max:?}",
+        times.len()
+    );
 }
 
 #[tokio::test]
@@ -119,7 +130,8 @@ async fn fail_open_keeps_the_last_list_while_redis_is_away_and_writes_it_back_af
     let fresh = store(&redis, WhenRedisIsAway::FailOpen).await;
     let fresh_verifier = self::verifier(&issuer, &fresh);
     eventually(WAIT, || async {
-        revoked(&fresh_verifier.verify(&revoked_token).await) && revoked(&fresh_verifier.verify(&during).await)
+        revoked(&fresh_verifier.verify(&revoked_token).await)
+            && revoked(&fresh_verifier.verify(&during).await)
     })
     .await;
 }

@@ -6,8 +6,8 @@
 use std::future::Future;
 use std::hint::black_box;
 use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
@@ -233,7 +233,12 @@ fn print_ratios() {
     let (hit, revoking) = (&*cases[2].1, &*cases[3].1);
     let (_, ratio) = ratio(hit, revoking);
     let verdict = if ratio <= 1.10 { "" } else { " MISSED" };
-    println!("{:<40} {:>10} {ratio:>8.3} {:>10}", "cache hit, revocations on / off", "", format!("≤ 1.10{verdict}"));
+    println!(
+        "{:<40} {:>10} {ratio:>8.3} {:>10}",
+        "cache hit, revocations on / off",
+        "",
+        format!("≤ 1.10{verdict}")
+    );
 }
 
 criterion_group!(benches, criterion_cases);
