@@ -21,5 +21,9 @@ async fn sign_out_revokes_the_sessions_origin_jti_in_the_revocation_store() {
         matches!(entries.as_slice(), [RevocationEntry::Session { origin_jti, .. }] if !origin_jti.is_empty()),
         "{entries:?}"
     );
-    assert_eq!(app.issuer.hosted_login_counts().revocations, 1, "the refresh token is revoked at Cognito too");
+    assert_eq!(
+        app.issuer.hosted_login_counts().revocations,
+        1,
+        "the refresh token is revoked at Cognito too"
+    );
 }
