@@ -3,10 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cognito_verify::{CognitoVerifier, NoCustomClaims, TokenUse};
+use cognito_verify::{CognitoVerifier, NoCustomClaims, Revocations, TokenUse};
 use serde::de::DeserializeOwned;
 
-use crate::config::{DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, LoginConfig, StoreLimits};
+use crate::config::{
+    DEFAULT_REFRESH_BEFORE, DEFAULT_SESSION_INACTIVITY, LoginConfig, RevocationStore, StoreLimits,
+};
 use crate::core::LoginCore;
 use cognito_http::{ClientSecrets, RequestLimits, Secret, SecretSource};
 
@@ -75,6 +77,7 @@ pub struct CognitoLoginBuilder<C = NoCustomClaims> {
     login_path: String,
     logout_path: String,
     realm: String,
+    revocations: Option<RevocationStore>,
 }
 
 impl CognitoLogin<NoCustomClaims> {
@@ -99,6 +102,7 @@ impl CognitoLogin<NoCustomClaims> {
             login_path: "/auth/login".to_owned(),
             logout_path: "/auth/logout".to_owned(),
             realm: "app".to_owned(),
+            revocations: None,
         }
     }
 }
@@ -213,7 +217,18 @@ impl<C> CognitoLoginBuilder<C> {
             login_path: self.login_path,
             logout_path: self.logout_path,
             realm: self.realm,
+            revocations: self.revocations,
         }
+    }
+
+    /// At sign-out, also revoke the session's tokens (its `origin_jti`) in this store, which the
+    /// app's verifiers read ([`CognitoVerifierBuilder::revocations`](cognito_verify::CognitoVerifierBuilder::revocations)):
+    /// the access and ID tokens of the session stop verifying at once, on every replica sharing
+    /// the store, instead of at their expiry. The refresh token is revoked at Cognito either way.
+    /// See `docs/revocation.md`.
+    pub fn revocations(mut self, store: Arc<dyn Revocations>) -> Self {
+        self.revocations = Some(RevocationStore(store));
+        self
     }
 
     /// Refresh the tokens this long before they expire (default 60 s).
@@ -383,6 +398,7 @@ impl<C> CognitoLoginBuilder<C> {
             login_path: self.login_path,
             logout_path: self.logout_path,
             realm: self.realm,
+            revocations: self.revocations,
         };
         Ok(CognitoLogin { core: Arc::new(LoginCore::new(config, verifier, http)) })
     }

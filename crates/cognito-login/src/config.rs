@@ -69,6 +69,18 @@ pub(crate) struct LoginConfig {
     pub(crate) login_path: String,
     pub(crate) logout_path: String,
     pub(crate) realm: String,
+    /// Where sign-out revokes the session's tokens, if anywhere.
+    pub(crate) revocations: Option<RevocationStore>,
+}
+
+/// A revocation store, shown as such in `Debug` output.
+#[derive(Clone)]
+pub(crate) struct RevocationStore(pub(crate) std::sync::Arc<dyn cognito_verify::Revocations>);
+
+impl std::fmt::Debug for RevocationStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Revocations")
+    }
 }
 
 impl LoginConfig {

@@ -342,17 +342,24 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
         lock
     }
 
-    /// Ends the session (store entry and cookie) and returns the refresh token it held.
-    pub(crate) async fn end(&self, session: &Session) -> Result<Option<String>, LoginError> {
+    /// Ends the session (store entry and cookie) and returns the tokens it held.
+    pub(crate) async fn end(&self, session: &Session) -> Result<Option<SessionTokens>, LoginError> {
         let tokens = session.get::<SessionTokens>(TOKENS_KEY).await.map_err(store_error)?;
         session.flush().await.map_err(store_error)?;
-        Ok(tokens.and_then(|t| t.refresh_token))
+        Ok(tokens)
     }
 
     /// Signs out: ends the session, revokes its refresh token, and returns Cognito's `/logout`
     /// URL, which ends the hosted login's session and comes back to the sign-out URL.
     pub(crate) async fn sign_out(&self, session: &Session) -> Result<Url, LoginError> {
-        if let Some(refresh_token) = self.end(session).await? {
+        let tokens = self.end(session).await?;
+        if let (Some(store), Some(tokens)) = (&self.config.revocations, &tokens)
+            && let Some(origin_jti) = origin_jti(&tokens.id_token)
+            && let Err(err) = store.0.revoke_session(&origin_jti).await
+        {
+            tracing::warn!(error = %err, "could not revoke the session's tokens at sign-out");
+        }
+        if let Some(refresh_token) = tokens.and_then(|tokens| tokens.refresh_token) {
             // The session is gone either way; a token that could not be revoked expires.
             if let Err(err) = token_client::revoke(&self.http, &self.config, &refresh_token).await {
                 tracing::warn!(error = %err, "could not revoke the refresh token at sign-out");
@@ -364,6 +371,17 @@ impl<C: DeserializeOwned + Send + Sync + 'static> LoginCore<C> {
             .append_pair("logout_uri", self.config.logout_uri.as_str());
         Ok(url)
     }
+}
+
+/// The `origin_jti` of a token the verifier accepted: the sign-in its session's tokens share.
+fn origin_jti(token: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Origin {
+        origin_jti: Option<String>,
+    }
+    let payload = token.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice::<Origin>(&bytes).ok()?.origin_jti
 }
 
 /// `nonce` and `at_hash` of an ID token the verifier accepted.

@@ -124,7 +124,9 @@ pub enum AuthError {
     /// is [`InvalidToken`](Self::InvalidToken)). Always a [`VerifyError::Rejected`].
     #[error("forbidden: {0}")]
     Forbidden(VerifyError),
-    /// The signing keys could not be obtained, so no token can be verified right now.
+    /// The signing keys could not be obtained, so no token can be verified right now; also a
+    /// revocation list that cannot be consulted in fail-closed mode
+    /// ([`VerifyError::RevocationsUnavailable`]).
     #[error("signing keys are unavailable: {reason}")]
     KeysUnavailable {
         /// Why the last key fetch failed (safe to log: no key material).
@@ -144,7 +146,8 @@ impl From<VerifyError> for AuthError {
                 AuthError::MissingGroup { required, mode: Match::Any }
             }
             forbidden @ VerifyError::Rejected { forbidden: true, .. } => AuthError::Forbidden(forbidden),
-            VerifyError::KeysUnavailable { reason, retry_after } => {
+            VerifyError::KeysUnavailable { reason, retry_after }
+            | VerifyError::RevocationsUnavailable { reason, retry_after } => {
                 AuthError::KeysUnavailable { reason, retry_after }
             }
             other => AuthError::InvalidToken(other),

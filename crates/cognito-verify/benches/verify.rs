@@ -9,14 +9,15 @@ mod noise;
 use std::future::Future;
 use std::hint::black_box;
 use std::pin::pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_testkit::{KeyKind, TestIssuer};
-use cognito_verify::{CognitoVerifier, JwksOptions, SystemClock, TokenUse};
+use cognito_verify::{CognitoVerifier, JwksOptions, MemoryRevocations, SystemClock, TokenUse};
 use criterion::{Criterion, criterion_group};
 use serde_json::json;
 
@@ -44,6 +45,8 @@ struct Setup {
     raw_key: ParsedPublicKey,
     uncached: CognitoVerifier,
     cached: CognitoVerifier,
+    /// `cached` with a revocation list of 1,000 other sessions and users.
+    revoking: CognitoVerifier,
     id_verifier: CognitoVerifier,
 }
 
@@ -87,6 +90,12 @@ fn setup() -> Setup {
     };
     let uncached = builder().disable_token_cache().build().unwrap();
     let cached = builder().build().unwrap();
+    let revocations = MemoryRevocations::new();
+    for n in 0..500 {
+        revocations.apply(revocations.session_entry(&format!("other-session-{n}")));
+        revocations.apply(revocations.user_entry(&format!("other-user-{n}"), SystemTime::now()));
+    }
+    let revoking = builder().revocations(Arc::new(revocations)).build().unwrap();
     let id_verifier = issuer
         .verifier()
         .clock(SystemClock)
@@ -96,12 +105,13 @@ fn setup() -> Setup {
         .build()
         .unwrap();
     runtime.block_on(async {
-        for verifier in [&uncached, &cached, &id_verifier] {
+        for verifier in [&uncached, &cached, &revoking, &id_verifier] {
             verifier.hydrate().await.unwrap();
         }
         // Spend the refetch allowance, so the unknown kid below is refused without waiting.
         assert!(uncached.verify(&unknown_kid).await.is_err());
         assert!(cached.verify(&access).await.is_ok());
+        assert!(revoking.verify(&access).await.is_ok());
     });
     Setup {
         _runtime: runtime,
@@ -113,6 +123,7 @@ fn setup() -> Setup {
         raw_key,
         uncached,
         cached,
+        revoking,
         id_verifier,
     }
 }
@@ -138,6 +149,11 @@ fn cases(setup: &Setup) -> Vec<Case<'_>> {
             "cache hit",
             Box::new(|| drop(ready(setup.cached.verify(black_box(&setup.access))).unwrap())),
             Some(0.010),
+        ),
+        (
+            "cache hit, revocations on",
+            Box::new(|| drop(ready(setup.revoking.verify(black_box(&setup.access))).unwrap())),
+            Some(0.012),
         ),
         (
             "unknown kid, refetch rate-limited",
@@ -219,6 +235,18 @@ fn print_ratios() {
         };
         println!("{name:<40} {:>10.3} {ratio:>8.3} {target:>10} {verdict}", t * 1e6);
     }
+    // The revocation check on the hot path, against the same hit without it.
+    let (hit, revoking) = (&*cases[2].1, &*cases[3].1);
+    let pair_began = noise::CpuTimes::now();
+    let (_, ratio) = ratio(hit, revoking);
+    let steal = pair_began.and_then(noise::CpuTimes::steal_percent_since);
+    println!(
+        "{:<40} {:>10} {ratio:>8.3} {:>10} {}",
+        "cache hit, revocations on / off",
+        "-",
+        "≤ 1.10",
+        noise::verdict(ratio <= 1.10, steal)
+    );
     let steal = began.and_then(noise::CpuTimes::steal_percent_since);
     println!(
         "host: load average {load_before} before, {} after; steal {} over the run \

@@ -11,6 +11,7 @@ use crate::config::CustomCheck;
 use crate::error::ConfigError;
 use crate::issuer::{IssuerFormats, PoolEndpoints};
 use crate::jwks::JwksOptions;
+use crate::revocation::Revocations;
 use crate::token_use::TokenUse;
 use crate::validation::Allowed;
 use crate::verifier::CognitoVerifier;
@@ -22,6 +23,7 @@ mod env;
 mod jwks_document;
 mod pool_clients;
 mod resources;
+mod revocations;
 mod validate;
 
 /// Default largest token accepted, in bytes. Cognito tokens are 1-4 KiB; ID tokens with many
@@ -66,6 +68,7 @@ pub struct CognitoVerifierBuilder<C = NoCustomClaims> {
     jwks: JwksOptions,
     custom_check: Option<CustomCheck<C>>,
     async_check: Option<AsyncCheck<C>>,
+    revocations: Option<Arc<dyn Revocations>>,
     clock: SharedClock,
     /// JWKS documents given per issuer: `(issuer, document)`.
     jwks_documents: Vec<(String, String)>,
@@ -101,6 +104,7 @@ impl Default for CognitoVerifierBuilder<NoCustomClaims> {
             jwks: JwksOptions::default(),
             custom_check: None,
             async_check: None,
+            revocations: None,
             clock: SharedClock::default(),
             jwks_documents: Vec::new(),
             pool_clients: Vec::new(),
@@ -364,6 +368,7 @@ impl<C> CognitoVerifierBuilder<C> {
             jwks: self.jwks,
             custom_check: None,
             async_check: None,
+            revocations: self.revocations,
             clock: self.clock,
             jwks_documents: self.jwks_documents,
             pool_clients: self.pool_clients,

@@ -9,6 +9,7 @@ use crate::async_check::AsyncCheck;
 use crate::claims::CognitoClaims;
 use crate::clock::SharedClock;
 use crate::issuer::Issuer;
+use crate::revocation::Revocations;
 use crate::token_use::TokenUse;
 use crate::validation::TokenLimits;
 
@@ -59,6 +60,8 @@ pub(crate) struct Config<C> {
     pub(crate) token_cache_capacity: usize,
     pub(crate) custom_check: Option<CustomCheck<C>>,
     pub(crate) async_check: Option<AsyncCheck<C>>,
+    /// The revocation list consulted after every other synchronous check, if any.
+    pub(crate) revocations: Option<Arc<dyn Revocations>>,
     /// Where `exp`, `nbf` and `iat` are compared to.
     pub(crate) clock: SharedClock,
 }

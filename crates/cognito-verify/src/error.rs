@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use crate::algorithm::Algorithm;
+use crate::revocation::RevokedBy;
 use crate::token_use::TokenUse;
 use crate::verified_claims::VerifiedClaims;
 
@@ -348,6 +349,25 @@ pub enum VerifyError {
         /// The token's claims when its signature verified (see [`VerifyError::verified_claims`]).
         claims: Option<VerifiedClaims>,
     },
+    /// The token was revoked (see [`revocations`](crate::CognitoVerifierBuilder::revocations)):
+    /// its sign-in session was signed out, or its user was signed out everywhere after it
+    /// signed in.
+    #[error("token revoked: {by}")]
+    Revoked {
+        /// What was revoked: the session or the user.
+        by: RevokedBy,
+        /// The token's claims (see [`VerifyError::verified_claims`]).
+        claims: Option<VerifiedClaims>,
+    },
+    /// The revocation list cannot be consulted (a shared store lost its backend, in fail-closed
+    /// mode). Retryable: the layer answers 503 with `Retry-After`.
+    #[error("revocation list unavailable ({reason}); retry after {retry_after:?}")]
+    RevocationsUnavailable {
+        /// Why (safe to log).
+        reason: String,
+        /// When to retry.
+        retry_after: Duration,
+    },
 }
 
 /// Longest `kid` quoted by [`VerifyError::UnknownKid`], in characters. A kid no key set knows is
@@ -373,9 +393,10 @@ impl VerifyError {
     }
 
     /// Whether the same token might verify later: true only for
-    /// [`KeysUnavailable`](VerifyError::KeysUnavailable) (the IdP is unreachable).
+    /// [`KeysUnavailable`](VerifyError::KeysUnavailable) (the IdP is unreachable) and
+    /// [`RevocationsUnavailable`](VerifyError::RevocationsUnavailable).
     pub fn is_retryable(&self) -> bool {
-        matches!(self, VerifyError::KeysUnavailable { .. })
+        matches!(self, VerifyError::KeysUnavailable { .. } | VerifyError::RevocationsUnavailable { .. })
     }
 
     /// The `kid` involved, when the failure is about a key; for logging.

@@ -35,6 +35,7 @@ mod jwks;
 pub mod jws;
 mod keys;
 mod outcome;
+mod revocation;
 mod scope_set;
 mod telemetry;
 mod token_cache;
@@ -57,6 +58,10 @@ pub use config::CustomCheck;
 pub use error::{ConfigError, VerifyError};
 pub use issuer::IssuerFormats;
 pub use jwks::{DEFAULT_MAX_RETRY_AFTER, JwksOptions};
+pub use revocation::{
+    DEFAULT_MAX_TOKEN_LIFETIME, MemoryRevocations, RevocationEntry, RevocationError, RevocationStatus,
+    Revocations, RevokeFuture, RevokedBy, TokenOrigin,
+};
 pub use scope_set::ScopeSet;
 pub use token_use::TokenUse;
 pub use validation::MAX_LEEWAY;

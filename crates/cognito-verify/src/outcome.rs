@@ -73,6 +73,8 @@ pub(crate) fn error_kind(error: &VerifyError) -> &'static str {
         VerifyError::InsufficientScope { .. } => "insufficient_scope",
         VerifyError::MissingGroup { .. } => "missing_group",
         VerifyError::Rejected { .. } => "rejected",
+        VerifyError::Revoked { .. } => "revoked",
+        VerifyError::RevocationsUnavailable { .. } => "revocations_unavailable",
     }
 }
 

@@ -24,6 +24,7 @@ use crate::error::{VerifyError, truncate};
 use crate::issuer::Issuer;
 use crate::jws::{self, DecodedToken};
 use crate::keys::{KeySet, VerifyingKey};
+use crate::revocation::Stamp;
 use crate::telemetry::{self, Cache, Verifier};
 use crate::token_cache::{Entry, TokenCache, TokenKey};
 use crate::token_use::TokenUse;
@@ -73,6 +74,8 @@ struct Verified<C> {
     key: Arc<VerifyingKey>,
     /// The key set `key` was current in: while it still is, the key is trusted without a lookup.
     snapshot: Weak<KeySet>,
+    /// The revocation generation the token was last found not revoked at.
+    revocation: Stamp,
 }
 
 /// A thread's own view of a cache entry it keeps hitting (the token cache's per-thread front):
@@ -252,7 +255,10 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             *local.claims.borrow_mut() = Arc::new(own);
         }
         let claims = Arc::clone(&local.claims.borrow());
-        Some(Attempt::Done(config.check_cached(&claims).map(|()| claims), Cache::Hit))
+        let checked = config
+            .check_cached(&claims)
+            .and_then(|()| config.check_revocation_cached(&claims, &hit.revocation));
+        Some(Attempt::Done(checked.map(|()| claims), Cache::Hit))
     }
 
     /// The checks from the signature on; remembers the token when they pass.
@@ -267,6 +273,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         let claims: CognitoClaims<C> = claims::payload::parse(decoded.payload())?;
         let claims = Arc::new(claims);
         config.check_verified(&claims, issuer)?;
+        let revocation = config.check_revocation(&claims)?;
         if let Some((cache, cache_key)) = cache {
             let snapshot = issuer.keys.snapshot_holding(&decoded.kid, &key);
             let verified = Verified {
@@ -275,6 +282,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
                 kid: decoded.kid,
                 key,
                 snapshot,
+                revocation,
             };
             cache.insert(&cache_key, verified);
         }

@@ -58,6 +58,7 @@ impl<C> CognitoVerifierBuilder<C> {
             token_cache_capacity: self.token_cache_capacity,
             custom_check: self.custom_check,
             async_check: self.async_check,
+            revocations: self.revocations,
             clock: self.clock,
         }))
     }

@@ -19,7 +19,8 @@ macro_rules! claim_check {
             | VerifyError::IssuedInFuture { $claims, .. }
             | VerifyError::InsufficientScope { $claims, .. }
             | VerifyError::MissingGroup { $claims, .. }
-            | VerifyError::Rejected { $claims, .. } => $then,
+            | VerifyError::Rejected { $claims, .. }
+            | VerifyError::Revoked { $claims, .. } => $then,
             _ => $otherwise,
         }
     };

@@ -65,6 +65,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         let issuer = self.select_issuer(claims_json)?;
         let claims = Arc::new(claims::payload::parse::<C>(claims_json)?);
         config.check_verified(&claims, issuer)?;
+        config.check_revocation(&claims)?;
         Ok(claims)
     }
 }
