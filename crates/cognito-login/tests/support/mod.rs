@@ -109,7 +109,7 @@ pub fn confidential_client(base: &str, secret: &str) -> ClientRegistration {
 pub fn login_builder(issuer: &TestIssuer, callback: &str) -> cognito_login::CognitoLoginBuilder {
     let verifier = issuer.verifier().token_use(TokenUse::Any).client_ids([CLIENT_ID]).build().unwrap();
     CognitoLogin::builder()
-        .base_url(&issuer.base_url())
+        .base_url(issuer.base_url())
         .client_id(CLIENT_ID)
         .redirect_uri(callback)
         .verifier(verifier)
