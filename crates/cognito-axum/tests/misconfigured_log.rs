@@ -1,13 +1,10 @@
 //! A mistyped `Claims<T>` is a 500 whose body names nothing of the server, and whose log line
 //! names both types and the fix. (Its own test binary: it installs a thread-local subscriber.)
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use axum::Router;
 use axum::routing::get;
 use cognito_axum::{Claims, CognitoLayer, misconfigured_routes};
-use cognito_testkit::{TestApp, TestIssuer};
+use cognito_testkit::{LogCapture, TestApp, TestIssuer};
 use http::Method;
 use reqwest::StatusCode;
 use serde::Deserialize;
@@ -19,23 +16,10 @@ struct Tenant {
     tenant: String,
 }
 
-/// Collects what the application logs, as text.
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Log {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn a_mistyped_claims_extractor_is_a_500_naming_nothing_and_logs_both_types_and_the_fix() {
-    let log = Log::default();
+    let log = LogCapture::default();
     let writer = log.clone();
     let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
     let _default = tracing::subscriber::set_default(subscriber);
@@ -57,7 +41,7 @@ async fn a_mistyped_claims_extractor_is_a_500_naming_nothing_and_logs_both_types
     // The same request in process, so the log line is this thread's.
     let found = misconfigured_routes(&app, &token, [(Method::GET, "/mistyped")]).await;
     assert_eq!(found.len(), 1, "{found:?}");
-    let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let logged = log.text();
     let line = logged.lines().find(|line| line.contains("Claims type mismatch")).expect(&logged);
     assert!(line.contains("ERROR"), "{line}");
     assert!(line.contains("CognitoClaims<misconfigured_log::Tenant>"), "the layer's type: {line}");

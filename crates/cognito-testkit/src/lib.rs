@@ -25,6 +25,7 @@ mod jws;
 mod keys;
 mod local;
 mod lock;
+mod log_capture;
 mod login_page;
 mod login_state;
 mod oauth_error;
@@ -52,6 +53,7 @@ pub use defaults::{DEFAULT_CLIENT_ID, DEFAULT_LIFETIME, DEFAULT_POOL_ID, DEFAULT
 pub use faults::Fault;
 pub use issuer::TestIssuer;
 pub use issuer_formats::IssuerFormat;
+pub use log_capture::LogCapture;
 pub use jwks_quota::{JWKS_REQUEST_LOG_CAPACITY, JwksQuota, JwksRequest, request_rates};
 pub use jws::{decode_token, tamper_payload, tamper_signature};
 pub use keys::KeyKind;

@@ -2,42 +2,12 @@
 //! `client_id` declared empty on tower-http's `TraceLayer` span, the layer fills them in), and
 //! the custom claim a rejection names.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use axum::Router;
 use axum::routing::get;
-use cognito_testkit::{TestApp, TestIssuer};
+use cognito_testkit::{LogCapture, TestApp, TestIssuer};
 use cognito_tower::{CLIENT_ID_FIELD, CognitoLayer, SUB_FIELD};
 use tower_http::trace::TraceLayer;
-use tracing_subscriber::fmt::MakeWriter;
 
-/// Everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 fn app(issuer: &TestIssuer) -> Router {
     let verifier = issuer.access_verifier().build().unwrap();
@@ -63,8 +33,9 @@ fn app(issuer: &TestIssuer) -> Router {
 #[tokio::test]
 async fn the_caller_is_recorded_on_the_application_request_span() {
     assert_eq!((SUB_FIELD, CLIENT_ID_FIELD), ("sub", "client_id"));
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt().with_writer(captured.clone()).with_ansi(false).finish();
+    let captured = LogCapture::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let issuer = TestIssuer::start().await;
@@ -83,8 +54,9 @@ async fn the_caller_is_recorded_on_the_application_request_span() {
 
 #[tokio::test]
 async fn a_span_without_the_fields_is_left_as_it_is() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt().with_writer(captured.clone()).with_ansi(false).finish();
+    let captured = LogCapture::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let issuer = TestIssuer::start().await;
@@ -114,9 +86,10 @@ struct Seats {
 
 #[tokio::test]
 async fn a_missing_or_mistyped_custom_claim_is_named_in_the_rejection_log() {
-    let captured = Captured::default();
+    let captured = LogCapture::default();
+    let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
+        .with_writer(move || writer.clone())
         .with_ansi(false)
         .with_max_level(tracing::Level::DEBUG)
         .finish();

@@ -2,28 +2,14 @@
 //! answers 500 with a body that names no Rust type while the log line names both types.
 //! (Its own test binary: it installs a thread-local subscriber.)
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
-use cognito_testkit::{TestIssuer, serve_router};
+use cognito_testkit::{LogCapture, TestIssuer, serve_router};
 use outside_app::tenants::{Tenant, app};
 
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Log {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn guards_work_and_the_mistyped_route_is_a_500_that_names_no_type_but_logs_both() {
-    let log = Log::default();
+    let log = LogCapture::default();
     let writer = log.clone();
     let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
     let _default = tracing::subscriber::set_default(subscriber);
@@ -50,7 +36,7 @@ async fn guards_work_and_the_mistyped_route_is_a_500_that_names_no_type_but_logs
     for internal in ["::", "Claims", "cognito", "Tenant", "Arc<"] {
         assert!(!body.contains(internal), "the body names {internal}: {body}");
     }
-    let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let logged = log.text();
     let line = logged.lines().find(|line| line.contains("Claims type mismatch")).expect(&logged);
     assert!(line.contains("ERROR"), "{line}");
     assert!(line.contains("CognitoClaims<outside_app::tenants::Tenant>"), "the layer's type: {line}");
