@@ -16,7 +16,6 @@ struct Tenant {
     tenant: String,
 }
 
-
 #[tokio::test]
 async fn a_mistyped_claims_extractor_is_a_500_naming_nothing_and_logs_both_types_and_the_fix() {
     let log = LogCapture::default();

@@ -53,11 +53,11 @@ pub use defaults::{DEFAULT_CLIENT_ID, DEFAULT_LIFETIME, DEFAULT_POOL_ID, DEFAULT
 pub use faults::Fault;
 pub use issuer::TestIssuer;
 pub use issuer_formats::IssuerFormat;
-pub use log_capture::LogCapture;
 pub use jwks_quota::{JWKS_REQUEST_LOG_CAPACITY, JwksQuota, JwksRequest, request_rates};
 pub use jws::{decode_token, tamper_payload, tamper_signature};
 pub use keys::KeyKind;
 pub use local::{POOL_ID_VARIABLE, local_issuer_unless_configured, local_issuer_unless_configured_in};
+pub use log_capture::LogCapture;
 pub use login_state::{AUTHORIZATION_CODE_LIFETIME, HOSTED_SESSION_COOKIE, HostedLoginCounts};
 pub use recorder::{RecordedRequest, RequestRecorder};
 pub use serve::serve_router;

@@ -8,7 +8,6 @@ use cognito_testkit::{LogCapture, TestApp, TestIssuer};
 use cognito_tower::{CLIENT_ID_FIELD, CognitoLayer, SUB_FIELD};
 use tower_http::trace::TraceLayer;
 
-
 fn app(issuer: &TestIssuer) -> Router {
     let verifier = issuer.access_verifier().build().unwrap();
     Router::new()

@@ -2,10 +2,8 @@
 //! answers 500 with a body that names no Rust type while the log line names both types.
 //! (Its own test binary: it installs a thread-local subscriber.)
 
-
 use cognito_testkit::{LogCapture, TestIssuer, serve_router};
 use outside_app::tenants::{Tenant, app};
-
 
 #[tokio::test]
 async fn guards_work_and_the_mistyped_route_is_a_500_that_names_no_type_but_logs_both() {
