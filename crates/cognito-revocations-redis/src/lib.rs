@@ -108,7 +108,7 @@ impl RedisRevocationsBuilder {
     }
 
     /// The longest lifetime of the pool's tokens (default
-    /// [`DEFAULT_MAX_TOKEN_LIFETIME`](cognito_verify::DEFAULT_MAX_TOKEN_LIFETIME)): how long an
+    /// [`DEFAULT_MAX_TOKEN_LIFETIME`]): how long an
     /// entry is kept.
     pub fn max_token_lifetime(mut self, lifetime: Duration) -> Self {
         self.max_token_lifetime = lifetime;
