@@ -152,7 +152,8 @@ struct RevokeUser {
 }
 
 fn valid_sub(sub: &str) -> bool {
-    (1..=128).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+    (1..=128).contains(&sub.len())
+        && sub.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
 }
 
 async fn sign_out_everywhere(

@@ -44,7 +44,6 @@ pub enum SetupError {
 }
 
 /// What the app runs with.
-#[derive(Debug)]
 pub struct Setup {
     /// The browser sign-in.
     pub login: CognitoLogin,
@@ -57,6 +56,16 @@ pub struct Setup {
     pub revocations: Arc<dyn Revocations>,
 }
 
+impl std::fmt::Debug for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setup")
+            .field("login", &self.login)
+            .field("verifier", &self.verifier)
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The API verifier: from the environment when `COGNITO_USER_POOL_ID` is set (with
 /// `COGNITO_TOKEN_USE` defaulting to `any`), otherwise one that accepts ID and access tokens of
 /// `issuer`'s default app client.
@@ -64,7 +73,9 @@ pub fn verifier_from_env_or(
     issuer: Option<&TestIssuer>,
     revocations: Arc<dyn Revocations>,
 ) -> Result<CognitoVerifier, ConfigError> {
-    example_support::verifier_from_env_or_with(issuer, TokenUse::Any, |builder| builder.revocations(revocations))
+    example_support::verifier_from_env_or_with(issuer, TokenUse::Any, |builder| {
+        builder.revocations(revocations)
+    })
 }
 
 impl Setup {

@@ -76,7 +76,10 @@ async fn a_user_signed_out_everywhere_from_the_admin_console_is_refused_by_both_
     };
     let api_binary = std::path::Path::new(env!("CARGO_BIN_EXE_admin")).with_file_name("api");
     if !api_binary.is_file() {
-        skip(&format!("revocations_fleet: no api binary at {} (cargo build -p api --bin api)", api_binary.display()));
+        skip(&format!(
+            "revocations_fleet: no api binary at {} (cargo build -p api --bin api)",
+            api_binary.display()
+        ));
         return;
     }
     let port = free_port();

@@ -24,7 +24,8 @@ fn token(issuer: &TestIssuer, sub: &str, auth_time: i64) -> String {
 
 /// `GET /api/me` with `token`: the status and the `WWW-Authenticate` header.
 async fn me(url: &str, token: &str) -> (u16, String) {
-    let response = reqwest::Client::new().get(format!("{url}/api/me")).bearer_auth(token).send().await.unwrap();
+    let response =
+        reqwest::Client::new().get(format!("{url}/api/me")).bearer_auth(token).send().await.unwrap();
     let challenge = response
         .headers()
         .get("www-authenticate")
@@ -52,7 +53,11 @@ async fn an_admin_signs_a_user_out_everywhere_and_their_earlier_tokens_are_refus
     let page = browser.post_form(&format!("{url}/sign-out-everywhere"), &[("sub", X_SUB)], Some(&url)).await;
     assert_eq!(page.status, 200);
     assert_eq!(page.url.as_str(), format!("{url}/audit"));
-    assert!(page.body.contains(&format!("<td>alice</td><td>signed {X_SUB} out everywhere</td>")), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("<td>alice</td><td>signed {X_SUB} out everywhere</td>")),
+        "{}",
+        page.body
+    );
 
     let (status, challenge) = me(&url, &x_old).await;
     assert_eq!(status, 401);

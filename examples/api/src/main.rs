@@ -15,7 +15,9 @@ use std::process::ExitCode;
 use api::{DEFAULT_ADDR, SCOPE_GET, SCOPE_POST, TOKEN_COOKIE};
 use cognito_testkit::TestIssuer;
 use cognito_verify::TokenUse;
-use example_support::{BoxError, bind, revocations_from_env, run, serve_router, verifier_with, with_revocations};
+use example_support::{
+    BoxError, bind, revocations_from_env, run, serve_router, verifier_with, with_revocations,
+};
 
 #[tokio::main]
 async fn main() -> ExitCode {

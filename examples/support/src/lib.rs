@@ -95,7 +95,10 @@ pub async fn revocations_from_env() -> Result<Option<Arc<RedisRevocations>>, Box
 
 /// `builder` with `store` as its revocation store, if any (a hook for [`verifier_with`] and
 /// [`verifier_from_env_or_with`]).
-pub fn with_revocations(builder: CognitoVerifierBuilder, store: Option<Arc<RedisRevocations>>) -> CognitoVerifierBuilder {
+pub fn with_revocations(
+    builder: CognitoVerifierBuilder,
+    store: Option<Arc<RedisRevocations>>,
+) -> CognitoVerifierBuilder {
     match store {
         Some(store) => builder.revocations(store),
         None => builder,
