@@ -75,6 +75,12 @@ impl Directory {
         directory.audit.push(AuditEntry { caller: caller.to_owned(), action });
     }
 
+    /// Records that `caller` did `action` (for actions outside the directory, such as signing
+    /// a user out everywhere).
+    pub fn record(&self, caller: &str, action: String) {
+        self.lock().audit.push(AuditEntry { caller: caller.to_owned(), action });
+    }
+
     /// The audit log, oldest first.
     pub fn audit(&self) -> Vec<AuditEntry> {
         self.lock().audit.clone()

@@ -5,6 +5,7 @@
 //! | route | who | how |
 //! |---|---|---|
 //! | `GET /` | group `admin` | the users, and a form that adds a user or changes their group (`POST /`) |
+//! | `POST /sign-out-everywhere` | group `admin` | revokes every token of a user (`sub`) signed in before now, on every service sharing the revocation store |
 //! | `GET /audit` | group `admin` | who did what |
 //! | `GET /auth/login`, `/auth/callback`, `POST /auth/logout` | anyone | the sign-in ([`CognitoLogin::routes`]) |
 //! | `GET /signed-out`, `/health` | anyone | |
@@ -23,10 +24,13 @@ mod directory;
 mod pages;
 mod setup;
 
-use axum::Router;
+use std::sync::Arc;
+
+use axum::{Extension, Router};
 use cognito_axum::{CognitoVerifier, require_groups};
 use cognito_login::CognitoLogin;
 use cognito_login::tower_sessions::SessionStore;
+use cognito_verify::Revocations;
 
 pub use api::Me;
 pub use directory::{AuditEntry, Directory, User};
@@ -45,10 +49,16 @@ require_groups!(
 );
 
 /// The whole app: the pages behind `login`'s layer, the API behind a bearer-token layer built
-/// from `verifier`, the sign-in routes, and sessions kept in `store`.
-pub fn app<S: SessionStore + Clone>(login: &CognitoLogin, verifier: CognitoVerifier, store: S) -> Router {
+/// from `verifier`, the sign-in routes, and sessions kept in `store`. "Sign out everywhere"
+/// revokes in `revocations` (give `login` and `verifier` the same store: [`Setup`] does).
+pub fn app<S: SessionStore + Clone>(
+    login: &CognitoLogin,
+    verifier: CognitoVerifier,
+    revocations: Arc<dyn Revocations>,
+    store: S,
+) -> Router {
     Router::new()
-        .merge(pages::admin_pages().layer(login.layer()))
+        .merge(pages::admin_pages().layer(Extension(revocations)).layer(login.layer()))
         .merge(pages::public_pages())
         .merge(api::api_routes(verifier))
         .merge(login.routes())

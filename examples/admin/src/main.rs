@@ -14,15 +14,21 @@
 //! - `SESSION_STORE_TIMEOUT_MS` (default 2,000), `SESSION_STORE_CONCURRENCY` (default 256):
 //!   how long one session store call may take, and how many may be in flight, before a
 //!   request gets a 503.
+//! - `REVOCATIONS_REDIS_URL` (e.g. `redis://127.0.0.1:6379`): share the revocation list through
+//!   Redis (`cognito-revocations-redis`, fail-open), so that signing out (a session) and "sign
+//!   out everywhere" (a user) reach every service reading the same list (the api example with
+//!   the same variable); without it, the list is in this process only. See docs/revocation.md.
 //! - `RUST_LOG` filters the logs (default `info,cognito_tower=debug`).
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use admin::{ADMIN_GROUP, DEFAULT_ADDR, LOCAL_USERS, Setup};
 use cognito_login::tower_sessions::MemoryStore;
 use cognito_testkit::TestIssuer;
-use example_support::{BoxError, bind, log_trust, run, serve_router, warm_keys};
+use cognito_verify::{MemoryRevocations, Revocations};
+use example_support::{BoxError, bind, log_trust, revocations_from_env, run, serve_router, warm_keys};
 use tower_sessions_redis_store::RedisStore;
 use tower_sessions_redis_store::fred::prelude::{
     ClientLike, Config, ConnectionConfig, Pool, ReconnectPolicy,
@@ -41,9 +47,13 @@ async fn serve() -> Result<(), BoxError> {
         Ok(url) => url.trim_end_matches('/').to_owned(),
         Err(_) => format!("http://{}", listener.local_addr()?),
     };
+    let revocations: Arc<dyn Revocations> = match revocations_from_env().await? {
+        Some(shared) => shared,
+        None => Arc::new(MemoryRevocations::new()),
+    };
     let setup = match std::env::var_os("COGNITO_USER_POOL_ID") {
-        Some(_) => Setup::from_env(&app_url, |name| std::env::var(name).ok()),
-        None => Setup::local(&app_url).await,
+        Some(_) => Setup::from_env(&app_url, |name| std::env::var(name).ok(), revocations),
+        None => Setup::local(&app_url, revocations).await,
     }
     .map_err(|err| format!("configuration: {err}"))?;
     log_trust(&setup.verifier);
@@ -67,9 +77,9 @@ async fn serve() -> Result<(), BoxError> {
             let pool = Pool::new(Config::from_url(&url)?, None, Some(connection), Some(reconnect), 2)?;
             pool.init().await.map_err(|err| format!("cannot connect to REDIS_URL {url:?}: {err}"))?;
             println!("sessions in Redis at {url}");
-            admin::app(&setup.login, setup.verifier, RedisStore::new(pool))
+            admin::app(&setup.login, setup.verifier, setup.revocations, RedisStore::new(pool))
         }
-        Err(_) => admin::app(&setup.login, setup.verifier, MemoryStore::default()),
+        Err(_) => admin::app(&setup.login, setup.verifier, setup.revocations, MemoryStore::default()),
     };
     println!("Ctrl-C to stop.");
     serve_router(listener, app).await

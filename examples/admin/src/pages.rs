@@ -1,12 +1,18 @@
 //! The browser pages: the dashboard (users, and a form that changes them), the audit log, and
 //! the signed-out page. Plain server-rendered HTML: no script, no token anywhere in it.
 
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Form, Router, routing::get};
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use cognito_axum::{Claims, CognitoClaims};
 use cognito_login::escape_html;
+use cognito_verify::Revocations;
 use serde::Deserialize;
 
 use crate::directory::Directory;
@@ -14,7 +20,10 @@ use crate::{ADMIN_GROUP, Admins};
 
 /// The pages that need a signed-in admin (behind the login layer).
 pub fn admin_pages() -> Router<Directory> {
-    Router::new().route("/", get(dashboard).post(put_user)).route("/audit", get(audit))
+    Router::new()
+        .route("/", get(dashboard).post(put_user))
+        .route("/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/audit", get(audit))
 }
 
 /// The pages anyone may see.
@@ -92,7 +101,12 @@ async fn dashboard(_: Admins, admin: Claims, State(directory): State<Directory>)
          <input name=\"username\" id=\"username\" placeholder=\"user name\" required pattern=\"[a-z0-9._-]{{1,64}}\">\
          <select name=\"group\" id=\"group\"><option value=\"\">no group</option>\
          <option value=\"staff\">staff</option><option value=\"{ADMIN_GROUP}\">{ADMIN_GROUP}</option></select>\
-         <button type=\"submit\" id=\"save\">Save</button></form></section>"
+         <button type=\"submit\" id=\"save\">Save</button></form></section>\
+         <section><h2>Sign a user out everywhere</h2><p>Every token of this user (their Cognito \
+         <code>sub</code>) from a sign-in before now stops working, on every service sharing the \
+         revocation store.</p><form method=\"post\" action=\"/sign-out-everywhere\" id=\"revoke-user\">\
+         <input name=\"sub\" id=\"sub\" placeholder=\"sub\" required pattern=\"[A-Za-z0-9_-]{{1,128}}\">\
+         <button type=\"submit\" id=\"sign-out-everywhere\">Sign out everywhere</button></form></section>"
     );
     layout("/", &admin, &body)
 }
@@ -129,6 +143,36 @@ async fn put_user(
     directory.put_user(admin.user_name().unwrap_or(admin.sub()), &form.username, group);
     // Post/redirect/get: a reload does not submit again.
     Redirect::to("/").into_response()
+}
+
+/// The "sign out everywhere" form.
+#[derive(Debug, Deserialize)]
+struct RevokeUser {
+    sub: String,
+}
+
+fn valid_sub(sub: &str) -> bool {
+    (1..=128).contains(&sub.len())
+        && sub.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+}
+
+async fn sign_out_everywhere(
+    _: Admins,
+    admin: Claims,
+    State(directory): State<Directory>,
+    Extension(revocations): Extension<Arc<dyn Revocations>>,
+    Form(form): Form<RevokeUser>,
+) -> Response {
+    if !valid_sub(&form.sub) {
+        return (StatusCode::BAD_REQUEST, "a sub is 1-128 of A-Z a-z 0-9 - _").into_response();
+    }
+    if let Err(err) = revocations.revoke_user(&form.sub, SystemTime::now()).await {
+        tracing::warn!(%err, sub = %form.sub, "sign out everywhere failed");
+        let message = format!("the user was not signed out everywhere: {err}");
+        return (StatusCode::SERVICE_UNAVAILABLE, message).into_response();
+    }
+    directory.record(admin.user_name().unwrap_or(admin.sub()), format!("signed {} out everywhere", form.sub));
+    Redirect::to("/audit").into_response()
 }
 
 async fn audit(_: Admins, admin: Claims, State(directory): State<Directory>) -> Response {

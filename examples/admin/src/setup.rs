@@ -2,11 +2,12 @@
 //! the testkit's local issuer with its hosted login and two users.
 
 use cognito_axum::{CognitoVerifier, TokenUse};
+use std::sync::Arc;
 use std::time::Duration;
 
 use cognito_login::{CognitoLogin, CognitoLoginBuilder, LoginConfigError};
 use cognito_testkit::{ClientRegistration, TestIssuer, TestUser};
-use cognito_verify::ConfigError;
+use cognito_verify::{ConfigError, Revocations};
 
 /// A user of the local issuer's hosted login.
 #[derive(Debug, Clone, Copy)]
@@ -43,7 +44,6 @@ pub enum SetupError {
 }
 
 /// What the app runs with.
-#[derive(Debug)]
 pub struct Setup {
     /// The browser sign-in.
     pub login: CognitoLogin,
@@ -51,19 +51,38 @@ pub struct Setup {
     pub verifier: CognitoVerifier,
     /// The local issuer, when no real pool is configured.
     pub issuer: Option<TestIssuer>,
+    /// The revocation store the verifiers read, sign-out writes to (the session's
+    /// `origin_jti`) and "sign out everywhere" writes to (the user's `sub`).
+    pub revocations: Arc<dyn Revocations>,
+}
+
+impl std::fmt::Debug for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setup")
+            .field("login", &self.login)
+            .field("verifier", &self.verifier)
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The API verifier: from the environment when `COGNITO_USER_POOL_ID` is set (with
 /// `COGNITO_TOKEN_USE` defaulting to `any`), otherwise one that accepts ID and access tokens of
 /// `issuer`'s default app client.
-pub fn verifier_from_env_or(issuer: Option<&TestIssuer>) -> Result<CognitoVerifier, ConfigError> {
-    example_support::verifier_from_env_or(issuer, TokenUse::Any)
+pub fn verifier_from_env_or(
+    issuer: Option<&TestIssuer>,
+    revocations: Arc<dyn Revocations>,
+) -> Result<CognitoVerifier, ConfigError> {
+    example_support::verifier_from_env_or_with(issuer, TokenUse::Any, |builder| {
+        builder.revocations(revocations)
+    })
 }
 
 impl Setup {
     /// A local issuer with [`LOCAL_USERS`], whose default app client is registered as a public
-    /// client with `{app_url}/auth/callback` and `{app_url}/signed-out`.
-    pub async fn local(app_url: &str) -> Result<Setup, SetupError> {
+    /// client with `{app_url}/auth/callback` and `{app_url}/signed-out`; tokens are checked
+    /// against `revocations`, and signing out revokes there.
+    pub async fn local(app_url: &str, revocations: Arc<dyn Revocations>) -> Result<Setup, SetupError> {
         let mut builder = TestIssuer::builder();
         for user in LOCAL_USERS {
             builder =
@@ -76,7 +95,7 @@ impl Setup {
                 .callback_urls([format!("{app_url}/auth/callback")])
                 .logout_urls([format!("{app_url}/signed-out")]),
         );
-        let verifier = verifier_from_env_or(Some(&issuer))?;
+        let verifier = verifier_from_env_or(Some(&issuer), Arc::clone(&revocations))?;
         let login = CognitoLogin::builder()
             .base_url(issuer.base_url())
             .client_id(client)
@@ -84,9 +103,10 @@ impl Setup {
             .logout_uri(format!("{app_url}/signed-out"))
             .scopes(SCOPES)
             .realm(crate::REALM)
-            .verifier(verifier.clone());
+            .verifier(verifier.clone())
+            .revocations(Arc::clone(&revocations));
         let login = store_limits(login, |name| std::env::var(name).ok())?.build()?;
-        Ok(Setup { login, verifier, issuer: Some(issuer) })
+        Ok(Setup { login, verifier, issuer: Some(issuer), revocations })
     }
 
     /// A real user pool, from `lookup` (the process environment in `main`):
@@ -99,7 +119,13 @@ impl Setup {
     /// - optional `COGNITO_CLIENT_SECRET` for a confidential app client;
     /// - optional `SESSION_STORE_TIMEOUT_MS`, `SESSION_STORE_CONCURRENCY` (also read by
     ///   [`local`](Self::local)): the session store limits.
-    pub fn from_env(app_url: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<Setup, SetupError> {
+    ///
+    /// Tokens are checked against `revocations`, and signing out revokes there.
+    pub fn from_env(
+        app_url: &str,
+        lookup: impl Fn(&str) -> Option<String>,
+        revocations: Arc<dyn Revocations>,
+    ) -> Result<Setup, SetupError> {
         let required = |name: &str| {
             lookup(name)
                 .filter(|v| !v.is_empty())
@@ -108,12 +134,19 @@ impl Setup {
         let pool = required("COGNITO_USER_POOL_ID")?;
         let domain = required("COGNITO_DOMAIN")?;
         let client = required("COGNITO_CLIENT_ID")?.split(',').next().unwrap_or_default().trim().to_owned();
-        let verifier = CognitoVerifier::builder().token_use(TokenUse::Any).from_lookup(&lookup)?.build()?;
-        let session_verifier = CognitoVerifier::from_lookup(|name| match name {
-            "COGNITO_TOKEN_USE" => Some("any".to_owned()),
-            "COGNITO_CLIENT_ID" => Some(client.clone()),
-            _ => lookup(name),
-        })?;
+        let verifier = CognitoVerifier::builder()
+            .token_use(TokenUse::Any)
+            .from_lookup(&lookup)?
+            .revocations(Arc::clone(&revocations))
+            .build()?;
+        let session_verifier = CognitoVerifier::builder()
+            .from_lookup(|name| match name {
+                "COGNITO_TOKEN_USE" => Some("any".to_owned()),
+                "COGNITO_CLIENT_ID" => Some(client.clone()),
+                _ => lookup(name),
+            })?
+            .revocations(Arc::clone(&revocations))
+            .build()?;
         let mut login = CognitoLogin::builder();
         login = if domain.contains("://") {
             login.base_url(&domain)
@@ -130,9 +163,10 @@ impl Setup {
             .logout_uri(format!("{app_url}/signed-out"))
             .scopes(SCOPES)
             .realm(crate::REALM)
-            .verifier(session_verifier);
+            .verifier(session_verifier)
+            .revocations(Arc::clone(&revocations));
         let login = store_limits(login, &lookup)?.build()?;
-        Ok(Setup { login, verifier, issuer: None })
+        Ok(Setup { login, verifier, issuer: None, revocations })
     }
 }
 

@@ -5,6 +5,9 @@
 //!   `COGNITO_CLIENT_ID` (comma list), optional `COGNITO_TOKEN_USE` (default `access`),
 //!   `COGNITO_ISSUER`, `COGNITO_JWKS_URI`.
 //! - Without it, starts a local test issuer and prints curl commands with fresh tokens.
+//! - `REVOCATIONS_REDIS_URL` (e.g. `redis://127.0.0.1:6379`): refuse revoked tokens (a user
+//!   signed out everywhere from the admin console, a signed-out session), from a revocation list
+//!   shared through Redis (`cognito-revocations-redis`, fail-open; see docs/revocation.md).
 //! - `RUST_LOG` filters the logs (default `info,cognito_tower=debug`: every rejection is logged).
 
 use std::process::ExitCode;
@@ -12,7 +15,9 @@ use std::process::ExitCode;
 use api::{DEFAULT_ADDR, SCOPE_GET, SCOPE_POST, TOKEN_COOKIE};
 use cognito_testkit::TestIssuer;
 use cognito_verify::TokenUse;
-use example_support::{BoxError, bind, run, serve_router, verifier};
+use example_support::{
+    BoxError, bind, revocations_from_env, run, serve_router, verifier_with, with_revocations,
+};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -22,7 +27,8 @@ async fn main() -> ExitCode {
 async fn serve() -> Result<(), BoxError> {
     // Before any verifier exists, so every metric is recorded.
     let metrics = api::install_metrics_recorder().map_err(|err| format!("metrics recorder: {err}"))?;
-    let (issuer, verifier) = verifier(TokenUse::Access).await?;
+    let revocations = revocations_from_env().await?;
+    let (issuer, verifier) = verifier_with(TokenUse::Access, |b| with_revocations(b, revocations)).await?;
     let listener = bind(DEFAULT_ADDR).await?;
     let base = format!("http://{}", listener.local_addr()?);
 

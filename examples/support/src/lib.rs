@@ -23,9 +23,11 @@
 use std::error::Error;
 use std::future::Future;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use cognito_revocations_redis::RedisRevocations;
 use cognito_testkit::TestIssuer;
-use cognito_verify::{CognitoVerifier, ConfigError, TokenUse};
+use cognito_verify::{CognitoVerifier, CognitoVerifierBuilder, ConfigError, TokenUse};
 use tokio::net::TcpListener;
 
 /// The error an example's body ends with: printed as `{name}: {error}`.
@@ -58,7 +60,16 @@ pub async fn bind(default_addr: &str) -> Result<TcpListener, BoxError> {
 /// docs/configuration.md). Its keys are fetched in the background ([`warm_keys`]). A
 /// configuration error reads `configuration: ...`.
 pub async fn verifier(token_use: TokenUse) -> Result<(Option<TestIssuer>, CognitoVerifier), BoxError> {
-    let builder = CognitoVerifier::builder().token_use(token_use); // unless COGNITO_TOKEN_USE says otherwise
+    verifier_with(token_use, |builder| builder).await
+}
+
+/// [`verifier`], with `configure` applied to the builder before it is built (e.g.
+/// [`with_revocations`]).
+pub async fn verifier_with(
+    token_use: TokenUse,
+    configure: impl FnOnce(CognitoVerifierBuilder) -> CognitoVerifierBuilder,
+) -> Result<(Option<TestIssuer>, CognitoVerifier), BoxError> {
+    let builder = configure(CognitoVerifier::builder().token_use(token_use)); // unless COGNITO_TOKEN_USE says otherwise
     let configuration = |err: ConfigError| format!("configuration: {err}");
     let (builder, issuer) =
         cognito_testkit::local_issuer_unless_configured(builder).await.map_err(configuration)?;
@@ -66,6 +77,32 @@ pub async fn verifier(token_use: TokenUse) -> Result<(Option<TestIssuer>, Cognit
     log_trust(&verifier);
     warm_keys(&verifier);
     Ok((issuer, verifier))
+}
+
+/// The revocation store shared through Redis when `REVOCATIONS_REDIS_URL` is set (e.g.
+/// `redis://127.0.0.1:6379`), with the defaults of
+/// [`RedisRevocations::builder`](cognito_revocations_redis::RedisRevocations::builder)
+/// (fail-open, resync every 10 s); `None` without it. See docs/revocation.md.
+pub async fn revocations_from_env() -> Result<Option<Arc<RedisRevocations>>, BoxError> {
+    let Ok(url) = std::env::var("REVOCATIONS_REDIS_URL") else { return Ok(None) };
+    let store = RedisRevocations::builder(url.clone())
+        .connect()
+        .await
+        .map_err(|err| format!("REVOCATIONS_REDIS_URL {url:?}: {err}"))?;
+    tracing::info!(%url, available = store.is_available(), "revocations shared through Redis");
+    Ok(Some(Arc::new(store)))
+}
+
+/// `builder` with `store` as its revocation store, if any (a hook for [`verifier_with`] and
+/// [`verifier_from_env_or_with`]).
+pub fn with_revocations(
+    builder: CognitoVerifierBuilder,
+    store: Option<Arc<RedisRevocations>>,
+) -> CognitoVerifierBuilder {
+    match store {
+        Some(store) => builder.revocations(store),
+        None => builder,
+    }
 }
 
 /// Logs, at start, every issuer `verifier` trusts and the URL its keys come from, so an
@@ -102,11 +139,20 @@ pub fn verifier_from_env_or(
     issuer: Option<&TestIssuer>,
     token_use: TokenUse,
 ) -> Result<CognitoVerifier, ConfigError> {
+    verifier_from_env_or_with(issuer, token_use, |builder| builder)
+}
+
+/// [`verifier_from_env_or`], with `configure` applied to the builder before it is built.
+pub fn verifier_from_env_or_with(
+    issuer: Option<&TestIssuer>,
+    token_use: TokenUse,
+    configure: impl FnOnce(CognitoVerifierBuilder) -> CognitoVerifierBuilder,
+) -> Result<CognitoVerifier, ConfigError> {
     match issuer {
         Some(issuer) if std::env::var_os("COGNITO_USER_POOL_ID").is_none() => {
-            issuer.verifier_for(token_use).build()
+            configure(issuer.verifier_for(token_use)).build()
         }
-        _ => CognitoVerifier::builder().token_use(token_use).from_env()?.build(),
+        _ => configure(CognitoVerifier::builder().token_use(token_use).from_env()?).build(),
     }
 }
 

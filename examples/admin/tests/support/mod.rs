@@ -47,6 +47,7 @@ impl Running {
         command
             .env_remove("COGNITO_USER_POOL_ID")
             .env_remove("REDIS_URL")
+            .env_remove("REVOCATIONS_REDIS_URL")
             .env_remove("APP_URL")
             .env("LISTEN_ADDR", "127.0.0.1:0")
             .env("RUST_LOG", "off")
@@ -116,12 +117,21 @@ fn drain(reader: impl BufRead + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
 /// The app served in this process on a free loopback port, with the local issuer and in-memory
 /// sessions; returns its URL and the issuer.
 pub async fn serve_local() -> (String, cognito_testkit::TestIssuer) {
+    let (url, issuer, _) = serve_local_with_revocations().await;
+    (url, issuer)
+}
+
+/// [`serve_local`], and the in-memory revocation store its verifiers read.
+pub async fn serve_local_with_revocations()
+-> (String, cognito_testkit::TestIssuer, std::sync::Arc<cognito_verify::MemoryRevocations>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let setup = admin::Setup::local(&url).await.unwrap();
-    let app = admin::app(&setup.login, setup.verifier, cognito_login::tower_sessions::MemoryStore::default());
+    let revocations = std::sync::Arc::new(cognito_verify::MemoryRevocations::new());
+    let setup = admin::Setup::local(&url, revocations.clone()).await.unwrap();
+    let store = cognito_login::tower_sessions::MemoryStore::default();
+    let app = admin::app(&setup.login, setup.verifier, setup.revocations, store);
     tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, setup.issuer.unwrap())
+    (url, setup.issuer.unwrap(), revocations)
 }
 
 /// Set to `1` to make a test whose system program (redis-server, chromium) is missing fail
