@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use tower_sessions_redis_store::RedisStore;
-use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, ConnectionConfig, Pool, ReconnectPolicy};
+use tower_sessions_redis_store::fred::prelude::{
+    ClientLike, Config, ConnectionConfig, Pool, ReconnectPolicy,
+};
 
 /// A session store on the Redis at `url` (`redis://127.0.0.1:6379`), connected: a pool of two
 /// connections that reconnect for ever, every 500 ms, after Redis goes away (fred's default is

@@ -77,12 +77,21 @@ impl ApiTraffic {
         let repeated: Arc<Vec<String>> =
             Arc::new((0..64).map(|_| issuer.access_token().scopes([api::SCOPE_GET]).sign()).collect());
         let now = unix_now();
-        let expired =
-            issuer.access_token().scopes([api::SCOPE_GET]).issued_at(now - 7200).expires_at(now - 3600).sign();
+        let expired = issuer
+            .access_token()
+            .scopes([api::SCOPE_GET])
+            .issued_at(now - 7200)
+            .expires_at(now - 3600)
+            .sign();
         let clients = (0..API_CLIENTS)
             .map(|c| {
-                let (issuer, url, repeated, expired, stop) =
-                    (issuer.clone(), url.to_owned(), Arc::clone(&repeated), expired.clone(), Arc::clone(stop));
+                let (issuer, url, repeated, expired, stop) = (
+                    issuer.clone(),
+                    url.to_owned(),
+                    Arc::clone(&repeated),
+                    expired.clone(),
+                    Arc::clone(stop),
+                );
                 tokio::spawn(async move {
                     let http = reqwest::Client::new();
                     let mut samples = Samples::default();

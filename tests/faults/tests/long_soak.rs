@@ -24,9 +24,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use cognito_testkit::TestIssuer;
-use faults::long_soak::{API_CLIENTS, ApiKind, ApiTraffic, Timeline, api_jwks_options, check_api, soak_length, start_issuer};
-use faults::proc_stats::{CpuTimes, mib, rss_kib};
 use faults::Api;
+use faults::long_soak::{
+    API_CLIENTS, ApiKind, ApiTraffic, Timeline, api_jwks_options, check_api, soak_length, start_issuer,
+};
+use faults::proc_stats::{CpuTimes, mib, rss_kib};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "10 minutes; run by hand (SOAK_SECONDS to change), figures in docs/testing.md"]

@@ -29,10 +29,12 @@ use std::time::{Duration, Instant};
 
 use cognito_testkit::{Page, TestApp, TestBrowser, TestIssuer, TestUser};
 use cognito_verify::MemoryRevocations;
-use faults::Samples;
-use faults::long_soak::{ApiKind, ApiTraffic, Timeline, api_jwks_options, check_api, soak_length, start_issuer};
-use faults::proc_stats::{CpuTimes, load_average, mib, rss_kib};
 use faults::Api;
+use faults::Samples;
+use faults::long_soak::{
+    ApiKind, ApiTraffic, Timeline, api_jwks_options, check_api, soak_length, start_issuer,
+};
+use faults::proc_stats::{CpuTimes, load_average, mib, rss_kib};
 use test_support::RedisServer;
 
 /// People signing in and out at once; even ones are in the `admin` group.
@@ -193,7 +195,8 @@ impl User {
 /// One user signing in, opening pages and signing out until told to stop.
 async fn user_loop(i: usize, app: String, shared: Arc<Shared>) -> UserCounts {
     let password = format!("user{i}-password");
-    let mut user = User { name: format!("user{i}"), admin: i % 2 == 0, app, shared, counts: UserCounts::default() };
+    let mut user =
+        User { name: format!("user{i}"), admin: i % 2 == 0, app, shared, counts: UserCounts::default() };
     let browser = TestBrowser::new();
     let mut just_signed_out = false;
     while !user.shared.stop.load(Ordering::Relaxed) {
@@ -275,7 +278,8 @@ async fn ten_minutes_of_api_traffic_and_admin_sign_ins_with_rotations_a_jwks_out
     let mut builder = TestIssuer::builder();
     for i in 0..USERS {
         let group = if i % 2 == 0 { admin::ADMIN_GROUP } else { "staff" };
-        builder = builder.user(TestUser::new(format!("user{i}"), format!("user{i}-password")).groups([group]));
+        builder =
+            builder.user(TestUser::new(format!("user{i}"), format!("user{i}-password")).groups([group]));
     }
     let issuer = start_issuer(builder).await;
     let api = Api::start(&issuer, api_jwks_options(), 1024).await;
@@ -336,7 +340,8 @@ async fn ten_minutes_of_api_traffic_and_admin_sign_ins_with_rotations_a_jwks_out
     shared.stop.store(true, Ordering::Relaxed);
     api_stop.store(true, Ordering::Relaxed);
     let mut api_samples = traffic.finish().await;
-    let (mut admin_samples, mut totals, mut per_user) = (Samples::default(), UserCounts::default(), Vec::new());
+    let (mut admin_samples, mut totals, mut per_user) =
+        (Samples::default(), UserCounts::default(), Vec::new());
     for user in users {
         let counts = user.await.expect("a user's loop panicked (a request without an answer?)");
         per_user.push(counts.sign_ins_after_redis_back);
@@ -372,7 +377,8 @@ async fn ten_minutes_of_api_traffic_and_admin_sign_ins_with_rotations_a_jwks_out
         admin_samples.transport_errors,
     );
     println!("| kind | requests | statuses | p50 | p99 | max |\n|---|---|---|---|---|---|");
-    for row in api_samples.table_rows(&ApiKind::ALL).into_iter().chain(admin_samples.table_rows(&ADMIN_KINDS)) {
+    for row in api_samples.table_rows(&ApiKind::ALL).into_iter().chain(admin_samples.table_rows(&ADMIN_KINDS))
+    {
         println!("{row}");
     }
     println!(

@@ -110,7 +110,10 @@ pub fn free_port() -> u16 {
 pub async fn wait_for_port(port: u16, timeout: Duration) {
     let deadline = Instant::now() + timeout;
     while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-        assert!(Instant::now() < deadline, "nothing accepts connections on 127.0.0.1:{port} after {timeout:?}");
+        assert!(
+            Instant::now() < deadline,
+            "nothing accepts connections on 127.0.0.1:{port} after {timeout:?}"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
