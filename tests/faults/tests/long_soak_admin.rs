@@ -195,8 +195,13 @@ impl User {
 /// One user signing in, opening pages and signing out until told to stop.
 async fn user_loop(i: usize, app: String, shared: Arc<Shared>) -> UserCounts {
     let password = format!("user{i}-password");
-    let mut user =
-        User { name: format!("user{i}"), admin: i % 2 == 0, app, shared, counts: UserCounts::default() };
+    let mut user = User {
+        name: format!("user{i}"),
+        admin: i.is_multiple_of(2),
+        app,
+        shared,
+        counts: UserCounts::default(),
+    };
     let browser = TestBrowser::new();
     let mut just_signed_out = false;
     while !user.shared.stop.load(Ordering::Relaxed) {
@@ -277,7 +282,7 @@ async fn ten_minutes_of_api_traffic_and_admin_sign_ins_with_rotations_a_jwks_out
     let length = soak_length();
     let mut builder = TestIssuer::builder();
     for i in 0..USERS {
-        let group = if i % 2 == 0 { admin::ADMIN_GROUP } else { "staff" };
+        let group = if i.is_multiple_of(2) { admin::ADMIN_GROUP } else { "staff" };
         builder =
             builder.user(TestUser::new(format!("user{i}"), format!("user{i}-password")).groups([group]));
     }

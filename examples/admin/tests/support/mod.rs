@@ -134,6 +134,7 @@ pub async fn serve_local_with_revocations()
     (url, setup.issuer.unwrap(), revocations)
 }
 
+#[allow(unused_imports)] // Not every test file uses every helper.
 pub use test_support::{free_port, installed, skip};
 
 /// Waits until something accepts connections on `127.0.0.1:port` (20 s at most).
