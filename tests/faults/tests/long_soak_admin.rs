@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cognito_testkit::{Page, TestApp, TestBrowser, TestIssuer, TestUser};
+use cognito_testkit::{TestApp, TestIssuer, TestUser};
 use cognito_verify::MemoryRevocations;
 use faults::Api;
 use faults::Samples;
@@ -37,6 +37,10 @@ use faults::long_soak::{
 use faults::proc_stats::{CpuTimes, load_average, mib, rss_kib};
 use test_support::RedisServer;
 
+mod browsing;
+
+use browsing::{ADMIN_KINDS, AdminKind, Shared, UserCounts, bearer_loop, user_loop};
+
 /// People signing in and out at once; even ones are in the `admin` group.
 const USERS: usize = 8;
 /// Scripts calling the admin's bearer-token API.
@@ -44,237 +48,6 @@ const BEARER_CLIENTS: usize = 2;
 /// When Redis is killed, as a share of the run, and for how long.
 const REDIS_DOWN_AT: f64 = 0.55;
 const REDIS_DOWN: Duration = Duration::from_secs(10);
-/// How long after Redis is back its clients may still answer 503: they reconnect every 500 ms;
-/// a request that started before can wait the store timeout (2 s).
-const RECONNECT_GRACE: Duration = Duration::from_secs(5);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum AdminKind {
-    /// `GET /` signed out: redirected to the hosted login form.
-    LoginForm,
-    /// The form posted: the hosted login, the callback, back at `/`.
-    SignIn,
-    /// `GET /audit` signed in.
-    Page,
-    /// `POST /auth/logout`: the hosted logout, to `/signed-out`.
-    SignOut,
-    /// `GET /api/admin/users` with an admin's bearer token.
-    Bearer,
-}
-
-const ADMIN_KINDS: [AdminKind; 5] =
-    [AdminKind::LoginForm, AdminKind::SignIn, AdminKind::Page, AdminKind::SignOut, AdminKind::Bearer];
-
-/// What the run shares: its start, the Redis outage (ms from the start, `u64::MAX` until it
-/// happens), and what went wrong.
-struct Shared {
-    started: Instant,
-    stop: AtomicBool,
-    redis_killed_ms: AtomicU64,
-    redis_back_ms: AtomicU64,
-    /// A description of every answer that breaks a check.
-    wrong: Mutex<Vec<String>>,
-}
-
-impl Shared {
-    fn now_ms(&self) -> u64 {
-        self.started.elapsed().as_millis() as u64
-    }
-
-    /// Whether a request between `from` and `to` (ms) may get a 503: it overlapped the outage.
-    fn in_outage(&self, from: u64, to: u64) -> bool {
-        let killed = self.redis_killed_ms.load(Ordering::SeqCst);
-        let back = self.redis_back_ms.load(Ordering::SeqCst);
-        to >= killed && (back == u64::MAX || from <= back + RECONNECT_GRACE.as_millis() as u64)
-    }
-
-    fn wrong(&self, what: String) {
-        self.wrong.lock().unwrap().push(what);
-    }
-}
-
-/// What one user's loop counted.
-#[derive(Default)]
-struct UserCounts {
-    samples: Samples<AdminKind>,
-    sign_ins: u64,
-    /// Signed in by the hosted login's own session, without the form (after a sign-in whose
-    /// callback got a 503, or a session lost with Redis).
-    silent_sign_ins: u64,
-    sign_ins_after_redis_back: u64,
-    sign_outs: u64,
-    /// A sign-out followed by the login form on the next `GET /`.
-    sign_outs_confirmed: u64,
-    outage_503s: u64,
-}
-
-/// Where a navigation ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Landing {
-    /// The hosted login form.
-    Form,
-    /// An app page, as this user should see it (200 with their own name, or the 403 page).
-    App,
-    SignedOut,
-    /// 503, while Redis was away.
-    Unavailable,
-    /// Anything else (already reported).
-    Wrong,
-}
-
-/// Whether `text` holds something shaped like a JWS: `eyJ` (base64url of `{"`), base64url
-/// characters, a dot, `eyJ` again. (A bare `eyJ` turns up in random state and PKCE values.)
-fn holds_a_jws(text: &str) -> bool {
-    text.match_indices("eyJ").any(|(at, _)| {
-        let rest = text.get(at..).unwrap_or_default();
-        let header = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'));
-        header.is_some_and(|end| rest.get(end..).is_some_and(|tail| tail.starts_with(".eyJ")))
-    })
-}
-
-/// One user's browser and what it checks.
-struct User {
-    name: String,
-    admin: bool,
-    app: String,
-    shared: Arc<Shared>,
-    counts: UserCounts,
-}
-
-impl User {
-    /// Counts a navigation of `kind` that started at `from` (ms), and says where it ended.
-    fn land(&mut self, kind: AdminKind, page: &Page, from: u64) -> Landing {
-        let (shared, user) = (&self.shared, &self.name);
-        let to = shared.now_ms();
-        self.counts.samples.record(kind, Some(page.status.as_u16()), Duration::from_millis(to - from));
-        if holds_a_jws(&page.body) {
-            shared.wrong(format!("{user} {kind:?}: a token in the page at {}: {}", page.url, page.body));
-        }
-        if page.status == 503 {
-            self.counts.outage_503s += 1;
-            if !shared.in_outage(from, to) {
-                shared.wrong(format!("{user} {kind:?}: 503 outside the Redis outage at {to} ms"));
-                return Landing::Wrong;
-            }
-            return Landing::Unavailable;
-        }
-        if page.status == 200 && page.body.contains("action=\"/login\"") {
-            return Landing::Form;
-        }
-        if page.url.as_str().starts_with(&self.app) {
-            if page.status == 200 && page.url.path() == "/signed-out" {
-                return Landing::SignedOut;
-            }
-            let names: Vec<&str> = page.body.split("<strong id=\"user-name\">").skip(1).collect();
-            if !names.iter().all(|rest| rest.starts_with(&format!("{user}</strong>"))) {
-                shared.wrong(format!("{user} {kind:?}: another user's name in {}", page.body));
-                return Landing::Wrong;
-            }
-            let as_expected = if self.admin {
-                page.status == 200 && names.len() == 1
-            } else {
-                page.status == 403 && page.body.contains("Access denied")
-            };
-            if as_expected {
-                return Landing::App;
-            }
-        }
-        shared.wrong(format!("{user} {kind:?} at {to} ms: {} at {}", page.status, page.url));
-        Landing::Wrong
-    }
-
-    /// Reports a landing other than `wanted` (or 503, or an already reported one).
-    fn expect(&self, kind: AdminKind, landing: Landing, wanted: Landing) -> bool {
-        if landing != wanted && !matches!(landing, Landing::Unavailable | Landing::Wrong) {
-            self.shared.wrong(format!("{} {kind:?}: {landing:?} instead of {wanted:?}", self.name));
-        }
-        landing == wanted
-    }
-}
-
-/// One user signing in, opening pages and signing out until told to stop.
-async fn user_loop(i: usize, app: String, shared: Arc<Shared>) -> UserCounts {
-    let password = format!("user{i}-password");
-    let mut user = User {
-        name: format!("user{i}"),
-        admin: i.is_multiple_of(2),
-        app,
-        shared,
-        counts: UserCounts::default(),
-    };
-    let browser = TestBrowser::new();
-    let mut just_signed_out = false;
-    while !user.shared.stop.load(Ordering::Relaxed) {
-        let from = user.shared.now_ms();
-        let start = browser.get(&format!("{}/", user.app)).await;
-        let signed_in = match user.land(AdminKind::LoginForm, &start, from) {
-            Landing::Form => {
-                user.counts.sign_outs_confirmed += u64::from(just_signed_out);
-                let from = user.shared.now_ms();
-                let page = browser.sign_in(&start, &user.name, &password).await;
-                let landing = user.land(AdminKind::SignIn, &page, from);
-                user.expect(AdminKind::SignIn, landing, Landing::App)
-            }
-            Landing::App if just_signed_out => {
-                user.shared.wrong(format!("{}: signed in without the form after signing out", user.name));
-                false
-            }
-            Landing::App => {
-                user.counts.silent_sign_ins += 1;
-                true
-            }
-            landing => user.expect(AdminKind::LoginForm, landing, Landing::Form),
-        };
-        just_signed_out = false;
-        if !signed_in {
-            continue;
-        }
-        user.counts.sign_ins += 1;
-        if from > user.shared.redis_back_ms.load(Ordering::SeqCst) {
-            user.counts.sign_ins_after_redis_back += 1;
-        }
-        for _ in 0..3 {
-            let from = user.shared.now_ms();
-            let page = browser.get(&format!("{}/audit", user.app)).await;
-            let landing = user.land(AdminKind::Page, &page, from);
-            user.expect(AdminKind::Page, landing, Landing::App);
-        }
-        let from = user.shared.now_ms();
-        let out = browser.post_form(&format!("{}/auth/logout", user.app), &[], Some(&user.app)).await;
-        let landing = user.land(AdminKind::SignOut, &out, from);
-        if user.expect(AdminKind::SignOut, landing, Landing::SignedOut) {
-            user.counts.sign_outs += 1;
-            just_signed_out = true;
-        }
-    }
-    user.counts
-}
-
-/// A script calling the admin's bearer-token API: what it got, and how many answers it had
-/// while Redis was away.
-async fn bearer_loop(url: String, token: String, shared: Arc<Shared>) -> (Samples<AdminKind>, u64) {
-    let http = reqwest::Client::new();
-    let (mut samples, mut during_outage) = (Samples::default(), 0);
-    while !shared.stop.load(Ordering::Relaxed) {
-        let from = shared.now_ms();
-        let status = match http.get(&url).bearer_auth(&token).send().await {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                response.bytes().await.ok().map(|_| status)
-            }
-            Err(_) => None,
-        };
-        let to = shared.now_ms();
-        samples.record(AdminKind::Bearer, status, Duration::from_millis(to - from));
-        let killed = shared.redis_killed_ms.load(Ordering::SeqCst);
-        let back = shared.redis_back_ms.load(Ordering::SeqCst);
-        if from >= killed && to <= back {
-            during_outage += 1;
-        }
-    }
-    (samples, during_outage)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "10 minutes; run by hand (SOAK_SECONDS to change), figures in docs/testing.md"]
 async fn ten_minutes_of_api_traffic_and_admin_sign_ins_with_rotations_a_jwks_outage_and_a_redis_restart() {
