@@ -12,7 +12,7 @@
 //! - `tests/soak.rs`: concurrent clients mixing valid, expired, forged, wrong-scope and
 //!   unknown-kid tokens across a key rotation; no wrong answer, bounded memory, no task leak.
 //!   `SOAK_SECONDS=60 cargo test -p faults --release --test soak -- --nocapture` for a long run.
-//! - `tests/long_soak.rs` and `tests/long_soak_admin.rs` (`#[ignore]`d, 10 minutes): the API
+//! - `tests/long_soak.rs` and `tests/long_soak_admin/` (`#[ignore]`d, 10 minutes): the API
 //!   under rotations, a JWKS outage and a quota ([`long_soak`]), and the same with sign-ins and
 //!   sign-outs through `examples/admin` on a Redis that is restarted mid-run. Their figures:
 //!   [`Samples`], [`proc_stats`].

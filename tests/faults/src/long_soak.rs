@@ -1,5 +1,5 @@
 //! The long soak's API part (issue 21 §4), shared by `tests/long_soak.rs` (the API alone) and
-//! `tests/long_soak_admin.rs` (the same, plus sign-ins through `examples/admin` on Redis):
+//! `tests/long_soak_admin/` (the same, plus sign-ins through `examples/admin` on Redis):
 //! the issuer with its JWKS quota, the API's traffic, and the timeline of key rotations and
 //! the JWKS outage.
 

@@ -1,7 +1,7 @@
 //! Issue 21 §4, the part about the API: a long soak (10 minutes by default; `#[ignore]`d, run by
 //! hand, figures in docs/testing.md) of mixed traffic through `examples/api` while the issuer
 //! enforces a JWKS quota, rotates its signing key every minute and has one JWKS outage of 30 s.
-//! `tests/long_soak_admin.rs` runs the same with sign-ins through `examples/admin` on Redis.
+//! `tests/long_soak_admin/` runs the same with sign-ins through `examples/admin` on Redis.
 //!
 //! Traffic, from concurrent clients: repeated valid tokens (a pool, so mostly token-cache hits),
 //! fresh valid tokens (minted per request with the current key), expired tokens and tokens with
