@@ -217,7 +217,7 @@ async fn first_fetches_of_replicas_started_together_are_spread_and_callers_get_a
     assert_eq!(issuer.jwks_requests(), 21);
 }
 
-/// Found by the `retry_after` fuzz target: with no practical cap (`max_retry_after` of
+/// Found writing the `retry_after` fuzz target's model: with no practical cap (`max_retry_after` of
 /// `Duration::MAX`), a `Retry-After` of 2^64 - 1 seconds made the wait overflow the clock
 /// (`Instant + Duration` panics) inside the fetch.
 #[tokio::test]
