@@ -33,7 +33,8 @@ impl SignInStore {
     /// record at most [`SIGN_IN_TIMEOUT`](crate::SIGN_IN_TIMEOUT)).
     pub fn new(max: usize, inactivity: Duration) -> Self {
         let inactivity = time::Duration::try_from(inactivity).unwrap_or(time::Duration::MAX);
-        let store = LoginStore::new(MemoryStore::default(), Duration::from_secs(5), 64, Arc::new(SignIns::new(max)));
+        let store =
+            LoginStore::new(MemoryStore::default(), Duration::from_secs(5), 64, Arc::new(SignIns::new(max)));
         SignInStore { store, inactivity }
     }
 

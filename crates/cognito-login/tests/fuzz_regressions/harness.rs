@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use cognito_login::SIGN_IN_TIMEOUT;
 use cognito_login::fuzz::SignInStore;
-use time::OffsetDateTime;
 use cognito_login::tower_sessions::session::Id;
+use time::OffsetDateTime;
 
 /// The session inactivity: a finished sign-in is kept this long.
 const INACTIVITY: Duration = Duration::from_secs(12 * 3600);
@@ -22,7 +22,11 @@ const INACTIVITY: Duration = Duration::from_secs(12 * 3600);
 const SWEEP_EVERY: time::Duration = time::Duration::seconds(60);
 
 static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("a Tokio runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime")
 });
 
 enum Kind {
@@ -48,15 +52,23 @@ pub fn login_store(data: &[u8]) {
             let low = usize::from(op & 63);
             match op >> 6 {
                 0 => {
-                    let live = records.iter().filter(|(_, kind)| matches!(kind, Kind::Pending(t) if *t > now)).count();
+                    let live = records
+                        .iter()
+                        .filter(|(_, kind)| matches!(kind, Kind::Pending(t) if *t > now))
+                        .count();
                     match store.start_sign_in(now).await {
                         Ok(id) => {
                             assert!(live < max, "a sign-in started with {live} of {max} in progress");
                             let stored = store.load(id).await.expect("memory store").expect("just created");
-                            assert!(stored.expiry_date <= now + timeout, "a sign-in record kept past its sign-in");
+                            assert!(
+                                stored.expiry_date <= now + timeout,
+                                "a sign-in record kept past its sign-in"
+                            );
                             records.push((id, Kind::Pending(stored.expiry_date)));
                         }
-                        Err(err) => assert!(live >= max, "a sign-in refused with {live} of {max} in progress: {err}"),
+                        Err(err) => {
+                            assert!(live >= max, "a sign-in refused with {live} of {max} in progress: {err}")
+                        }
                     }
                     // Timed out a minute ago or more: deleted from the store by now.
                     let mut gone = Vec::new();
@@ -64,7 +76,10 @@ pub fn login_store(data: &[u8]) {
                         if let Kind::Pending(expiry) = kind
                             && *expiry <= now - SWEEP_EVERY
                         {
-                            assert!(store.load(*id).await.expect("memory store").is_none(), "a timed-out sign-in kept");
+                            assert!(
+                                store.load(*id).await.expect("memory store").is_none(),
+                                "a timed-out sign-in kept"
+                            );
                             gone.push(index);
                         }
                     }
@@ -96,18 +111,25 @@ pub fn login_store(data: &[u8]) {
                     if let Some(&index) = candidates.get(low % candidates.len().max(1)) {
                         let (id, _) = records.remove(index);
                         store.sign_out(id).await.expect("memory store");
-                        assert!(store.load(id).await.expect("memory store").is_none(), "signed out, still stored");
+                        assert!(
+                            store.load(id).await.expect("memory store").is_none(),
+                            "signed out, still stored"
+                        );
                     }
                 }
                 _ => now += time::Duration::seconds(20 * (low as i64 + 1)),
             }
             assert!(store.in_progress() <= max, "{} sign-ins in progress, bound {max}", store.in_progress());
-            let live = records.iter().filter(|(_, kind)| matches!(kind, Kind::Pending(t) if *t > now)).count();
+            let live =
+                records.iter().filter(|(_, kind)| matches!(kind, Kind::Pending(t) if *t > now)).count();
             assert!(store.in_progress() >= live, "{} counted, {live} live", store.in_progress());
             for (id, kind) in &records {
                 if let Kind::SignedIn = kind {
                     let stored = store.load(*id).await.expect("memory store");
-                    assert!(stored.is_some_and(|r| SignInStore::is_signed_in(&r)), "a finished sign-in was dropped");
+                    assert!(
+                        stored.is_some_and(|r| SignInStore::is_signed_in(&r)),
+                        "a finished sign-in was dropped"
+                    );
                 }
             }
         }

@@ -24,7 +24,8 @@ use http::{Request, Response, StatusCode};
 use serde_json::{Map, Value};
 use tower::{Layer, ServiceExt, service_fn};
 
-/// The header the inner service sets on its answers, with the `sub` it was given.
+/// The header the inner service sets on its answers, with the `sub` it was given in hex (a
+/// `sub` may hold any character).
 const REACHED: &str = "x-reached-service";
 
 /// What the async check should answer next, and what it saw.
@@ -105,15 +106,13 @@ fn event(flags: u8, claims: &str) -> Option<lambda_http::Request> {
 /// The status, and the `sub` the service was given if it was reached.
 async fn call(verifier: &CognitoVerifier, request: lambda_http::Request) -> (StatusCode, Option<String>) {
     let service = service_fn(|request: Request<lambda_http::Body>| async move {
-        let sub = request.extensions().get::<Arc<CognitoClaims>>().map_or("-".to_owned(), |c| c.sub().to_owned());
+        let sub = request.extensions().get::<Arc<CognitoClaims>>().map_or("-".to_owned(), |c| hex(c.sub()));
         Ok::<_, Infallible>(Response::builder().header(REACHED, sub).body(String::new()).expect("a response"))
     });
     let layer = ApiGatewayLayer::new(TrustApiGateway::new(verifier.clone()));
     let response = layer.layer(service).oneshot(request).await.expect("infallible");
-    let reached = response
-        .headers()
-        .get(REACHED)
-        .map(|sub| String::from_utf8_lossy(sub.as_bytes()).into_owned());
+    let reached =
+        response.headers().get(REACHED).map(|sub| String::from_utf8_lossy(sub.as_bytes()).into_owned());
     (response.status(), reached)
 }
 
@@ -137,7 +136,11 @@ pub fn authorizer_claims(data: &[u8]) {
     let Some(plain_request) = event(flags, &text) else { return };
     let Some(checked_request) = event(flags, &text) else { panic!("the same event reads twice") };
     let refusal = (flags & 2 == 2).then(|| {
-        if flags & 4 == 4 { Rejection::forbidden("fuzz: forbidden") } else { Rejection::invalid_token("fuzz: revoked") }
+        if flags & 4 == 4 {
+            Rejection::forbidden("fuzz: forbidden")
+        } else {
+            Rejection::invalid_token("fuzz: revoked")
+        }
     });
     *env.check.refusal.lock().expect("not poisoned") = refusal.clone();
     env.check.calls.store(0, Ordering::SeqCst);
@@ -149,14 +152,21 @@ pub fn authorizer_claims(data: &[u8]) {
     let subs = env.check.subs.lock().expect("not poisoned").clone();
 
     assert!(
-        matches!(plain, StatusCode::OK | StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+        matches!(
+            plain,
+            StatusCode::OK | StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+        ),
         "without the async check: {plain}"
     );
     assert_eq!(plain == StatusCode::OK, plain_sub.is_some(), "the service is reached exactly on 200");
     if plain == StatusCode::OK {
         let sub = plain_sub.expect("reached");
         assert_eq!(calls, 1, "claims that pass the checks: the async check runs once");
-        assert_eq!(subs, vec![sub.clone()], "the async check sees the claims");
+        assert_eq!(
+            subs.iter().map(|s| hex(s)).collect::<Vec<_>>(),
+            vec![sub.clone()],
+            "the async check sees the claims"
+        );
         match &refusal {
             None => assert_eq!((checked, checked_sub), (StatusCode::OK, Some(sub)), "the check allowed"),
             Some(rejection) => {
@@ -171,10 +181,16 @@ pub fn authorizer_claims(data: &[u8]) {
     }
 }
 
+/// `text` in hex: a valid header value whatever it holds.
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Java's `Date.toString()` in UTC, as a REST API's authorizer writes `exp` and `iat`:
 /// `EEE MMM dd HH:mm:ss UTC yyyy`.
 fn java_date(unix: i64) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     let (days, seconds) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
     // H. Hinnant's civil_from_days.
