@@ -12,6 +12,8 @@ mod config;
 mod core;
 mod endpoints;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod login;
 mod pages;
 mod rejection;

@@ -147,7 +147,30 @@ fn clamp(record: &Record, now: OffsetDateTime) -> Option<OffsetDateTime> {
 #[async_trait]
 impl<S: SessionStore + Clone> SessionStore for LoginStore<S> {
     async fn create(&self, record: &mut Record) -> Result<()> {
-        let now = OffsetDateTime::now_utc();
+        self.create_at(record, OffsetDateTime::now_utc()).await
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        self.save_at(record, OffsetDateTime::now_utc()).await
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let (inner, id) = (self.inner.clone(), *id);
+        self.bounded(async move { inner.load(&id).await }).await
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        let result = self.delete_in_store(*id).await;
+        if result.is_ok() {
+            self.sign_ins.deleted(id);
+        }
+        result
+    }
+}
+
+impl<S: SessionStore + Clone> LoginStore<S> {
+    /// [`SessionStore::create`] at `now` (the wall clock; a fuzz target's own clock).
+    pub(crate) async fn create_at(&self, record: &mut Record, now: OffsetDateTime) -> Result<()> {
         let Some(expiry) = clamp(record, now) else {
             return self.create_in_store(record).await;
         };
@@ -175,8 +198,8 @@ impl<S: SessionStore + Clone> SessionStore for LoginStore<S> {
         }
     }
 
-    async fn save(&self, record: &Record) -> Result<()> {
-        let now = OffsetDateTime::now_utc();
+    /// [`SessionStore::save`] at `now`.
+    pub(crate) async fn save_at(&self, record: &Record, now: OffsetDateTime) -> Result<()> {
         let expiry = clamp(record, now);
         let result = match expiry {
             Some(expiry) if expiry < record.expiry_date => {
@@ -186,19 +209,6 @@ impl<S: SessionStore + Clone> SessionStore for LoginStore<S> {
         };
         if result.is_ok() {
             self.sign_ins.saved(record.id, expiry);
-        }
-        result
-    }
-
-    async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let (inner, id) = (self.inner.clone(), *id);
-        self.bounded(async move { inner.load(&id).await }).await
-    }
-
-    async fn delete(&self, id: &Id) -> Result<()> {
-        let result = self.delete_in_store(*id).await;
-        if result.is_ok() {
-            self.sign_ins.deleted(id);
         }
         result
     }

@@ -9,13 +9,13 @@
 mod builder;
 mod claims;
 mod config;
-mod demand;
-mod fetch_budget;
+pub(crate) mod demand;
+pub(crate) mod fetch_budget;
 mod key;
 mod key_fetch;
 mod keys;
 mod negative_cache;
-mod options;
+pub(crate) mod options;
 mod verifier;
 
 pub use self::builder::{AlbVerifierBuilder, DEFAULT_ALB_MAX_TOKEN_BYTES};

@@ -2,7 +2,15 @@
 //! tests, hidden from the docs and free to change in any release.
 //!
 //! A JWKS document normally arrives only through an HTTP fetch, far too slow to fuzz; this
-//! parses one directly, exactly as a fetch would, and reports what became of each key.
+//! parses one directly, exactly as a fetch would, and reports what became of each key. The
+//! same goes for a throttled JWKS answer ([`jwks_throttled_wait`]) and the ALB key-fetch
+//! admission ([`AlbAdmission`]).
+
+mod alb_admission;
+mod jwks_throttling;
+
+pub use self::alb_admission::{AlbAdmission, AlbFetch, AlbRefusal};
+pub use self::jwks_throttling::{ThrottledWait, jwks_throttled_wait};
 
 use crate::algorithm::Algorithm;
 use crate::error::VerifyError;

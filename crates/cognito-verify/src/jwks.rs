@@ -12,10 +12,10 @@
 //! ([`JwksOptions::unknown_kid_refetch_spread`]) so that a fleet seeing a new `kid` together
 //! does not fetch at once.
 
-mod fetch;
+pub(crate) mod fetch;
 mod options;
 mod refresh;
-mod spread;
+pub(crate) mod spread;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -438,8 +438,9 @@ impl JwksCache {
                     _ => tracing::warn!(uri = %self.uri, %reason, kind, failures = state.failures, ?backoff,
                         kept_previous_keys, "JWKS fetch failed"),
                 }
-                state.backoff_until = Some(now + backoff);
-                state.next_refresh = (!unused_issuer).then_some(now + backoff);
+                let until = spread::deadline(now, backoff);
+                state.backoff_until = Some(until);
+                state.next_refresh = (!unused_issuer).then_some(until);
                 state.last_error = Some(reason);
                 state.not_found = not_found;
             }

@@ -16,7 +16,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-mod alb;
+pub(crate) mod alb;
 mod algorithm;
 mod async_check;
 mod builder;

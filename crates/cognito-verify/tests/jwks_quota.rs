@@ -216,3 +216,34 @@ async fn first_fetches_of_replicas_started_together_are_spread_and_callers_get_a
     late.verify(&issuer.access_token().sign()).await.unwrap();
     assert_eq!(issuer.jwks_requests(), 21);
 }
+
+/// Found writing the `retry_after` fuzz target's model: with no practical cap (`max_retry_after` of
+/// `Duration::MAX`), a `Retry-After` of 2^64 - 1 seconds made the wait overflow the clock
+/// (`Instant + Duration` panics) inside the fetch.
+#[tokio::test]
+async fn jwks_429_retry_after_past_the_end_of_the_clock_with_no_cap_is_not_a_panic() {
+    let issuer = TestIssuer::start().await;
+    let verifier = verifier(&issuer, eager().max_retry_after(Duration::MAX));
+    let old_kid = issuer.signing_kid();
+    verifier.verify(&issuer.access_token().sign()).await.unwrap();
+    issuer.set_jwks_quota(Some(
+        JwksQuota::per_second(0.001).burst(1).retry_after(Duration::from_secs(u64::MAX)),
+    ));
+    drain_quota(&issuer).await;
+    let new_kid = issuer.rotate_key();
+    let rotated = issuer.access_token().sign();
+    assert_eq!(
+        verifier.verify(&rotated).await.unwrap_err(),
+        VerifyError::UnknownKid { kid: new_kid.clone() }
+    );
+    assert_eq!(issuer.jwks_refused(), 1);
+    // The last good keys keep verifying, and the kid stays unknown: no fetch for "ever".
+    for _ in 0..3 {
+        verifier.verify(&issuer.access_token().signed_with_kid(&old_kid).sign()).await.unwrap();
+        assert_eq!(
+            verifier.verify(&rotated).await.unwrap_err(),
+            VerifyError::UnknownKid { kid: new_kid.clone() }
+        );
+    }
+    assert_eq!(issuer.jwks_refused(), 1);
+}

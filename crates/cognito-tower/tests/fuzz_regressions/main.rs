@@ -26,3 +26,17 @@ fn fuzzed_headers_yield_the_token_the_model_finds() {
         token_sources_harness::token_sources,
     );
 }
+
+#[cfg(feature = "lambda")]
+#[path = "authorizer_claims_harness.rs"]
+mod authorizer_claims_harness;
+
+/// Needs the `lambda` feature (`cargo test -p cognito-tower --features lambda`).
+#[cfg(feature = "lambda")]
+#[test]
+fn fuzzed_authorizer_claims_are_accepted_only_when_the_checks_and_the_async_check_pass() {
+    replay_fuzz_corpus(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions/authorizer_claims"),
+        authorizer_claims_harness::authorizer_claims,
+    );
+}

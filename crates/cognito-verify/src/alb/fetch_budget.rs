@@ -14,6 +14,7 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::time::Instant;
 
+use super::demand::Demand;
 use super::options::AlbKeyOptions;
 use crate::error::VerifyError;
 
@@ -69,6 +70,18 @@ pub(crate) enum Priority {
     Ordinary,
     /// The `kid` asked for most: may take the reserve.
     Reserve,
+}
+
+/// Whether a fetch for `kid` may start now: `kid` is counted in `demand`, then tried against
+/// `budget`, with the reserve when it is the `kid` asked for most. The permit counts the fetch in
+/// flight until dropped.
+pub(crate) fn admit<'a>(
+    demand: &Demand,
+    budget: &'a FetchBudget,
+    kid: &str,
+) -> Result<SemaphorePermit<'a>, Refusal> {
+    let priority = if demand.record(kid) { Priority::Reserve } else { Priority::Ordinary };
+    budget.try_start(priority)
 }
 
 struct Bucket {

@@ -17,7 +17,7 @@ use std::time::Duration;
 use cognito_http::RequestLimits;
 
 use super::demand::Demand;
-use super::fetch_budget::{FetchBudget, Priority};
+use super::fetch_budget::{FetchBudget, admit};
 use super::key::AlbKey;
 use super::key_fetch::fetch;
 use super::negative_cache::NegativeCache;
@@ -79,9 +79,8 @@ impl AlbKeys {
         if let Some(err) = self.failures.get(kid) {
             return Err(err);
         }
-        let priority = if self.demand.record(kid) { Priority::Reserve } else { Priority::Ordinary };
         // Refused: nothing is remembered (the kid was not tried); waiters try the budget in turn.
-        let _in_flight = self.budget.try_start(priority).map_err(|refusal| {
+        let _in_flight = admit(&self.demand, &self.budget, kid).map_err(|refusal| {
             tracing::debug!(%kid, reason = refusal.label(), "ALB key fetch refused");
             #[cfg(feature = "metrics")]
             crate::instruments::alb_key_fetch_refused(&self.endpoint, refusal.label());

@@ -42,12 +42,7 @@ pub(super) async fn fetch(
         .map_err(|err| FetchError::new("transport")(describe(&err, "JWKS endpoint")))?;
     check_response_url(&response, uri, "JWKS endpoint").map_err(FetchError::new("redirected"))?;
     let status = response.status();
-    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(parse_retry_after);
+    if let Some(retry_after) = throttled(status, response.headers()) {
         let reason = match retry_after {
             Some(wait) => {
                 format!("JWKS endpoint answered HTTP {status} (quota), Retry-After {}s", wait.as_secs())
@@ -77,6 +72,20 @@ pub(super) async fn fetch(
     let set = KeySet::parse(&body, issuer)
         .map_err(|reason| FetchError::new("malformed")(format!("JWKS document is malformed: {reason}")))?;
     Ok((set, max_age))
+}
+
+/// `Some` when `status` is 429 (Cognito's JWKS quota), with the `Retry-After` among `headers`
+/// if it is one this reads (delta-seconds); `None` for any other status.
+pub(crate) fn throttled(
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+) -> Option<Option<Duration>> {
+    (status == reqwest::StatusCode::TOO_MANY_REQUESTS).then(|| {
+        headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(parse_retry_after)
+    })
 }
 
 /// A `Retry-After` in delta-seconds (RFC 9110 §10.2.3). The HTTP-date form, which Cognito does

@@ -6,6 +6,8 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 /// The share of the refresh interval a background refresh may come early: each refresh is due
 /// after a random time between `(1 - REFRESH_JITTER) × interval` and `interval` (80-100 %).
 /// Never later than the interval, so a removed key is never trusted longer than configured.
@@ -36,6 +38,14 @@ pub(crate) fn throttled_wait(
 ) -> Duration {
     let asked = retry_after.unwrap_or(fallback);
     asked.saturating_add(backoff.mul_f64(random_fraction())).min(max)
+}
+
+/// `now + wait`, or for a wait past the end of the clock (a `Retry-After` of 2^64 - 1 seconds
+/// with no practical `max_retry_after`, say) the furthest instant it can tell: never a panic.
+pub(crate) fn deadline(now: Instant, wait: Duration) -> Instant {
+    /// About 30 years: what "never" means for a deadline.
+    const FAR: Duration = Duration::from_secs(30 * 365 * 86_400);
+    now.checked_add(wait).or_else(|| now.checked_add(FAR)).unwrap_or(now)
 }
 
 /// A random delay in `[0, spread]`.

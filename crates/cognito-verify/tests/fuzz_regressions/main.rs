@@ -51,3 +51,19 @@ fn jws_segments_decode_only_in_their_canonical_form() {
 fn alb_headers_verify_only_with_the_signed_bytes_of_a_valid_token() {
     replay_fuzz_corpus(corpus!("alb_header"), alb_harness::alb_header);
 }
+
+#[path = "retry_after_harness.rs"]
+mod retry_after_harness;
+
+#[path = "alb_demand_harness.rs"]
+mod alb_demand_harness;
+
+#[test]
+fn jwks_retry_after_values_give_the_wait_the_model_reads_within_the_cap() {
+    replay_fuzz_corpus(corpus!("retry_after"), retry_after_harness::retry_after);
+}
+
+#[test]
+fn alb_key_fetches_stay_in_budget_and_the_genuine_kid_gets_through_a_flood() {
+    replay_fuzz_corpus(corpus!("alb_demand"), alb_demand_harness::alb_demand);
+}
