@@ -10,7 +10,7 @@ use subtle::ConstantTimeEq as _;
 
 use super::{BadSignature, Curve, RsaDigest};
 
-/// An RSA public key: its modulus and exponent without leading zero bytes (as ring reads them).
+/// An RSA public key: its modulus and exponent, checked as ring reads them.
 pub(crate) struct RsaKey {
     n: Box<[u8]>,
     e: Box<[u8]>,
@@ -18,11 +18,12 @@ pub(crate) struct RsaKey {
 
 impl RsaKey {
     /// The key of modulus `n` and exponent `e` (big-endian), whose sizes the caller checked
-    /// (2048 to 8192 bits; `e` odd, from 3 to 2^32). Besides those, ring refuses only an even
-    /// modulus (`PublicModulus::from_be_bytes`) and leading zero bytes, dropped here.
+    /// (2048 to 8192 bits; `e` odd, from 3 to 2^32). Besides those, ring refuses (on every
+    /// verification) an even modulus and a leading zero octet in either, as aws-lc-rs does
+    /// when parsing: refused here, once, with aws-lc-rs's reason.
     pub(crate) fn new(n: &[u8], e: &[u8]) -> Result<Self, &'static str> {
-        let (n, e) = (without_leading_zeros(n), without_leading_zeros(e));
-        if n.last().is_none_or(|low| low % 2 == 0) {
+        let minimal = |bytes: &[u8]| bytes.first().is_some_and(|&first| first != 0);
+        if !minimal(n) || !minimal(e) || n.last().is_none_or(|low| low % 2 == 0) {
             return Err("invalid RSA public key");
         }
         Ok(RsaKey { n: n.into(), e: e.into() })
@@ -40,11 +41,6 @@ impl RsaKey {
             .verify(params, message, signature)
             .map_err(|_| BadSignature)
     }
-}
-
-fn without_leading_zeros(bytes: &[u8]) -> &[u8] {
-    let first = bytes.iter().position(|&byte| byte != 0).unwrap_or(bytes.len());
-    bytes.get(first..).unwrap_or_default()
 }
 
 /// An ECDSA public key on P-256 or P-384, for fixed-width `r || s` signatures.
