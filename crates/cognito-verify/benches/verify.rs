@@ -173,8 +173,12 @@ fn raw_ring_check(setup: &Setup) -> impl Fn() + '_ {
     let (n, e) = &setup.rsa_components;
     let key = ring::signature::RsaPublicKeyComponents { n: &n[..], e: &e[..] };
     move || {
-        key.verify(&ring::signature::RSA_PKCS1_2048_8192_SHA256, black_box(signing_input), black_box(&signature))
-            .unwrap()
+        key.verify(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+            black_box(signing_input),
+            black_box(&signature),
+        )
+        .unwrap()
     }
 }
 
@@ -182,7 +186,10 @@ fn raw_ring_check(setup: &Setup) -> impl Fn() + '_ {
 #[cfg(feature = "ring")]
 fn raw_ring_es256_check(setup: &Setup) -> impl Fn() + '_ {
     let (signing_input, signature) = signed_parts(&setup.es256);
-    let key = ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, &setup.es256_point);
+    let key = ring::signature::UnparsedPublicKey::new(
+        &ring::signature::ECDSA_P256_SHA256_FIXED,
+        &setup.es256_point,
+    );
     move || key.verify(black_box(signing_input), black_box(&signature)).unwrap()
 }
 

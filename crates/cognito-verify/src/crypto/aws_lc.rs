@@ -26,7 +26,12 @@ impl RsaKey {
 
     /// Check a PKCS#1 v1.5 `signature` of `message` with `digest`.
     #[inline]
-    pub(crate) fn verify(&self, digest: RsaDigest, message: &[u8], signature: &[u8]) -> Result<(), BadSignature> {
+    pub(crate) fn verify(
+        &self,
+        digest: RsaDigest,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), BadSignature> {
         let key = match digest {
             RsaDigest::Sha256 => &self.rs256,
             RsaDigest::Sha384 => &self.rs384,

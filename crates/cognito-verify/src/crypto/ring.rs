@@ -31,7 +31,12 @@ impl RsaKey {
 
     /// Check a PKCS#1 v1.5 `signature` of `message` with `digest`.
     #[inline]
-    pub(crate) fn verify(&self, digest: RsaDigest, message: &[u8], signature: &[u8]) -> Result<(), BadSignature> {
+    pub(crate) fn verify(
+        &self,
+        digest: RsaDigest,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), BadSignature> {
         let params = match digest {
             RsaDigest::Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
             RsaDigest::Sha384 => &signature::RSA_PKCS1_2048_8192_SHA384,
@@ -56,7 +61,9 @@ impl EcKey {
             Curve::P256 => (&signature::ECDSA_P256_SHA256_FIXED, &agreement::ECDH_P256),
             Curve::P384 => (&signature::ECDSA_P384_SHA384_FIXED, &agreement::ECDH_P384),
             Curve::P521 => {
-                return Err("P-521 (ES512) keys need cognito-verify's `aws-lc-rs` feature: ring has no P-521");
+                return Err(
+                    "P-521 (ES512) keys need cognito-verify's `aws-lc-rs` feature: ring has no P-521",
+                );
             }
         };
         // ring validates a point (on the curve, coordinates in range) the same way for ECDH
@@ -77,7 +84,9 @@ impl EcKey {
     /// Check a fixed-width ECDSA `signature` of `message`, with the curve's digest.
     #[inline]
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), BadSignature> {
-        UnparsedPublicKey::new(self.algorithm, &*self.point).verify(message, signature).map_err(|_| BadSignature)
+        UnparsedPublicKey::new(self.algorithm, &*self.point)
+            .verify(message, signature)
+            .map_err(|_| BadSignature)
     }
 }
 
@@ -97,7 +106,9 @@ impl Ed25519Key {
     /// Check an Ed25519 `signature` of `message`.
     #[inline]
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), BadSignature> {
-        UnparsedPublicKey::new(&signature::ED25519, &*self.0).verify(message, signature).map_err(|_| BadSignature)
+        UnparsedPublicKey::new(&signature::ED25519, &*self.0)
+            .verify(message, signature)
+            .map_err(|_| BadSignature)
     }
 }
 
