@@ -26,8 +26,9 @@ use crate::same_origin;
 ///   [`AuthError::MissingToken`];
 /// - a state-changing request from another origin: [`AuthError::InvalidRequest`] with
 ///   [`CROSS_SITE_REQUEST`] (see the crate documentation on cross-site requests);
-/// - the session store or the identity provider unavailable:
-///   [`AuthError::KeysUnavailable`] (503, retry).
+/// - the session store or the identity provider unavailable: [`AuthError::Unavailable`] (503,
+///   retry), saying which in its `what` (logged, not shown to the client); the identity
+///   provider's signing keys unavailable: [`AuthError::KeysUnavailable`] (503, retry).
 ///
 /// # Example
 ///
@@ -83,8 +84,16 @@ impl<C> fmt::Debug for SessionAuthenticator<C> {
     }
 }
 
-fn unavailable(reason: impl Into<String>) -> AuthError {
-    AuthError::KeysUnavailable { reason: reason.into(), retry_after: Duration::from_secs(1) }
+fn unavailable(what: &'static str, reason: impl Into<String>) -> AuthError {
+    AuthError::Unavailable { what, reason: reason.into(), retry_after: Duration::from_secs(1) }
+}
+
+/// What a failure to read the session's claims was about, for the log.
+fn unreachable_part(err: &LoginError) -> &'static str {
+    match err {
+        LoginError::Session(_) | LoginError::TooManySignIns => "the session store",
+        _ => "the identity provider",
+    }
 }
 
 impl<C> Authenticate for SessionAuthenticator<C>
@@ -105,7 +114,7 @@ where
     ) -> Option<Result<Arc<CognitoClaims<C>>, AuthError>> {
         if credentials.extensions().get::<Session>().is_none() {
             tracing::error!("{NO_SESSION_LAYER}");
-            return Some(Err(unavailable(NO_SESSION_LAYER)));
+            return Some(Err(unavailable("the session layer", NO_SESSION_LAYER)));
         }
         if !same_origin::is_allowed(credentials.method(), credentials.headers(), &self.core.config.origin) {
             return Some(Err(AuthError::InvalidRequest(CROSS_SITE_REQUEST)));
@@ -118,14 +127,14 @@ where
         let core = Arc::clone(&self.core);
         let session = credentials.extensions().get::<Session>().cloned();
         Box::pin(async move {
-            let session = session.ok_or_else(|| unavailable(NO_SESSION_LAYER))?;
+            let session = session.ok_or_else(|| unavailable("the session layer", NO_SESSION_LAYER))?;
             match core.current_claims(&session).await {
                 Ok(Some(claims)) => Ok(claims),
                 Ok(None) => Err(AuthError::MissingToken),
                 Err(LoginError::Verify { error, .. }) => Err(AuthError::from(error)),
                 Err(err) => {
                     tracing::warn!(error = %err, "cannot authenticate the session");
-                    Err(unavailable(err.to_string()))
+                    Err(unavailable(unreachable_part(&err), err.to_string()))
                 }
             }
         })

@@ -114,7 +114,7 @@ impl<C: Send + Sync + 'static> OnRejection for LoginRejection<C> {
             }
             // The session store (or the identity provider) is down: say so, not 500, nor a
             // trip to a login that could not start either.
-            AuthError::KeysUnavailable { .. } if navigation => {
+            AuthError::KeysUnavailable { .. } | AuthError::Unavailable { .. } if navigation => {
                 let here = request.uri.path_and_query().map_or("/", |pq| pq.as_str());
                 unavailable_page(safe_return_path(here).unwrap_or("/")).map(Bytes::from)
             }

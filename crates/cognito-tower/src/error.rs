@@ -62,6 +62,7 @@ impl fmt::Display for Match {
 /// | [`MissingGroup`](Self::MissingGroup) | 403 | `error="insufficient_scope"` | 7 `PERMISSION_DENIED` |
 /// | [`Forbidden`](Self::Forbidden) | 403 | `error="insufficient_scope"` | 7 `PERMISSION_DENIED` |
 /// | [`KeysUnavailable`](Self::KeysUnavailable) | 503 + `Retry-After` | (none) | 14 `UNAVAILABLE` |
+/// | [`Unavailable`](Self::Unavailable) | 503 + `Retry-After` | (none) | 14 `UNAVAILABLE` |
 ///
 /// A malformed `Authorization` header is 16 `UNAUTHENTICATED` for gRPC rather than
 /// 3 `INVALID_ARGUMENT`: the credentials are what is wrong, not the call's arguments, and gRPC
@@ -124,12 +125,23 @@ pub enum AuthError {
     /// is [`InvalidToken`](Self::InvalidToken)). Always a [`VerifyError::Rejected`].
     #[error("forbidden: {0}")]
     Forbidden(VerifyError),
-    /// The signing keys could not be obtained, so no token can be verified right now; also a
-    /// revocation list that cannot be consulted in fail-closed mode
-    /// ([`VerifyError::RevocationsUnavailable`]).
+    /// The signing keys could not be obtained, so no token can be verified right now.
     #[error("signing keys are unavailable: {reason}")]
     KeysUnavailable {
         /// Why the last key fetch failed (safe to log: no key material).
+        reason: String,
+        /// When the client may retry.
+        retry_after: Duration,
+    },
+    /// Something else the decision depends on cannot be reached right now: the revocation list
+    /// in fail-closed mode ([`VerifyError::RevocationsUnavailable`]), or the session store of a
+    /// browser session. The client is told only that authentication is temporarily
+    /// unavailable; the log says what.
+    #[error("{what} is unavailable: {reason}")]
+    Unavailable {
+        /// What could not be reached, for the log ("the revocation list", "the session store").
+        what: &'static str,
+        /// Why (safe to log: no token or secret).
         reason: String,
         /// When the client may retry.
         retry_after: Duration,
@@ -146,9 +158,11 @@ impl From<VerifyError> for AuthError {
                 AuthError::MissingGroup { required, mode: Match::Any }
             }
             forbidden @ VerifyError::Rejected { forbidden: true, .. } => AuthError::Forbidden(forbidden),
-            VerifyError::KeysUnavailable { reason, retry_after }
-            | VerifyError::RevocationsUnavailable { reason, retry_after } => {
+            VerifyError::KeysUnavailable { reason, retry_after } => {
                 AuthError::KeysUnavailable { reason, retry_after }
+            }
+            VerifyError::RevocationsUnavailable { reason, retry_after } => {
+                AuthError::Unavailable { what: "the revocation list", reason, retry_after }
             }
             other => AuthError::InvalidToken(other),
         }
@@ -164,7 +178,9 @@ impl AuthError {
             AuthError::InsufficientScope { .. }
             | AuthError::MissingGroup { .. }
             | AuthError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AuthError::KeysUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AuthError::KeysUnavailable { .. } | AuthError::Unavailable { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -172,7 +188,9 @@ impl AuthError {
     /// carried no token (RFC 6750 §3.1) and none for 503.
     pub fn error_code(&self) -> Option<&'static str> {
         match self {
-            AuthError::MissingToken | AuthError::KeysUnavailable { .. } => None,
+            AuthError::MissingToken | AuthError::KeysUnavailable { .. } | AuthError::Unavailable { .. } => {
+                None
+            }
             AuthError::InvalidRequest(_) => Some("invalid_request"),
             AuthError::InvalidToken(_) => Some("invalid_token"),
             AuthError::InsufficientScope { .. }
@@ -186,7 +204,7 @@ impl AuthError {
     pub fn body_error(&self) -> &'static str {
         match self {
             AuthError::MissingToken => "missing_token",
-            AuthError::KeysUnavailable { .. } => "temporarily_unavailable",
+            AuthError::KeysUnavailable { .. } | AuthError::Unavailable { .. } => "temporarily_unavailable",
             other => other.error_code().unwrap_or("invalid_token"),
         }
     }
@@ -213,6 +231,9 @@ impl AuthError {
             AuthError::KeysUnavailable { .. } => {
                 Cow::Borrowed("signing keys are temporarily unavailable; retry later")
             }
+            AuthError::Unavailable { .. } => {
+                Cow::Borrowed("authentication is temporarily unavailable; retry later")
+            }
         }
     }
 
@@ -225,10 +246,10 @@ impl AuthError {
     }
 
     /// The `Retry-After` value in whole seconds (at least 1), for
-    /// [`KeysUnavailable`](Self::KeysUnavailable).
+    /// [`KeysUnavailable`](Self::KeysUnavailable) and [`Unavailable`](Self::Unavailable).
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            AuthError::KeysUnavailable { retry_after, .. } => {
+            AuthError::KeysUnavailable { retry_after, .. } | AuthError::Unavailable { retry_after, .. } => {
                 let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
                 Some(secs.max(1))
             }
@@ -251,7 +272,7 @@ impl AuthError {
         let status = self.status().as_u16();
         let code = self.body_error();
         let routine = match self {
-            AuthError::KeysUnavailable { .. } => false,
+            AuthError::KeysUnavailable { .. } | AuthError::Unavailable { .. } => false,
             AuthError::InvalidToken(err) => {
                 matches!(err, VerifyError::Expired { .. } | VerifyError::NotYetValid { .. })
             }

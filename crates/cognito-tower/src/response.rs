@@ -147,7 +147,7 @@ impl AuthError {
         realm: Option<&str>,
         resource_metadata: Option<&str>,
     ) -> Option<HeaderValue> {
-        if matches!(self, AuthError::KeysUnavailable { .. }) {
+        if matches!(self, AuthError::KeysUnavailable { .. } | AuthError::Unavailable { .. }) {
             return None;
         }
         let mut params = Vec::with_capacity(5);
@@ -227,6 +227,21 @@ mod tests {
     fn sanitize_keeps_header_safe_characters_only() {
         assert_eq!(sanitize("issuer \"x\\y\" é\n"), "issuer 'x/y' ??");
         assert_eq!(sanitize(&"a".repeat(1000)).len(), MAX_DESCRIPTION_CHARS);
+    }
+
+    #[test]
+    fn an_unreachable_revocation_list_is_a_503_that_does_not_blame_the_signing_keys() {
+        let err = AuthError::from(cognito_verify::VerifyError::RevocationsUnavailable {
+            reason: "redis: connection refused".into(),
+            retry_after: std::time::Duration::from_millis(1500),
+        });
+        assert!(matches!(err, AuthError::Unavailable { what: "the revocation list", .. }), "{err:?}");
+        assert_eq!(err.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!((err.grpc_status(), err.retry_after_secs()), (14, Some(2)));
+        assert_eq!(err.body_error(), "temporarily_unavailable");
+        assert_eq!(err.description(), "authentication is temporarily unavailable; retry later");
+        assert_eq!(err.www_authenticate(None), None);
+        assert_eq!(err.to_string(), "the revocation list is unavailable: redis: connection refused");
     }
 
     #[test]

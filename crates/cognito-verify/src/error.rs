@@ -377,7 +377,14 @@ pub(crate) const MAX_ERROR_KID_CHARS: usize = 128;
 /// Keep an attacker-chosen string short for an error or a log line: its first `max_chars`
 /// characters.
 pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
-    s.chars().take(max_chars).collect()
+    // One copy of the kept prefix (not a push per character): this runs for every token refused
+    // for an unknown `kid`, the shape of a flood. No more bytes than `max_chars`: no more
+    // characters either.
+    if s.len() <= max_chars {
+        return s.to_owned();
+    }
+    let end = s.char_indices().nth(max_chars).map_or(s.len(), |(at, _)| at);
+    s.get(..end).unwrap_or(s).to_owned()
 }
 
 impl From<cognito_http::OutOfRange> for ConfigError {
@@ -407,5 +414,20 @@ impl VerifyError {
             | VerifyError::KeyAlgorithmMismatch { kid, .. } => Some(kid),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn truncate_keeps_the_first_characters_not_bytes() {
+        assert_eq!(truncate("abcdef", 3), "abc");
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("ab", 3), "ab");
+        assert_eq!(truncate("", 3), "");
+        assert_eq!(truncate("é€𝄞x", 3), "é€𝄞");
+        assert_eq!(truncate("é€𝄞x", 0), "");
     }
 }

@@ -85,16 +85,16 @@ pub struct DecodedJws {
     pub signature: Vec<u8>,
 }
 
-/// Decodes `token` exactly as [`crate::CognitoVerifier`] does before any key lookup.
+/// Decodes `token` exactly as [`crate::CognitoVerifier`] does: the header before the key lookup,
+/// then the payload and signature.
 pub fn decode_jws(token: &str) -> Result<DecodedJws, VerifyError> {
-    let decoded = crate::jws::decode(token)?;
-    let (payload, signature) = (decoded.payload().to_vec(), decoded.signature().to_vec());
+    let (header, body) = crate::jws::decode(token)?;
     Ok(DecodedJws {
-        alg: decoded.alg,
-        kid: decoded.kid,
-        signing_input: decoded.signing_input.to_vec(),
-        payload,
-        signature,
+        alg: header.alg,
+        signing_input: header.signing_input().to_vec(),
+        kid: header.kid,
+        payload: body.payload().to_vec(),
+        signature: body.signature().to_vec(),
     })
 }
 

@@ -75,6 +75,17 @@ struct FetchState {
 }
 
 /// Why a fetch may not start now.
+/// A JWKS fetch in flight (joined or started), to wait for.
+pub(crate) struct InFlight(watch::Receiver<bool>);
+
+/// Where fetching a key stands after [`JwksCache::start_key_fetch`].
+pub(crate) enum KeyFetch {
+    /// Decided without waiting: the key, or the precise error.
+    Ready(Result<Arc<VerifyingKey>, VerifyError>),
+    /// A fetch is in flight: the key comes from [`JwksCache::key_after_fetch`].
+    Wait(InFlight),
+}
+
 enum Refused {
     RateLimited(Duration),
     /// An unknown-`kid` refetch is due after this long (`unknown_kid_refetch_spread`).
@@ -117,12 +128,39 @@ impl JwksCache {
 
     /// The key for `kid`, which [`lookup`](Self::lookup) did not find: fetching or refetching
     /// the set when allowed, and failing with the precise error when the key still is not there.
-    pub(crate) async fn fetch_key(self: &Arc<Self>, kid: &str) -> Result<Arc<VerifyingKey>, VerifyError> {
+    ///
+    /// The first step is synchronous: when no fetch has to be waited for (fetching is off, or a
+    /// refetch is refused, rate-limited or scheduled for later) the outcome is decided at once,
+    /// without a future, which is what keeps a flood of unknown `kid`s cheap.
+    pub(crate) fn start_key_fetch(self: &Arc<Self>, kid: &str) -> KeyFetch {
         if !self.options.fetch_from_url {
-            return self.lookup(kid).unwrap_or_else(|| Err(VerifyError::unknown_kid(kid)));
+            return KeyFetch::Ready(self.lookup(kid).unwrap_or_else(|| Err(VerifyError::unknown_kid(kid))));
         }
         self.start_refresher();
-        match self.fetch_shared(false).await {
+        match self.join_or_start(false) {
+            Ok(fetch) => KeyFetch::Wait(fetch),
+            Err(refused) => KeyFetch::Ready(self.key_after(kid, Err(refused))),
+        }
+    }
+
+    /// The key for `kid` once the fetch [`start_key_fetch`](Self::start_key_fetch) started or
+    /// joined has finished.
+    pub(crate) async fn key_after_fetch(
+        self: &Arc<Self>,
+        kid: &str,
+        fetch: InFlight,
+    ) -> Result<Arc<VerifyingKey>, VerifyError> {
+        self.wait(fetch).await;
+        self.key_after(kid, Ok(()))
+    }
+
+    /// The key for `kid` after a fetch (`Ok`) or a refusal to fetch, or the precise error.
+    fn key_after(
+        self: &Arc<Self>,
+        kid: &str,
+        fetched: Result<(), Refused>,
+    ) -> Result<Arc<VerifyingKey>, VerifyError> {
+        match fetched {
             Ok(()) | Err(Refused::RateLimited(_)) if self.keys.load().is_some() => {
                 self.lookup(kid).unwrap_or_else(|| Err(VerifyError::unknown_kid(kid)))
             }
@@ -242,10 +280,18 @@ impl JwksCache {
     /// `scheduled` fetches (background refresh, hydrate) ignore the unknown-kid rate limit but
     /// not the failure backoff.
     async fn fetch_shared(self: &Arc<Self>, scheduled: bool) -> Result<(), Refused> {
-        let mut done = {
+        let fetch = self.join_or_start(scheduled)?;
+        self.wait(fetch).await;
+        Ok(())
+    }
+
+    /// The synchronous part of [`fetch_shared`](Self::fetch_shared): the fetch in flight, or
+    /// one started now, to wait for; or why none may start now.
+    fn join_or_start(self: &Arc<Self>, scheduled: bool) -> Result<InFlight, Refused> {
+        {
             let mut state = self.lock();
             match &state.in_flight {
-                Some(rx) => rx.clone(),
+                Some(rx) => Ok(InFlight(rx.clone())),
                 None => {
                     let now = Instant::now();
                     if let Some(until) = state.backoff_until.filter(|until| *until > now) {
@@ -311,10 +357,15 @@ impl JwksCache {
                         // Receivers may all be gone; nothing to tell then.
                         let _ = tx.send(true);
                     });
-                    rx
+                    Ok(InFlight(rx))
                 }
             }
-        };
+        }
+    }
+
+    /// Wait for the fetch `fetch` to finish.
+    async fn wait(&self, fetch: InFlight) {
+        let InFlight(mut done) = fetch;
         if done.wait_for(|finished| *finished).await.is_err() {
             // The fetch task died with its runtime; forget it so the next caller starts anew.
             let mut state = self.lock();
@@ -322,7 +373,6 @@ impl JwksCache {
                 state.in_flight = None;
             }
         }
-        Ok(())
     }
 
     async fn fetch_and_store(&self) {

@@ -110,19 +110,54 @@ impl<'t> Segments<'t> {
     }
 }
 
-/// A standard JWS decoded, its header checked, its signature not yet.
+/// A standard JWS split and its header checked; payload and signature still encoded.
+///
+/// Verification looks the key up by `kid` at this stage, so a token whose key is unknown (the
+/// common shape of a forged or stale token) is refused without decoding its body.
 #[derive(Debug)]
-pub(crate) struct DecodedToken<'t> {
+pub(crate) struct DecodedHeader<'t> {
     pub(crate) alg: Algorithm,
     pub(crate) kid: String,
+    segments: Segments<'t>,
+}
+
+impl<'t> DecodedHeader<'t> {
     /// `header.payload`: the bytes the signature covers.
-    pub(crate) signing_input: &'t [u8],
+    pub(crate) fn signing_input(&self) -> &'t [u8] {
+        self.segments.signing_input()
+    }
+
+    /// Decode the payload and the signature (base64url without padding); an empty signature is
+    /// malformed.
+    pub(crate) fn decode_body(&self) -> Result<DecodedBody, VerifyError> {
+        let engine = base64_simd::URL_SAFE_NO_PAD;
+        let (payload, signature) = (self.segments.payload.as_bytes(), self.segments.signature.as_bytes());
+        let mut decoded = Vec::with_capacity(
+            engine.estimated_decoded_length(payload.len()) + engine.estimated_decoded_length(signature.len()),
+        );
+        engine
+            .decode_append(payload, &mut decoded)
+            .map_err(|_| VerifyError::Malformed("payload is not base64url"))?;
+        let payload_len = decoded.len();
+        engine
+            .decode_append(signature, &mut decoded)
+            .map_err(|_| VerifyError::Malformed("signature is not base64url"))?;
+        if decoded.len() == payload_len {
+            return Err(VerifyError::Malformed("empty signature"));
+        }
+        Ok(DecodedBody { decoded, payload_len })
+    }
+}
+
+/// The payload and signature of a standard JWS, decoded; the signature not yet checked.
+#[derive(Debug)]
+pub(crate) struct DecodedBody {
     /// The payload JSON then the signature bytes: one allocation for both.
     decoded: Vec<u8>,
     payload_len: usize,
 }
 
-impl DecodedToken<'_> {
+impl DecodedBody {
     /// The payload JSON (not yet verified).
     pub(crate) fn payload(&self) -> &[u8] {
         self.decoded.get(..self.payload_len).unwrap_or_default()
@@ -134,10 +169,10 @@ impl DecodedToken<'_> {
     }
 }
 
-/// Split and decode `token` (already checked against the size limit), checking the header's
-/// `alg` against the allow-list. Checks, in order: three segments, base64url without padding,
-/// header JSON, no `crit`, `alg`, `kid`, payload and signature base64url.
-pub(crate) fn decode(token: &str) -> Result<DecodedToken<'_>, VerifyError> {
+/// Split `token` (already checked against the size limit) and decode its header, checking the
+/// `alg` against the allow-list. Checks, in order: three segments, header base64url without
+/// padding, header JSON, no `crit`, `alg`, `kid`.
+pub(crate) fn decode_header(token: &str) -> Result<DecodedHeader<'_>, VerifyError> {
     let segments = Segments::split(token)?;
     let header_json: SegmentBytes<INLINE_HEADER_BYTES> =
         decode_inline(segments.header, Padding::Refused, "header is not base64url")?;
@@ -145,22 +180,15 @@ pub(crate) fn decode(token: &str) -> Result<DecodedToken<'_>, VerifyError> {
     header.refuse_critical()?;
     let alg = header.alg(Algorithm::from_name)?;
     let kid = header.kid()?.to_owned();
-    let engine = base64_simd::URL_SAFE_NO_PAD;
-    let (payload, signature) = (segments.payload.as_bytes(), segments.signature.as_bytes());
-    let mut decoded = Vec::with_capacity(
-        engine.estimated_decoded_length(payload.len()) + engine.estimated_decoded_length(signature.len()),
-    );
-    engine
-        .decode_append(payload, &mut decoded)
-        .map_err(|_| VerifyError::Malformed("payload is not base64url"))?;
-    let payload_len = decoded.len();
-    engine
-        .decode_append(signature, &mut decoded)
-        .map_err(|_| VerifyError::Malformed("signature is not base64url"))?;
-    if decoded.len() == payload_len {
-        return Err(VerifyError::Malformed("empty signature"));
-    }
-    Ok(DecodedToken { alg, kid, signing_input: segments.signing_input(), decoded, payload_len })
+    Ok(DecodedHeader { alg, kid, segments })
+}
+
+/// [`decode_header`] then [`DecodedHeader::decode_body`]: the whole token, for callers that need
+/// the payload whatever the key.
+pub(crate) fn decode(token: &str) -> Result<(DecodedHeader<'_>, DecodedBody), VerifyError> {
+    let header = decode_header(token)?;
+    let body = header.decode_body()?;
+    Ok((header, body))
 }
 
 /// Strict base64url: the URL-safe alphabet, canonical trailing bits, padding as `padding` says.
@@ -269,13 +297,13 @@ mod tests {
             assert_eq!(decode(&token).unwrap_err(), VerifyError::DisallowedAlgorithm(alg.into()));
         }
         let token = format!("{}.YWJj.c2ln", seg(r#"{"alg":"ES256","kid":"k+/="}"#));
-        let decoded = decode(&token).unwrap();
+        let (header, body) = decode(&token).unwrap();
         assert_eq!(
-            (decoded.alg, decoded.kid.as_str(), decoded.payload()),
+            (header.alg, header.kid.as_str(), body.payload()),
             (Algorithm::ES256, "k+/=", &b"abc"[..])
         );
         assert_eq!(
-            decoded.signing_input,
+            header.signing_input(),
             format!("{}.YWJj", seg(r#"{"alg":"ES256","kid":"k+/="}"#)).as_bytes()
         );
     }

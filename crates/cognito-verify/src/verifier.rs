@@ -2,7 +2,8 @@
 //!
 //! `verify` is the whole data path of the core: size limit → segments and header (`jws`) → the
 //! issuer (by `iss` when several are trusted) → key by `kid` from its key set (`jwks`, fetched if
-//! needed: the decoded token waits across the fetch) → signature (`keys`) → claims (`claims`) →
+//! needed: the token waits across the fetch) → payload and signature decoded (`jws`; before the
+//! key lookup when several issuers need the `iss`) → signature (`keys`) → claims (`claims`) →
 //! `iss`, `token_use`, client, times, scopes/groups, custom check (`checks`). A verified token is
 //! remembered (`token_cache`) so a repeat skips straight to the time checks.
 
@@ -22,7 +23,8 @@ use crate::claims::{self, CognitoClaims, NoCustomClaims};
 use crate::config::Config;
 use crate::error::{VerifyError, truncate};
 use crate::issuer::Issuer;
-use crate::jws::{self, DecodedToken};
+use crate::jwks::{InFlight, KeyFetch};
+use crate::jws::{self, DecodedBody, DecodedHeader};
 use crate::keys::{KeySet, VerifyingKey};
 use crate::revocation::Stamp;
 use crate::telemetry::{self, Cache, Verifier};
@@ -119,9 +121,12 @@ enum Attempt<'v, 't, C> {
     NeedKey(Pending<'v, 't, C>),
 }
 
-/// A token decoded and matched to its issuer, waiting for its key.
+/// A token's header decoded and the token matched to its issuer, waiting for its key.
 struct Pending<'v, 't, C> {
-    decoded: DecodedToken<'t>,
+    header: DecodedHeader<'t>,
+    /// Decoded already when the issuer had to be read from the payload (several issuers);
+    /// otherwise decoded once the key is known.
+    body: Option<DecodedBody>,
     issuer: &'v Issuer,
     /// Where to remember the token once verified, when the cache is on.
     cache: Option<(&'v TokenCache<Verified<C>>, TokenKey<'t>)>,
@@ -129,8 +134,8 @@ struct Pending<'v, 't, C> {
 
 /// The claims of a token already verified, parsed again: a thread's own copy.
 fn own_copy<C: DeserializeOwned + 'static>(token: &str) -> Option<CognitoClaims<C>> {
-    let decoded = jws::decode(token).ok()?;
-    claims::payload::parse(decoded.payload()).ok()
+    let (_, body) = jws::decode(token).ok()?;
+    claims::payload::parse(body.payload()).ok()
 }
 
 impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
@@ -146,18 +151,25 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     /// Fails with the [`VerifyError`] of the first check that fails.
     pub async fn verify(&self, token: &str) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
         let span = telemetry::span(Verifier::Cognito, token);
-        let (result, cache) = match span.in_scope(|| self.attempt(token)) {
-            Attempt::Done(result, cache) => (result, cache),
-            Attempt::NeedKey(pending) => {
-                // Fetches (single-flight, rate limited) and fails with the precise error when the
-                // key still is not there. `attempt` has just looked the key up.
-                let key = pending.issuer.keys.fetch_key(&pending.decoded.kid).instrument(span.clone()).await;
-                (key.and_then(|key| span.in_scope(|| self.finish(pending, key))), Cache::Miss)
-            }
+        // `attempt` has just looked the key up. A refused or rate-limited refetch is decided
+        // here without waiting; only a fetch to wait for takes a future, boxed, so that the hot
+        // paths move a small `verify` future (the same for the async check below).
+        let fetch = match span.in_scope(|| self.attempt(token)) {
+            Attempt::Done(result, cache) => Err((result, cache)),
+            Attempt::NeedKey(pending) => match pending.issuer.keys.start_key_fetch(&pending.header.kid) {
+                KeyFetch::Ready(key) => {
+                    Err((key.and_then(|key| span.in_scope(|| self.finish(pending, key))), Cache::Miss))
+                }
+                KeyFetch::Wait(fetch) => Ok(Box::pin(self.finish_after_fetch(pending, fetch, span.clone()))),
+            },
+        };
+        let (result, cache) = match fetch {
+            Ok(fetch) => (fetch.await, Cache::Miss),
+            Err(done) => done,
         };
         let result = match (result, &self.inner.config.async_check) {
             (Ok(claims), Some(check)) => {
-                async_check::run(check, token, claims, &self.inner.config.issuers)
+                Box::pin(async_check::run(check, token, claims, &self.inner.config.issuers))
                     .instrument(span.clone())
                     .await
             }
@@ -191,6 +203,19 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         }
     }
 
+    /// Wait for the key fetch `fetch` (single-flight, rate limited), then finish; fails with the
+    /// precise error when the key still is not there.
+    async fn finish_after_fetch(
+        &self,
+        pending: Pending<'_, '_, C>,
+        fetch: InFlight,
+        span: tracing::Span,
+    ) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
+        let key =
+            pending.issuer.keys.key_after_fetch(&pending.header.kid, fetch).instrument(span.clone()).await;
+        key.and_then(|key| span.in_scope(|| self.finish(pending, key)))
+    }
+
     /// Every check, with the keys at hand.
     fn attempt<'t>(&self, token: &'t str) -> Attempt<'_, 't, C> {
         let config = &self.inner.config;
@@ -207,18 +232,27 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             return hit;
         }
 
-        let decoded = match jws::decode(token) {
-            Ok(decoded) => decoded,
+        let header = match jws::decode_header(token) {
+            Ok(header) => header,
             Err(err) => return Attempt::Done(Err(err), Cache::Miss),
         };
-        let issuer = match self.select_issuer(decoded.payload()) {
-            Ok(issuer) => issuer,
-            Err(err) => return Attempt::Done(Err(err), Cache::Miss),
+        // One issuer: the key is looked up before the body is decoded, so a token with a key the
+        // set does not hold costs no payload decoding. Several: the payload's `iss` picks the set.
+        let (issuer, body) = match config.issuers.as_slice() {
+            [only] => (only, None),
+            _ => {
+                match header.decode_body().and_then(|body| Ok((self.select_issuer(body.payload())?, body))) {
+                    Ok((issuer, body)) => (issuer, Some(body)),
+                    Err(err) => return Attempt::Done(Err(err), Cache::Miss),
+                }
+            }
         };
-        match issuer.keys.lookup(&decoded.kid) {
-            Some(Ok(key)) => Attempt::Done(self.finish(Pending { decoded, issuer, cache }, key), Cache::Miss),
+        match issuer.keys.lookup(&header.kid) {
+            Some(Ok(key)) => {
+                Attempt::Done(self.finish(Pending { header, body, issuer, cache }, key), Cache::Miss)
+            }
             Some(Err(err)) => Attempt::Done(Err(err), Cache::Miss),
-            None => Attempt::NeedKey(Pending { decoded, issuer, cache }),
+            None => Attempt::NeedKey(Pending { header, body, issuer, cache }),
         }
     }
 
@@ -267,19 +301,23 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
         pending: Pending<'_, '_, C>,
         key: Arc<VerifyingKey>,
     ) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
-        let Pending { decoded, issuer, cache } = pending;
+        let Pending { header, body, issuer, cache } = pending;
         let config = &self.inner.config;
-        key.verify(&decoded.kid, decoded.alg, decoded.signing_input, decoded.signature())?;
-        let claims: CognitoClaims<C> = claims::payload::parse(decoded.payload())?;
+        let body = match body {
+            Some(body) => body,
+            None => header.decode_body()?,
+        };
+        key.verify(&header.kid, header.alg, header.signing_input(), body.signature())?;
+        let claims: CognitoClaims<C> = claims::payload::parse(body.payload())?;
         let claims = Arc::new(claims);
         config.check_verified(&claims, issuer)?;
         let revocation = config.check_revocation(&claims)?;
         if let Some((cache, cache_key)) = cache {
-            let snapshot = issuer.keys.snapshot_holding(&decoded.kid, &key);
+            let snapshot = issuer.keys.snapshot_holding(&header.kid, &key);
             let verified = Verified {
                 claims: Arc::clone(&claims),
                 issuer: config.issuers.iter().position(|i| std::ptr::eq(i, issuer)).unwrap_or(usize::MAX),
-                kid: decoded.kid,
+                kid: header.kid,
                 key,
                 snapshot,
                 revocation,
@@ -421,6 +459,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
 
     /// With several issuers, the (still unverified) `iss` picks the key set; the signature and
     /// the `iss` check that follow make sure the choice was honest.
+    /// (With one issuer, it is that one; the `iss` check reports a mismatch.)
     fn select_issuer(&self, payload: &[u8]) -> Result<&Issuer, VerifyError> {
         let issuers = &self.inner.config.issuers;
         if let [only] = issuers.as_slice() {

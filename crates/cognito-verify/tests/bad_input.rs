@@ -194,6 +194,31 @@ async fn unknown_kid_is_rejected_after_one_refetch() {
     assert_eq!(issuer.jwks_requests(), 2);
 }
 
+/// With one issuer the key is looked up before the payload and signature are decoded (a flood of
+/// unknown `kid`s costs the header only), so a token whose key the set lacks is refused for
+/// that, whatever its body. With several issuers the payload's `iss` picks the key set, so the
+/// body is decoded first and a malformed one is reported as such.
+#[tokio::test]
+async fn unknown_kid_is_reported_before_a_malformed_body_with_one_issuer() {
+    let (issuer, verifier) = setup().await;
+    let token = issuer.access_token().kid("no-such-kid").sign();
+    let (header, rest) = token.split_once('.').unwrap();
+    let broken = format!("{header}.!!{rest}");
+    assert_eq!(error_for(&verifier, &broken).await, VerifyError::UnknownKid { kid: "no-such-kid".into() });
+    // A known key, the same broken body: the body is decoded, and found malformed.
+    let token = issuer.access_token().sign();
+    let (header, rest) = token.split_once('.').unwrap();
+    let broken = format!("{header}.{rest}!!");
+    assert_eq!(error_for(&verifier, &broken).await, VerifyError::Malformed("signature is not base64url"));
+
+    let two_issuers = issuer.access_verifier().issuer("https://issuer.invalid/other").build().unwrap();
+    let token = issuer.access_token().kid("no-such-kid").sign();
+    let (header, rest) = token.split_once('.').unwrap();
+    let broken = format!("{header}.!!{rest}");
+    assert_eq!(error_for(&two_issuers, &broken).await, VerifyError::Malformed("payload is not base64url"));
+    assert_eq!(issuer.jwks_requests(), 1, "only the first verifier fetched, once");
+}
+
 #[tokio::test]
 async fn jwk_with_use_enc_is_unusable() {
     let (issuer, verifier) = setup().await;

@@ -22,6 +22,7 @@
 mod api;
 mod directory;
 mod pages;
+mod redis_sessions;
 mod setup;
 
 use std::sync::Arc;
@@ -34,6 +35,7 @@ use cognito_verify::Revocations;
 
 pub use api::Me;
 pub use directory::{AuditEntry, Directory, User};
+pub use redis_sessions::redis_session_store;
 pub use setup::{LOCAL_USERS, LocalUser, Setup, SetupError, verifier_from_env_or};
 
 /// Where the example listens unless `LISTEN_ADDR` says otherwise.

@@ -22,17 +22,12 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use admin::{ADMIN_GROUP, DEFAULT_ADDR, LOCAL_USERS, Setup};
 use cognito_login::tower_sessions::MemoryStore;
 use cognito_testkit::TestIssuer;
 use cognito_verify::{MemoryRevocations, Revocations};
 use example_support::{BoxError, bind, log_trust, revocations_from_env, run, serve_router, warm_keys};
-use tower_sessions_redis_store::RedisStore;
-use tower_sessions_redis_store::fred::prelude::{
-    ClientLike, Config, ConnectionConfig, Pool, ReconnectPolicy,
-};
 
 const BOB_SUB: &str = "8d1f0c4e-5b7a-4e8b-9a51-2f3c6d7e8b90";
 
@@ -66,18 +61,9 @@ async fn serve() -> Result<(), BoxError> {
     }
     let app = match std::env::var("REDIS_URL") {
         Ok(url) => {
-            // Reconnect for ever, every 500 ms, after Redis goes away (fred's default is never);
-            // connect within 2 s; and queue at most 1,024 commands while it is away or slow.
-            let connection = ConnectionConfig {
-                connection_timeout: Duration::from_secs(2),
-                max_command_buffer_len: 1024,
-                ..ConnectionConfig::default()
-            };
-            let reconnect = ReconnectPolicy::new_constant(0, 500);
-            let pool = Pool::new(Config::from_url(&url)?, None, Some(connection), Some(reconnect), 2)?;
-            pool.init().await.map_err(|err| format!("cannot connect to REDIS_URL {url:?}: {err}"))?;
+            let store = admin::redis_session_store(&url).await?;
             println!("sessions in Redis at {url}");
-            admin::app(&setup.login, setup.verifier, setup.revocations, RedisStore::new(pool))
+            admin::app(&setup.login, setup.verifier, setup.revocations, store)
         }
         Err(_) => admin::app(&setup.login, setup.verifier, setup.revocations, MemoryStore::default()),
     };

@@ -88,7 +88,17 @@ impl Setup {
             builder =
                 builder.user(TestUser::new(user.username, user.password).groups(user.groups.iter().copied()));
         }
-        let issuer = builder.start().await;
+        Setup::with_issuer(builder.start().await, app_url, revocations)
+    }
+
+    /// [`local`](Self::local) with a test issuer of the caller's (its users, keys and faults):
+    /// its default app client is registered as a public client with `{app_url}/auth/callback`
+    /// and `{app_url}/signed-out`, and the app trusts it.
+    pub fn with_issuer(
+        issuer: TestIssuer,
+        app_url: &str,
+        revocations: Arc<dyn Revocations>,
+    ) -> Result<Setup, SetupError> {
         let client = issuer.default_client_id().to_owned();
         issuer.register_client(
             ClientRegistration::public(client.clone())

@@ -4,33 +4,22 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
-
 use cognito_testkit::{ClientRegistration, TestBrowser, TestIssuer, TestUser};
-use support::{Killed, Running, free_port, installed, skip, wait_for_port};
+use support::Running;
+use test_support::RedisServer;
 
 const CLIENT_ID: &str = "fleetclient000000000000000";
 
 #[tokio::test]
 async fn two_admin_processes_sharing_redis_serve_the_same_session() {
-    let Some(redis_server) = installed("redis-server") else {
-        skip(
-            "two_admin_processes_sharing_redis_serve_the_same_session: redis-server is not installed (apt-get install redis-server)",
-        );
+    let Some(redis) = RedisServer::start("two_admin_processes_sharing_redis_serve_the_same_session").await
+    else {
         return;
     };
-    let port = free_port();
-    let redis = Command::new(redis_server)
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _redis = Killed(redis);
-    wait_for_port(port).await;
 
     let issuer =
         TestIssuer::builder().user(TestUser::new("alice", "alice-password").groups(["admin"])).start().await;
-    let redis_url = format!("redis://127.0.0.1:{port}");
+    let redis_url = redis.url();
     let issuer_url = issuer.issuer_url();
     let domain = issuer.base_url();
     let env = [

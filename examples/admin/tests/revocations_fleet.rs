@@ -16,7 +16,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use cognito_testkit::{ClientRegistration, TestBrowser, TestIssuer, TestUser};
 use serde_json::json;
-use support::{Killed, Running, free_port, installed, skip, wait_for_port};
+use support::{Killed, Running, skip};
+use test_support::RedisServer;
 
 const CLIENT_ID: &str = "revocationclient0000000000";
 const X_SUB: &str = "0a6f3c52-9d1e-4b8a-8f27-5c3e1d9b7a40";
@@ -70,10 +71,6 @@ async fn transactions(http: &reqwest::Client, base: &str, token: &str) -> (u16, 
 
 #[tokio::test]
 async fn a_user_signed_out_everywhere_from_the_admin_console_is_refused_by_both_api_processes() {
-    let Some(redis_server) = installed("redis-server") else {
-        skip("revocations_fleet: redis-server is not installed (apt-get install redis-server)");
-        return;
-    };
     let api_binary = std::path::Path::new(env!("CARGO_BIN_EXE_admin")).with_file_name("api");
     if !api_binary.is_file() {
         skip(&format!(
@@ -82,18 +79,11 @@ async fn a_user_signed_out_everywhere_from_the_admin_console_is_refused_by_both_
         ));
         return;
     }
-    let port = free_port();
-    let redis = Command::new(redis_server)
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _redis = Killed(redis);
-    wait_for_port(port).await;
+    let Some(redis) = RedisServer::start("revocations_fleet").await else { return };
 
     let issuer =
         TestIssuer::builder().user(TestUser::new("alice", "alice-password").groups(["admin"])).start().await;
-    let redis_url = format!("redis://127.0.0.1:{port}");
+    let redis_url = redis.url();
     let issuer_url = issuer.issuer_url();
     let domain = issuer.base_url();
     let common = [

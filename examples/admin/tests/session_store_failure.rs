@@ -7,28 +7,18 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use cognito_testkit::{ClientRegistration, TestBrowser, TestIssuer, TestUser, eventually};
-use support::{Killed, Running, free_port, installed, skip, wait_for_port};
+use support::Running;
+use test_support::RedisServer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 const CLIENT_ID: &str = "storefailclient00000000000";
 const TIMEOUT_MS: u64 = 500;
-
-/// `redis-server` on `127.0.0.1:port`, without persistence (a restart starts empty).
-fn start_redis(program: &std::path::Path, port: u16) -> Killed {
-    let child = Command::new(program)
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    Killed(child)
-}
 
 /// The issuer with two admins, and the admin binary on `redis_url` with a 500 ms store timeout.
 async fn start_app(redis_url: &str, extra: &[(&str, &str)]) -> (TestIssuer, Running) {
@@ -99,14 +89,8 @@ fn steal() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_killed_mid_traffic_pages_get_503_the_api_keeps_working_and_sign_ins_resume() {
-    let Some(program) = installed("redis-server") else {
-        skip("redis_killed_mid_traffic_...: redis-server is not installed (apt-get install redis-server)");
-        return;
-    };
-    let port = free_port();
-    let mut redis = start_redis(&program, port);
-    wait_for_port(port).await;
-    let (issuer, app) = start_app(&format!("redis://127.0.0.1:{port}"), &[]).await;
+    let Some(mut redis) = RedisServer::start("redis_killed_mid_traffic_...").await else { return };
+    let (issuer, app) = start_app(&redis.url(), &[]).await;
     let alice = signed_in(&app, "alice").await;
 
     // API traffic all along: bearer tokens need no session store.
@@ -125,8 +109,7 @@ async fn redis_killed_mid_traffic_pages_get_503_the_api_keeps_working_and_sign_i
     };
 
     // Redis dies.
-    redis.0.kill().unwrap();
-    redis.0.wait().unwrap();
+    redis.kill();
     let mut bodies = Vec::new();
     let started = Instant::now();
     let page = alice.get(&format!("{}/audit", app.url)).await;
@@ -144,8 +127,7 @@ async fn redis_killed_mid_traffic_pages_get_503_the_api_keeps_working_and_sign_i
     assert_eq!(me.status(), 200);
 
     // Redis returns, empty: the client reconnects by itself.
-    let _redis = start_redis(&program, port);
-    wait_for_port(port).await;
+    redis.restart().await;
     let outage_served = served.load(Ordering::SeqCst);
     // Both connections of the pool are back once several requests in a row get no 503.
     eventually(Duration::from_secs(20), || async {
@@ -234,15 +216,9 @@ async fn slow_proxy(target: u16, delay_ms: Arc<AtomicU64>, gets: Arc<AtomicUsize
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_session_store_gives_503_pages_within_the_timeout_and_bounded_queued_calls() {
-    let Some(program) = installed("redis-server") else {
-        skip("a_slow_session_store_...: redis-server is not installed (apt-get install redis-server)");
-        return;
-    };
-    let port = free_port();
-    let _redis = start_redis(&program, port);
-    wait_for_port(port).await;
+    let Some(redis) = RedisServer::start("a_slow_session_store_...").await else { return };
     let (delay_ms, gets) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicUsize::new(0)));
-    let proxy = slow_proxy(port, Arc::clone(&delay_ms), Arc::clone(&gets)).await;
+    let proxy = slow_proxy(redis.port(), Arc::clone(&delay_ms), Arc::clone(&gets)).await;
     const CONCURRENCY: usize = 4;
     let (issuer, app) =
         start_app(&format!("redis://127.0.0.1:{proxy}"), &[("SESSION_STORE_CONCURRENCY", "4")]).await;

@@ -12,10 +12,20 @@
 //! - `tests/soak.rs`: concurrent clients mixing valid, expired, forged, wrong-scope and
 //!   unknown-kid tokens across a key rotation; no wrong answer, bounded memory, no task leak.
 //!   `SOAK_SECONDS=60 cargo test -p faults --release --test soak -- --nocapture` for a long run.
+//! - `tests/long_soak.rs` and `tests/long_soak_admin/` (`#[ignore]`d, 10 minutes): the API
+//!   under rotations, a JWKS outage and a quota ([`long_soak`]), and the same with sign-ins and
+//!   sign-outs through `examples/admin` on a Redis that is restarted mid-run. Their figures:
+//!   [`Samples`], [`proc_stats`].
 //!
 //! `docs/testing.md` has the fault table and how to run all of it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod long_soak;
+pub mod proc_stats;
+mod samples;
+
+pub use samples::{Samples, percentile};
 
 use std::collections::BTreeMap;
 use std::fmt;

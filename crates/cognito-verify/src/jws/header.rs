@@ -47,6 +47,15 @@ impl<'h> Header<'h> {
     /// Parse the decoded header segment. The error names the member of the wrong type, if that
     /// is what is wrong.
     pub(crate) fn parse(json: &'h [u8], members: HeaderMembers) -> Result<Self, VerifyError> {
+        if members == HeaderMembers::Jwt
+            && let Some((alg, kid)) = plain_alg_and_kid(json)
+        {
+            return Ok(Header {
+                alg: Some(Cow::Borrowed(alg)),
+                kid: Some(Cow::Borrowed(kid)),
+                ..Header::default()
+            });
+        }
         // RFC 7515 §5.2: the header is UTF-8. serde_json skips the strings of ignored members
         // without validating them, so check the whole header first (found by the `jws` fuzz
         // target: a header another JSON parser refuses must not pass here).
@@ -83,6 +92,38 @@ impl<'h> Header<'h> {
     /// The `kid`, or [`MissingKid`](VerifyError::MissingKid).
     pub(crate) fn kid(&self) -> Result<&str, VerifyError> {
         self.kid.as_deref().ok_or(VerifyError::MissingKid)
+    }
+}
+
+/// `alg` and `kid` of a header of exactly the shape Cognito sends, `{"kid":"…","alg":"…"}` (in
+/// either order, no whitespace, each value printable ASCII without `"` or `\`), read without the
+/// JSON parser; `None` for any other header, which then takes the full parse. Such a header is a
+/// JSON object of two distinct members, both strings without escapes, all ASCII: the full parse
+/// reads it the same (`plain_headers_read_as_the_json_parser_reads_them`). It is most of the
+/// cost of refusing a token for an unknown `kid`.
+fn plain_alg_and_kid(json: &[u8]) -> Option<(&str, &str)> {
+    /// `"name":"value"` at the start of `rest`: the name, the value and what follows.
+    fn member(rest: &[u8]) -> Option<(&[u8], &str, &[u8])> {
+        let rest = rest.strip_prefix(b"\"")?;
+        let (name, rest) = rest.split_at_checked(3)?;
+        let rest = rest.strip_prefix(b"\":\"")?;
+        let end = rest.iter().position(|&b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')?;
+        let (value, rest) = rest.split_at(end);
+        let rest = rest.strip_prefix(b"\"")?;
+        // Printable ASCII only, so this never fails.
+        Some((name, std::str::from_utf8(value).ok()?, rest))
+    }
+    let rest = json.strip_prefix(b"{")?;
+    let (first, first_value, rest) = member(rest)?;
+    let rest = rest.strip_prefix(b",")?;
+    let (second, second_value, rest) = member(rest)?;
+    if rest != b"}" {
+        return None;
+    }
+    match (first, second) {
+        (b"alg", b"kid") => Some((first_value, second_value)),
+        (b"kid", b"alg") => Some((second_value, first_value)),
+        _ => None,
     }
 }
 
@@ -202,6 +243,69 @@ mod tests {
             parse(r#"{"alg":"RS256","kid":"k"}"#, HeaderMembers::Jwt).unwrap().refuse_critical(),
             Ok(())
         );
+    }
+
+    /// The full parse alone, for comparison with the fast path.
+    fn parsed_by_json(json: &str) -> Option<(String, String)> {
+        std::str::from_utf8(json.as_bytes()).ok()?;
+        let failed = Cell::new(None);
+        let mut de = serde_json::Deserializer::from_slice(json.as_bytes());
+        let header = HeaderSeed { members: HeaderMembers::Jwt, failed: &failed }.deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        if header.crit {
+            return None;
+        }
+        Some((header.alg?.into_owned(), header.kid?.into_owned()))
+    }
+
+    #[test]
+    fn cognito_shaped_headers_take_the_fast_path() {
+        let kid = "Xm6pmVNlZcT1oanZtYV1I5Tb2sRtzg09TkcGwwuPL3c=";
+        for json in
+            [format!(r#"{{"kid":"{kid}","alg":"RS256"}}"#), format!(r#"{{"alg":"RS256","kid":"{kid}"}}"#)]
+        {
+            assert_eq!(plain_alg_and_kid(json.as_bytes()), Some(("RS256", kid)), "{json}");
+        }
+        for other in [
+            r#"{"kid":"k","alg":"RS256","typ":"JWT"}"#,
+            r#"{ "kid":"k","alg":"RS256"}"#,
+            r#"{"kid":"k","kid":"RS256"}"#,
+            r#"{"alg":"RS256","alg":"k"}"#,
+            r#"{"kid":"k\"","alg":"RS256"}"#,
+            r#"{"kid":"k\u0041","alg":"RS256"}"#,
+            r#"{"kid":"é","alg":"RS256"}"#,
+            r#"{"kid":"k","alg":"RS256"} "#,
+            r#"{"kid":"k","crit":"RS256"}"#,
+            r#"{"kid":"k"}"#,
+            "{}",
+        ] {
+            assert_eq!(plain_alg_and_kid(other.as_bytes()), None, "{other}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the fast path reads, the JSON parser reads the same; and a header the fast
+        /// path leaves goes to the parser, so `parse` answers as the parser alone would.
+        #[test]
+        fn plain_headers_read_as_the_json_parser_reads_them(
+            first in r"(alg|kid|ali|\\u0061lg)",
+            first_value in r#"[ -~é\\"]{0,12}"#,
+            sep in "(,| ,|, )",
+            second in "(alg|kid|crit)",
+            second_value in r#"[ -~é\\"]{0,12}"#,
+            end in r"(\}| \}|\}x)",
+        ) {
+            let json = format!(r#"{{"{first}":"{first_value}"{sep}"{second}":"{second_value}"{end}"#);
+            let fast = plain_alg_and_kid(json.as_bytes()).map(|(alg, kid)| (alg.to_owned(), kid.to_owned()));
+            if let Some(fast) = &fast {
+                proptest::prop_assert_eq!(Some(fast.clone()), parsed_by_json(&json), "{}", json);
+            }
+            let full = parse(&json, HeaderMembers::Jwt)
+                .ok()
+                .filter(|header| header.refuse_critical().is_ok())
+                .and_then(|header| Some((header.alg?.into_owned(), header.kid?.into_owned())));
+            proptest::prop_assert_eq!(full, parsed_by_json(&json), "{}", json);
+        }
     }
 
     #[test]

@@ -134,36 +134,12 @@ pub async fn serve_local_with_revocations()
     (url, setup.issuer.unwrap(), revocations)
 }
 
-/// Set to `1` to make a test whose system program (redis-server, chromium) is missing fail
-/// instead of skipping (CI sets it once it installs them).
-pub const REQUIRE_ENV: &str = "COGNITO_RS_REQUIRE_SYSTEM_TESTS";
+#[allow(unused_imports)] // Not every test file uses every helper.
+pub use test_support::{free_port, installed, skip};
 
-/// Says why a test is skipped, on the terminal even when the test harness captures output, or
-/// fails the test when [`REQUIRE_ENV`] is set.
-pub fn skip(reason: &str) {
-    use std::io::Write as _;
-    assert!(std::env::var(REQUIRE_ENV).as_deref() != Ok("1"), "{reason} ({REQUIRE_ENV}=1)");
-    // Straight to stderr: the harness captures `eprintln!`, not the stream itself.
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {reason}");
-}
-
-/// The path of `program` on `PATH`, if it is installed.
-pub fn installed(program: &str) -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
-}
-
-/// A free loopback port (bound, then released for the program that will listen on it).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Waits until something accepts connections on `127.0.0.1:port`.
+/// Waits until something accepts connections on `127.0.0.1:port` (20 s at most).
 pub async fn wait_for_port(port: u16) {
-    cognito_testkit::eventually(std::time::Duration::from_secs(20), || async move {
-        tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok()
-    })
-    .await;
+    test_support::wait_for_port(port, std::time::Duration::from_secs(20)).await;
 }
 
 /// A child process killed when dropped.
