@@ -1,11 +1,25 @@
 //! The per-sign-in secrets (`state`, `nonce`, PKCE verifier), their derived values (S256
 //! challenge, `at_hash`), and comparing them without leaking timing.
 
-use aws_lc_rs::constant_time::verify_slices_are_equal;
+#[cfg(feature = "aws-lc-rs")]
 use aws_lc_rs::digest::{SHA256, digest};
+#[cfg(feature = "aws-lc-rs")]
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+// The crypto backend (the `aws-lc-rs` or `ring` feature; aws-lc-rs when both are on): this module
+// is the only place that names it. ring's digest and random APIs are aws-lc-rs's.
+#[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+use ring::digest::{SHA256, digest};
+#[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+use ring::rand::{SecureRandom, SystemRandom};
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "ring")))]
+compile_error!(
+    "cognito-login needs a crypto backend: enable its `aws-lc-rs` feature (the default) or its \
+     `ring` feature (for an application already on ring: `default-features = false, features = \
+     [\"ring\", \"rustls-no-provider\"]`); see docs/configuration.md, \"Crypto backend\""
+);
 
 /// `n` random bytes from the system's CSPRNG as base64url. `None` only if the operating system
 /// refuses randomness, which no sign-in may proceed without.
@@ -35,7 +49,18 @@ pub(crate) fn at_hash(access_token: &str) -> String {
 
 /// Whether two secrets are equal, in time that does not depend on where they differ.
 pub(crate) fn same(a: &str, b: &str) -> bool {
-    verify_slices_are_equal(a.as_bytes(), b.as_bytes()).is_ok()
+    slices_equal(a.as_bytes(), b.as_bytes())
+}
+
+#[cfg(feature = "aws-lc-rs")]
+fn slices_equal(a: &[u8], b: &[u8]) -> bool {
+    aws_lc_rs::constant_time::verify_slices_are_equal(a, b).is_ok()
+}
+
+/// ring deprecated its own comparison (no side-channel promise): subtle's, as cognito-verify.
+#[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+fn slices_equal(a: &[u8], b: &[u8]) -> bool {
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Verification cost, as ratios to one raw aws-lc-rs RS256 signature check of the same token.
 //!
 //! Run with `cargo bench -p cognito-verify`. Criterion reports each case; at the end a table of
-//! ratios to the baseline, measured in the same run, is printed (see docs/performance.md).
+//! ratios to the baseline, measured in the same run, is printed (see docs/performance.md). With
+//! `--features ring`, the same raw checks on ring are measured too (the library itself still
+//! runs on aws-lc-rs, the default, when both features are on).
 
 #[path = "support/noise.rs"]
 mod noise;
@@ -43,6 +45,13 @@ struct Setup {
     es256: String,
     unknown_kid: String,
     raw_key: ParsedPublicKey,
+    /// The RSA key's modulus and exponent, for ring (which parses them on each check).
+    #[cfg_attr(not(feature = "ring"), allow(dead_code))]
+    rsa_components: (Vec<u8>, Vec<u8>),
+    /// The ES256 key's uncompressed point, and that key parsed once by aws-lc-rs.
+    #[cfg_attr(not(feature = "ring"), allow(dead_code))]
+    es256_point: Vec<u8>,
+    raw_es256_key: ParsedPublicKey,
     uncached: CognitoVerifier,
     cached: CognitoVerifier,
     /// `cached` with a revocation list of 1,000 other sessions and users.
@@ -78,6 +87,12 @@ fn setup() -> Setup {
     let raw_key = RsaPublicKeyComponents { n: &n[..], e: &e[..] }
         .to_parsed_public_key(&signature::RSA_PKCS1_2048_8192_SHA256)
         .unwrap();
+    let es_jwk = issuer.public_jwk(&es_kid).unwrap();
+    let mut es256_point = vec![0x04];
+    for coordinate in ["x", "y"] {
+        es256_point.extend(URL_SAFE_NO_PAD.decode(es_jwk[coordinate].as_str().unwrap()).unwrap());
+    }
+    let raw_es256_key = ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, &es256_point).unwrap();
 
     // The testkit's presets run on its test clock; a service runs on the default system clock,
     // which is what is measured here.
@@ -121,6 +136,9 @@ fn setup() -> Setup {
         es256,
         unknown_kid,
         raw_key,
+        rsa_components: (n, e),
+        es256_point,
+        raw_es256_key,
         uncached,
         cached,
         revoking,
@@ -135,10 +153,51 @@ fn raw_check(setup: &Setup) -> impl Fn() + '_ {
     move || setup.raw_key.verify_sig(black_box(signing_input.as_bytes()), black_box(&signature)).unwrap()
 }
 
+/// A token's signing input and decoded signature.
+fn signed_parts(token: &str) -> (&[u8], Vec<u8>) {
+    let (signing_input, signature) = token.rsplit_once('.').unwrap();
+    (signing_input.as_bytes(), URL_SAFE_NO_PAD.decode(signature).unwrap())
+}
+
+/// The ES256 signature check alone, key parsed once by aws-lc-rs.
+fn raw_es256_check(setup: &Setup) -> impl Fn() + '_ {
+    let (signing_input, signature) = signed_parts(&setup.es256);
+    move || setup.raw_es256_key.verify_sig(black_box(signing_input), black_box(&signature)).unwrap()
+}
+
+/// The RS256 check on ring: its public API parses the key on each call (it keeps no parsed
+/// public key), which is what the `ring` backend of cognito-verify pays per token.
+#[cfg(feature = "ring")]
+fn raw_ring_check(setup: &Setup) -> impl Fn() + '_ {
+    let (signing_input, signature) = signed_parts(&setup.access);
+    let (n, e) = &setup.rsa_components;
+    let key = ring::signature::RsaPublicKeyComponents { n: &n[..], e: &e[..] };
+    move || {
+        key.verify(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+            black_box(signing_input),
+            black_box(&signature),
+        )
+        .unwrap()
+    }
+}
+
+/// The ES256 check on ring, point parsed on each call.
+#[cfg(feature = "ring")]
+fn raw_ring_es256_check(setup: &Setup) -> impl Fn() + '_ {
+    let (signing_input, signature) = signed_parts(&setup.es256);
+    let key = ring::signature::UnparsedPublicKey::new(
+        &ring::signature::ECDSA_P256_SHA256_FIXED,
+        &setup.es256_point,
+    );
+    move || key.verify(black_box(signing_input), black_box(&signature)).unwrap()
+}
+
 type Case<'a> = (&'static str, Box<dyn Fn() + 'a>, Option<f64>);
 
 fn cases(setup: &Setup) -> Vec<Case<'_>> {
-    vec![
+    #[cfg_attr(not(feature = "ring"), allow(unused_mut))]
+    let mut cases: Vec<Case<'_>> = vec![
         ("raw aws-lc-rs RS256 check (baseline)", Box::new(raw_check(setup)), None),
         (
             "fresh verify, cache off",
@@ -170,7 +229,15 @@ fn cases(setup: &Setup) -> Vec<Case<'_>> {
             Box::new(|| drop(ready(setup.uncached.verify(black_box(&setup.es256))).unwrap())),
             None,
         ),
-    ]
+        ("raw aws-lc-rs ES256 check", Box::new(raw_es256_check(setup)), None),
+    ];
+    // The crypto backends side by side (docs/performance.md, "The floor: aws-lc-rs and ring").
+    #[cfg(feature = "ring")]
+    {
+        cases.push(("raw ring RS256 check", Box::new(raw_ring_check(setup)), None));
+        cases.push(("raw ring ES256 check", Box::new(raw_ring_es256_check(setup)), None));
+    }
+    cases
 }
 
 fn criterion_cases(c: &mut Criterion) {

@@ -1,4 +1,4 @@
-//! Public keys: from JWK to a parsed aws-lc-rs key, once per `kid`.
+//! Public keys: from JWK to a key of the crypto backend ([`crate::crypto`]), once per `kid`.
 //!
 //! A [`KeySet`] is an immutable snapshot of one JWKS document. Keys are parsed when the document
 //! arrives, never per request; a key that cannot be used is recorded with the reason rather than
@@ -7,13 +7,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, OctetKeyPairType, PublicKeyUse};
 use serde::Deserialize;
 
 use crate::algorithm::Algorithm;
+use crate::crypto::{Curve, EcKey, Ed25519Key, RsaDigest, RsaKey};
 use crate::error::VerifyError;
 
 mod rsa;
@@ -38,29 +38,23 @@ pub(crate) struct VerifyingKey {
 }
 
 enum KeyType {
-    /// RSA keys are parsed once per digest, so any RS* header can be checked without re-parsing.
-    Rsa {
-        rs256: ParsedPublicKey,
-        rs384: ParsedPublicKey,
-        rs512: ParsedPublicKey,
-    },
-    Ec(Algorithm, ParsedPublicKey),
-    Ed25519(ParsedPublicKey),
+    /// RSA keys serve any RS* header the JWK allows.
+    Rsa(RsaKey),
+    Ec(Algorithm, EcKey),
+    Ed25519(Ed25519Key),
 }
 
 impl VerifyingKey {
-    /// The parsed key to check a signature of `alg`, or `None` when this key is not for `alg`.
-    fn for_alg(&self, alg: Algorithm) -> Option<&ParsedPublicKey> {
+    /// Whether this key checks signatures of `alg`.
+    fn accepts(&self, alg: Algorithm) -> bool {
         if self.alg.is_some_and(|jwk_alg| jwk_alg != alg) {
-            return None;
+            return false;
         }
         match (&self.kind, alg) {
-            (KeyType::Rsa { rs256, .. }, Algorithm::RS256) => Some(rs256),
-            (KeyType::Rsa { rs384, .. }, Algorithm::RS384) => Some(rs384),
-            (KeyType::Rsa { rs512, .. }, Algorithm::RS512) => Some(rs512),
-            (KeyType::Ec(key_alg, key), alg) if *key_alg == alg => Some(key),
-            (KeyType::Ed25519(key), Algorithm::EdDSA) => Some(key),
-            _ => None,
+            (KeyType::Rsa(_), Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512) => true,
+            (KeyType::Ec(key_alg, _), alg) => *key_alg == alg,
+            (KeyType::Ed25519(_), Algorithm::EdDSA) => true,
+            _ => false,
         }
     }
 
@@ -77,10 +71,18 @@ impl VerifyingKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), VerifyError> {
-        let key = self
-            .for_alg(alg)
-            .ok_or_else(|| VerifyError::KeyAlgorithmMismatch { kid: kid.to_owned(), alg })?;
-        key.verify_sig(message, signature).map_err(|_| VerifyError::InvalidSignature)
+        if self.alg.is_some_and(|jwk_alg| jwk_alg != alg) {
+            return Err(VerifyError::KeyAlgorithmMismatch { kid: kid.to_owned(), alg });
+        }
+        let checked = match (&self.kind, alg) {
+            (KeyType::Rsa(key), Algorithm::RS256) => key.verify(RsaDigest::Sha256, message, signature),
+            (KeyType::Rsa(key), Algorithm::RS384) => key.verify(RsaDigest::Sha384, message, signature),
+            (KeyType::Rsa(key), Algorithm::RS512) => key.verify(RsaDigest::Sha512, message, signature),
+            (KeyType::Ec(key_alg, key), alg) if *key_alg == alg => key.verify(message, signature),
+            (KeyType::Ed25519(key), Algorithm::EdDSA) => key.verify(message, signature),
+            _ => return Err(VerifyError::KeyAlgorithmMismatch { kid: kid.to_owned(), alg }),
+        };
+        checked.map_err(|_| VerifyError::InvalidSignature)
     }
 }
 
@@ -187,23 +189,15 @@ fn parse_jwk(
             let e = URL_SAFE_NO_PAD.decode(&rsa.e).map_err(|_| "JWK `e` is not base64url")?;
             rsa::check_modulus(&n)?;
             rsa::check_exponent(&e)?;
-            let components = RsaPublicKeyComponents { n: n.as_slice(), e: e.as_slice() };
-            let parse =
-                |params| components.to_parsed_public_key(params).map_err(|_| "invalid RSA public key");
-            KeyType::Rsa {
-                rs256: parse(&signature::RSA_PKCS1_2048_8192_SHA256)?,
-                rs384: parse(&signature::RSA_PKCS1_2048_8192_SHA384)?,
-                rs512: parse(&signature::RSA_PKCS1_2048_8192_SHA512)?,
-            }
+            KeyType::Rsa(RsaKey::new(&n, &e)?)
         }
         AlgorithmParameters::EllipticCurve(ec) => {
-            let (key_alg, verification, len): (_, &'static signature::EcdsaVerificationAlgorithm, _) =
-                match ec.curve {
-                    EllipticCurve::P256 => (Algorithm::ES256, &signature::ECDSA_P256_SHA256_FIXED, 32),
-                    EllipticCurve::P384 => (Algorithm::ES384, &signature::ECDSA_P384_SHA384_FIXED, 48),
-                    EllipticCurve::P521 => (Algorithm::ES512, &signature::ECDSA_P521_SHA512_FIXED, 66),
-                    _ => return Err("EC curve is not P-256, P-384 or P-521"),
-                };
+            let (key_alg, curve, len) = match ec.curve {
+                EllipticCurve::P256 => (Algorithm::ES256, Curve::P256, 32),
+                EllipticCurve::P384 => (Algorithm::ES384, Curve::P384, 48),
+                EllipticCurve::P521 => (Algorithm::ES512, Curve::P521, 66),
+                _ => return Err("EC curve is not P-256, P-384 or P-521"),
+            };
             let x = URL_SAFE_NO_PAD.decode(&ec.x).map_err(|_| "JWK `x` is not base64url")?;
             let y = URL_SAFE_NO_PAD.decode(&ec.y).map_err(|_| "JWK `y` is not base64url")?;
             if x.len() != len || y.len() != len {
@@ -213,17 +207,14 @@ fn parse_jwk(
             point.push(0x04);
             point.extend_from_slice(&x);
             point.extend_from_slice(&y);
-            let key = ParsedPublicKey::new(verification, point).map_err(|_| "invalid EC public key")?;
-            KeyType::Ec(key_alg, key)
+            KeyType::Ec(key_alg, EcKey::new(curve, &point)?)
         }
         AlgorithmParameters::OctetKeyPair(okp) => {
             if okp.key_type != OctetKeyPairType::OctetKeyPair || okp.curve != EllipticCurve::Ed25519 {
                 return Err("OKP key is not Ed25519");
             }
             let x = URL_SAFE_NO_PAD.decode(&okp.x).map_err(|_| "JWK `x` is not base64url")?;
-            let key =
-                ParsedPublicKey::new(&signature::ED25519, x).map_err(|_| "invalid Ed25519 public key")?;
-            KeyType::Ed25519(key)
+            KeyType::Ed25519(Ed25519Key::new(&x)?)
         }
         AlgorithmParameters::OctetKey(_) => return Err("symmetric (`oct`) keys are never accepted"),
         _ => return Err("unsupported key type"),
@@ -231,7 +222,7 @@ fn parse_jwk(
     let alg = match (declared, issuer, &kind) {
         (Some(alg), ..) => Some(alg),
         // Cognito signs with RS256 only and labels its keys: an unlabelled key is held to that.
-        (None, IssuerKind::Cognito, KeyType::Rsa { .. }) => Some(Algorithm::RS256),
+        (None, IssuerKind::Cognito, KeyType::Rsa(_)) => Some(Algorithm::RS256),
         (None, IssuerKind::Cognito, _) => {
             return Err("JWK without `alg` from a Cognito issuer is for RS256 only, and is not an RSA key");
         }
@@ -239,7 +230,7 @@ fn parse_jwk(
     };
     let key = VerifyingKey { source, kind, alg };
     if let Some(alg) = alg
-        && key.for_alg(alg).is_none()
+        && !key.accepts(alg)
     {
         return Err("JWK `alg` does not match its key type");
     }

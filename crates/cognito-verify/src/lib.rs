@@ -24,6 +24,7 @@ mod checks;
 mod claims;
 mod clock;
 mod config;
+mod crypto;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;

@@ -86,6 +86,7 @@ async fn access_token_client_is_its_client_id_whatever_its_aud() {
     );
 }
 
+#[cfg(feature = "aws-lc-rs")]
 #[tokio::test]
 async fn es512_on_p521_verifies_rfc7518_3_4() {
     let issuer = TestIssuer::start().await;

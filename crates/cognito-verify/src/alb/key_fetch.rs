@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use aws_lc_rs::signature::{self, ParsedPublicKey};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use cognito_http::{BodyError, RequestLimits, check_response_url, describe, read_capped};
 
 use super::key::AlbKey;
+use crate::crypto::EcKey;
 use crate::error::VerifyError;
 
 /// A failed fetch: a fixed `kind` (a metric label) and the error its callers get.
@@ -72,10 +72,7 @@ pub(crate) fn parse_pem(pem: &[u8]) -> Result<AlbKey, &'static str> {
     let (body, _) = rest.split_once(END).ok_or("key document has no END PUBLIC KEY line")?;
     let base64: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let der = STANDARD.decode(base64).map_err(|_| "PEM body is not base64")?;
-    // aws-lc-rs reads an SPKI and checks that its curve is P-256.
-    ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, der)
-        .map(AlbKey::new)
-        .map_err(|_| "not a P-256 public key")
+    EcKey::p256_from_spki(&der).map(AlbKey::new)
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ const MAX_MODULUS_BITS: usize = 8192;
 /// Largest public exponent accepted (2^32): larger ones are no standard choice and slow.
 const MAX_EXPONENT: u64 = 1 << 32;
 
-/// The modulus `n` (big-endian) is 2048 to 8192 bits long.
+/// The modulus `n` (big-endian) is 2048 to 8192 bits long, and odd (a product of two odd
+/// primes): refused here with one reason whichever crypto backend would have refused it.
 pub(super) fn check_modulus(n: &[u8]) -> Result<(), &'static str> {
     let bits = significant_bits(n);
     if bits < MIN_MODULUS_BITS {
@@ -16,6 +17,9 @@ pub(super) fn check_modulus(n: &[u8]) -> Result<(), &'static str> {
     }
     if bits > MAX_MODULUS_BITS {
         return Err("RSA modulus is above 8192 bits");
+    }
+    if n.last().is_none_or(|low| low % 2 == 0) {
+        return Err("RSA modulus is even");
     }
     Ok(())
 }
@@ -73,6 +77,11 @@ mod tests {
         assert_eq!(check_modulus(&modulus(8192)), Ok(()));
         assert_eq!(check_modulus(&modulus(8193)), Err("RSA modulus is above 8192 bits"));
         assert_eq!(check_modulus(&[]), Err("RSA modulus is below 2048 bits"));
+        let mut even = modulus(2048);
+        if let Some(low) = even.last_mut() {
+            *low = 0xfe;
+        }
+        assert_eq!(check_modulus(&even), Err("RSA modulus is even"));
     }
 
     #[test]
