@@ -14,7 +14,7 @@ seconds=${1:-600}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(verify_token verify_token_mutated verify_token_signed jwks_document authorization_header token_response jws alb_header token_sources retry_after alb_demand authorizer_claims login_store)
+    targets=(verify_token verify_token_mutated verify_token_signed jwks_document authorization_header token_response jws alb_header token_sources retry_after alb_demand authorizer_claims login_store payload)
 fi
 mkdir -p logs
 for target in "${targets[@]}"; do

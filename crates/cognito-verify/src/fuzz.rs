@@ -113,3 +113,11 @@ pub fn decode_segments(token: &str, padded: bool) -> Result<[Vec<u8>; 3], Verify
     let segments = crate::jws::Segments::split(token)?;
     Ok([segments.header(padding)?, segments.payload(padding)?, segments.signature(padding)?])
 }
+
+/// Reads `payload`'s standard claims with both readers, the scanner for plain payloads and
+/// serde_json; `Err` names both readings when they differ (with or without the check for
+/// repeated members at depth). `Ok(true)` when the scanner read it, `Ok(false)` when it left it
+/// to serde_json.
+pub fn compare_payload_readers(payload: &[u8]) -> Result<bool, String> {
+    crate::claims::payload::compare_readers(payload)
+}

@@ -1,6 +1,8 @@
 //! Reading a verified payload into [`CognitoClaims`]: the standard claims in one pass with their
 //! JSON types checked, the user-defined claims in a second pass when there are any.
 
+mod plain;
+
 use std::any::TypeId;
 use std::cell::Cell;
 use std::fmt;
@@ -19,23 +21,14 @@ use crate::jws::{NumericDate, UnixTime};
 /// Parse a verified payload into claims, checking the JSON type of each standard claim. An
 /// optional claim that is `null` reads as absent; a member given twice is refused, at the top
 /// level always, and at every depth when there are custom claims (which might read it).
+///
+/// A payload of the plain shape Cognito sends is read by [`plain`]'s scanner, any other by
+/// serde_json; both read a plain payload the same, and only serde_json reports errors.
 pub(crate) fn parse<C: DeserializeOwned + 'static>(payload: &[u8]) -> Result<CognitoClaims<C>, VerifyError> {
-    let failed_claim = Cell::new(None);
-    let mut de = serde_json::Deserializer::from_slice(payload);
     let no_custom_claims = TypeId::of::<C>() == TypeId::of::<NoCustomClaims>();
-    let mut text = TextBuilder::for_payload(payload.len());
-    let standard =
-        StandardSeed { failed_claim: &failed_claim, nested_unique: !no_custom_claims, text: &mut text }
-            .deserialize(&mut de)
-            .and_then(|standard| de.end().map(|()| standard));
-    let standard = match standard {
-        Ok(standard) => standard,
-        Err(_) => {
-            return Err(match failed_claim.get() {
-                Some((claim, expected)) => VerifyError::InvalidClaim { claim, expected },
-                None => VerifyError::MalformedPayload("not a JSON object with unique members"),
-            });
-        }
+    let (standard, text) = match plain::standard_claims(payload) {
+        Some(read) => read,
+        None => full_parse(payload, !no_custom_claims)?,
     };
     // User-defined claims come from a second pass: `#[serde(flatten)]` would buffer every
     // claim, which costs more than reading the payload twice. Without custom claims there is
@@ -47,6 +40,43 @@ pub(crate) fn parse<C: DeserializeOwned + 'static>(payload: &[u8]) -> Result<Cog
         custom_claims(payload)?
     };
     standard.into_claims(text.finish(), custom)
+}
+
+/// `Err` naming both readings when the scanner reads `payload`'s standard claims differently from
+/// serde_json (with and without the check for repeated members at depth); `Ok(true)` when they
+/// agree, `Ok(false)` when the scanner leaves the payload to serde_json. For the `payload` fuzz target and the
+/// property test of [`plain`].
+pub(crate) fn compare_readers(payload: &[u8]) -> Result<bool, String> {
+    let Some((standard, text)) = plain::standard_claims(payload) else {
+        return Ok(false);
+    };
+    let fast = (standard, text.finish());
+    for nested_unique in [false, true] {
+        let full = full_parse(payload, nested_unique).map(|(standard, text)| (standard, text.finish()));
+        if full.as_ref() != Ok(&fast) {
+            return Err(format!(
+                "scanner read {fast:?}, serde_json (nested_unique {nested_unique}) {full:?}"
+            ));
+        }
+    }
+    Ok(true)
+}
+
+/// The standard claims read by serde_json, refusing repeated members inside other members'
+/// values too when `nested_unique`; the error names the claim of the wrong type, if that is
+/// what is wrong.
+fn full_parse(payload: &[u8], nested_unique: bool) -> Result<(Standard, TextBuilder), VerifyError> {
+    let failed_claim = Cell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(payload);
+    let mut text = TextBuilder::for_payload(payload.len());
+    StandardSeed { failed_claim: &failed_claim, nested_unique, text: &mut text }
+        .deserialize(&mut de)
+        .and_then(|standard| de.end().map(|()| standard))
+        .map(|standard| (standard, text))
+        .map_err(|_| match failed_claim.get() {
+            Some((claim, expected)) => VerifyError::InvalidClaim { claim, expected },
+            None => VerifyError::MalformedPayload("not a JSON object with unique members"),
+        })
 }
 
 /// The user-defined claims; a failure names the claim (never its value): the path to the member
@@ -69,7 +99,7 @@ fn custom_claims<C: DeserializeOwned>(payload: &[u8]) -> Result<C, VerifyError> 
 }
 
 /// The standard claims as read, before the required ones are known to be there.
-#[derive(Default)]
+#[derive(Debug, Default, PartialEq)]
 struct Standard {
     sub: Option<Span>,
     iss: Option<Span>,

@@ -23,7 +23,7 @@ pub(crate) struct ListSpan {
 }
 
 /// The string claims of one token, back to back, and the members of its array claims.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Text {
     text: Box<str>,
     lists: Box<[Span]>,

@@ -67,3 +67,11 @@ fn jwks_retry_after_values_give_the_wait_the_model_reads_within_the_cap() {
 fn alb_key_fetches_stay_in_budget_and_the_genuine_kid_gets_through_a_flood() {
     replay_fuzz_corpus(corpus!("alb_demand"), alb_demand_harness::alb_demand);
 }
+
+#[path = "payload_harness.rs"]
+mod payload_harness;
+
+#[test]
+fn plain_payloads_read_the_same_by_the_scanner_and_by_serde_json() {
+    replay_fuzz_corpus(corpus!("payload"), payload_harness::payload);
+}
