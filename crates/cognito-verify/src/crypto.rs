@@ -1,10 +1,10 @@
 //! The crypto backend: the only module that names aws-lc-rs or ring.
 //!
-//! Signature checks (RSA PKCS#1 v1.5, ECDSA with fixed-width signatures, Ed25519) and
-//! constant-time equality, on aws-lc-rs (feature `aws-lc-rs`, default) or ring (feature `ring`).
-//! With both features on, aws-lc-rs is used: it is the faster one (docs/performance.md, "The
-//! floor: aws-lc-rs and ring"). The key-size limits are checked by the callers, before a key is
-//! built here, so they are the same on both backends.
+//! Signature checks (RSA PKCS#1 v1.5, ECDSA with fixed-width signatures, Ed25519) on aws-lc-rs
+//! (feature `aws-lc-rs`, default) or ring (feature `ring`). With both features on, aws-lc-rs is
+//! used: it is the faster one (docs/performance.md, "The floor: aws-lc-rs and ring"). The
+//! key-size limits are checked by the callers, before a key is built here, so they are the same
+//! on both backends.
 
 #[cfg(not(any(feature = "aws-lc-rs", feature = "ring")))]
 compile_error!(
@@ -24,7 +24,16 @@ mod ring;
 use self::ring as backend;
 
 #[cfg(any(feature = "aws-lc-rs", feature = "ring"))]
-pub(crate) use backend::{EcKey, Ed25519Key, RsaKey, slices_equal};
+pub(crate) use backend::{EcKey, Ed25519Key, RsaKey};
+
+/// Whether `a` and `b` are equal, in time that depends on neither their contents nor where they
+/// differ (the lengths are not secret). The same on both backends: `constant_time_eq` compares
+/// 16 bytes at a time (SSE2, NEON), where aws-lc's `CRYPTO_memcmp` went byte by byte and was a
+/// sixth of the cost of a token-cache hit (docs/performance.md).
+#[inline]
+pub(crate) fn slices_equal(a: &[u8], b: &[u8]) -> bool {
+    constant_time_eq::constant_time_eq(a, b)
+}
 
 /// The digest of an RSA PKCS#1 v1.5 signature (RS256, RS384, RS512).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

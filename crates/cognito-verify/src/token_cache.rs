@@ -1,9 +1,9 @@
 //! The verified-token cache: a token seen again skips the signature check.
 //!
-//! An entry is found by a keyed hash of the token's signature segment (foldhash, seeded at
-//! random per process and per cache) and holds the whole token as verified. A hit compares the
-//! token with the entry in full: the signed part (`header.payload`, public) as plain bytes, the
-//! signature in constant time. So a hit means the very same bytes were verified before; a hash
+//! An entry is found by a keyed hash of the end of the token's signature segment (foldhash,
+//! seeded at random per process and per cache) and holds the whole token as verified. A hit
+//! compares the token with the entry in full: the signed part (`header.payload`, public) as plain
+//! bytes, the signature in constant time. So a hit means the very same bytes were verified before; a hash
 //! collision, whether chance or crafted, can only cost a miss, never let a different token
 //! through. The keyed hash replaced a SHA-256 of the signature segment, which was most of the
 //! cost of a hit.
@@ -21,6 +21,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::crypto::slices_equal;
 
+/// Characters at the end of the signature segment that are hashed: 192 bits of a signature,
+/// which no two tokens signed by a key share, and a tenth of the cost of hashing all 342 of an
+/// RS256 signature (docs/performance.md). A token that shares them with an entry is compared in
+/// full like any other, so a crafted one only costs a miss.
+const HASHED_SIGNATURE_CHARS: usize = 32;
+
 /// What a hit hands back (`V`: the claims and what is needed to re-check the key), with the token
 /// it was verified from.
 pub(crate) struct Entry<V> {
@@ -31,7 +37,7 @@ pub(crate) struct Entry<V> {
     pub(crate) value: V,
 }
 
-/// How a token is looked up: the keyed hash of its signature segment, and the token.
+/// How a token is looked up: the keyed hash of the end of its signature segment, and the token.
 pub(crate) struct TokenKey<'a> {
     hash: u64,
     token: &'a str,
@@ -88,7 +94,9 @@ impl<V> TokenCache<V> {
     pub(crate) fn key<'a>(&self, token: &'a str) -> Option<TokenKey<'a>> {
         let signature_at = memchr::memrchr(b'.', token.as_bytes())? + 1;
         let signature = token.as_bytes().get(signature_at..)?;
-        Some(TokenKey { hash: self.hasher.hash_one(signature), token, signature_at })
+        let tail =
+            signature.get(signature.len().saturating_sub(HASHED_SIGNATURE_CHARS)..).unwrap_or(signature);
+        Some(TokenKey { hash: self.hasher.hash_one(tail), token, signature_at })
     }
 
     /// The entry for exactly this token, if any.
@@ -135,6 +143,19 @@ mod tests {
     fn colliding<'a>(key: &TokenKey<'_>, token: &'a str) -> TokenKey<'a> {
         let signature_at = token.rfind('.').map_or(0, |dot| dot + 1);
         TokenKey { hash: key.hash, token, signature_at }
+    }
+
+    #[test]
+    fn tokens_that_share_the_hashed_end_of_their_signature_are_told_apart() {
+        let cache = TokenCache::new(16);
+        let tail = "s".repeat(HASHED_SIGNATURE_CHARS);
+        let first = format!("aGVhZGVy.cGF5bG9hZA.A{tail}");
+        let second = format!("aGVhZGVy.cGF5bG9hZA.B{tail}");
+        let (first_key, second_key) = (cache.key(&first).unwrap(), cache.key(&second).unwrap());
+        assert_eq!(first_key.hash, second_key.hash, "only the end of the signature is hashed");
+        cache.insert(&first_key, 1);
+        assert!(cache.get(&second_key).is_none(), "a different signature is a miss");
+        assert_eq!(cache.get(&first_key).map(|entry| entry.value), Some(1));
     }
 
     #[test]

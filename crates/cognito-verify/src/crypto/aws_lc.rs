@@ -1,6 +1,5 @@
 //! The aws-lc-rs backend: each key parsed once, when its JWKS or PEM document arrives.
 
-use aws_lc_rs::constant_time::verify_slices_are_equal;
 use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
 
 use super::{BadSignature, Curve, RsaDigest};
@@ -84,11 +83,4 @@ impl Ed25519Key {
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), BadSignature> {
         self.0.verify_sig(message, signature).map_err(|_| BadSignature)
     }
-}
-
-/// Whether `a` and `b` are equal, in time that does not depend on where they differ (the
-/// lengths are not secret).
-#[inline]
-pub(crate) fn slices_equal(a: &[u8], b: &[u8]) -> bool {
-    verify_slices_are_equal(a, b).is_ok()
 }

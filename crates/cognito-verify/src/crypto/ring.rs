@@ -6,7 +6,6 @@
 use ring::agreement;
 use ring::rand::SystemRandom;
 use ring::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
-use subtle::ConstantTimeEq as _;
 
 use super::{BadSignature, Curve, RsaDigest};
 
@@ -110,11 +109,4 @@ impl Ed25519Key {
             .verify(message, signature)
             .map_err(|_| BadSignature)
     }
-}
-
-/// Whether `a` and `b` are equal, in time that does not depend on where they differ (the
-/// lengths are not secret).
-#[inline]
-pub(crate) fn slices_equal(a: &[u8], b: &[u8]) -> bool {
-    a.ct_eq(b).into()
 }
