@@ -99,7 +99,7 @@ pub fn decode_jws(token: &str) -> Result<DecodedJws, VerifyError> {
     let (header, body) = crate::jws::decode(token)?;
     Ok(DecodedJws {
         alg: header.alg,
-        signing_input: header.signing_input().to_vec(),
+        signing_input: header.signing_input(&body).to_vec(),
         kid: header.kid,
         payload: body.payload().to_vec(),
         signature: body.signature().to_vec(),

@@ -110,28 +110,42 @@ impl<'t> Segments<'t> {
     }
 }
 
-/// A standard JWS split and its header checked; payload and signature still encoded.
+/// A standard JWS whose header is decoded and checked; the rest (`payload.signature`) not yet
+/// split nor decoded.
 ///
 /// Verification looks the key up by `kid` at this stage, so a token whose key is unknown (the
-/// common shape of a forged or stale token) is refused without decoding its body.
+/// common shape of a forged or stale token) is refused without even searching the rest of it for
+/// its dots.
 #[derive(Debug)]
 pub(crate) struct DecodedHeader<'t> {
     pub(crate) alg: Algorithm,
     pub(crate) kid: String,
-    segments: Segments<'t>,
+    token: &'t str,
+    /// Everything after the header's dot.
+    rest: &'t str,
 }
 
 impl<'t> DecodedHeader<'t> {
-    /// `header.payload`: the bytes the signature covers.
-    pub(crate) fn signing_input(&self) -> &'t [u8] {
-        self.segments.signing_input()
+    /// `header.payload`: the bytes the signature covers, as `body` split them.
+    pub(crate) fn signing_input(&self, body: &DecodedBody) -> &'t [u8] {
+        self.token.as_bytes().get(..body.signing_input_len).unwrap_or_default()
     }
 
-    /// Decode the payload and the signature (base64url without padding); an empty signature is
-    /// malformed.
+    /// Split the rest into payload and signature (exactly one more dot, a payload that is not
+    /// empty) and decode both (base64url without padding); an empty signature is malformed.
     pub(crate) fn decode_body(&self) -> Result<DecodedBody, VerifyError> {
+        let mut dots = memchr::memchr_iter(b'.', self.rest.as_bytes());
+        let (Some(dot), None) = (dots.next(), dots.next()) else {
+            return Err(VerifyError::Malformed("expected three dot-separated segments"));
+        };
+        let (Some(payload), Some(signature)) = (self.rest.get(..dot), self.rest.get(dot + 1..)) else {
+            return Err(VerifyError::Malformed("expected three dot-separated segments"));
+        };
+        if payload.is_empty() {
+            return Err(VerifyError::Malformed("empty header or payload segment"));
+        }
         let engine = base64_simd::URL_SAFE_NO_PAD;
-        let (payload, signature) = (self.segments.payload.as_bytes(), self.segments.signature.as_bytes());
+        let (payload, signature) = (payload.as_bytes(), signature.as_bytes());
         let mut decoded = Vec::with_capacity(
             engine.estimated_decoded_length(payload.len()) + engine.estimated_decoded_length(signature.len()),
         );
@@ -145,7 +159,8 @@ impl<'t> DecodedHeader<'t> {
         if decoded.len() == payload_len {
             return Err(VerifyError::Malformed("empty signature"));
         }
-        Ok(DecodedBody { decoded, payload_len })
+        let signing_input_len = self.token.len() - self.rest.len() + dot;
+        Ok(DecodedBody { decoded, payload_len, signing_input_len })
     }
 }
 
@@ -155,6 +170,8 @@ pub(crate) struct DecodedBody {
     /// The payload JSON then the signature bytes: one allocation for both.
     decoded: Vec<u8>,
     payload_len: usize,
+    /// Bytes of the token up to its second dot (`header.payload`).
+    signing_input_len: usize,
 }
 
 impl DecodedBody {
@@ -169,18 +186,27 @@ impl DecodedBody {
     }
 }
 
-/// Split `token` (already checked against the size limit) and decode its header, checking the
-/// `alg` against the allow-list. Checks, in order: three segments, header base64url without
-/// padding, header JSON, no `crit`, `alg`, `kid`.
+/// Decode the header of `token` (already checked against the size limit), up to its first dot,
+/// checking the `alg` against the allow-list. Checks, in order: a dot after a header that is not
+/// empty, header base64url without padding, header JSON, no `crit`, `alg`, `kid`. The rest of
+/// the token is split by [`DecodedHeader::decode_body`].
 pub(crate) fn decode_header(token: &str) -> Result<DecodedHeader<'_>, VerifyError> {
-    let segments = Segments::split(token)?;
+    let Some(dot) = memchr::memchr(b'.', token.as_bytes()) else {
+        return Err(VerifyError::Malformed("expected three dot-separated segments"));
+    };
+    let (Some(header), Some(rest)) = (token.get(..dot), token.get(dot + 1..)) else {
+        return Err(VerifyError::Malformed("expected three dot-separated segments"));
+    };
+    if header.is_empty() {
+        return Err(VerifyError::Malformed("empty header or payload segment"));
+    }
     let header_json: SegmentBytes<INLINE_HEADER_BYTES> =
-        decode_inline(segments.header, Padding::Refused, "header is not base64url")?;
+        decode_inline(header, Padding::Refused, "header is not base64url")?;
     let header = Header::parse(header_json.as_slice(), HeaderMembers::Jwt)?;
     header.refuse_critical()?;
     let alg = header.alg(Algorithm::from_name)?;
     let kid = header.kid()?.to_owned();
-    Ok(DecodedHeader { alg, kid, segments })
+    Ok(DecodedHeader { alg, kid, token, rest })
 }
 
 /// [`decode_header`] then [`DecodedHeader::decode_body`]: the whole token, for callers that need
@@ -303,7 +329,7 @@ mod tests {
             (Algorithm::ES256, "k+/=", &b"abc"[..])
         );
         assert_eq!(
-            header.signing_input(),
+            header.signing_input(&body),
             format!("{}.YWJj", seg(r#"{"alg":"ES256","kid":"k+/="}"#)).as_bytes()
         );
     }

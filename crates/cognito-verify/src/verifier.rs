@@ -307,7 +307,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             Some(body) => body,
             None => header.decode_body()?,
         };
-        key.verify(&header.kid, header.alg, header.signing_input(), body.signature())?;
+        key.verify(&header.kid, header.alg, header.signing_input(&body), body.signature())?;
         let claims: CognitoClaims<C> = claims::payload::parse(body.payload())?;
         let claims = Arc::new(claims);
         config.check_verified(&claims, issuer)?;

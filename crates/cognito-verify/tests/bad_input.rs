@@ -217,6 +217,15 @@ async fn unknown_kid_is_reported_before_a_malformed_body_with_one_issuer() {
     let broken = format!("{header}.!!{rest}");
     assert_eq!(error_for(&two_issuers, &broken).await, VerifyError::Malformed("payload is not base64url"));
     assert_eq!(issuer.jwks_requests(), 1, "only the first verifier fetched, once");
+
+    // Nor is the rest of the token searched for its dots: two or four segments, the same answer.
+    let unknown = VerifyError::UnknownKid { kid: "no-such-kid".into() };
+    let (signed, _) = token.rsplit_once('.').unwrap();
+    assert_eq!(error_for(&verifier, signed).await, unknown);
+    assert_eq!(error_for(&verifier, &format!("{token}.x")).await, unknown);
+    // With two issuers the body is read first, and its shape is what is wrong.
+    let three_segments = VerifyError::Malformed("expected three dot-separated segments");
+    assert_eq!(error_for(&two_issuers, &format!("{token}.x")).await, three_segments);
 }
 
 #[tokio::test]
