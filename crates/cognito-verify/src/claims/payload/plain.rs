@@ -88,89 +88,36 @@ impl<'p> Scanner<'p> {
             if self.next_token()? != b':' {
                 return None;
             }
-            // Each standard claim once: a repeat is refused by the full parse.
+            // Each standard claim once (a repeat is refused by the full parse), into its slot.
             macro_rules! once {
-                ($bit:literal) => {{
+                ($bit:literal, $slot:expr, $value:expr) => {{
                     if seen & (1 << $bit) != 0 {
                         return None;
                     }
                     seen |= 1 << $bit;
+                    $slot = $value;
                 }};
             }
             // The same slots, in the same order of pushes to `text`, as the full parse.
             match key {
-                "sub" => {
-                    once!(0);
-                    out.sub = Some(self.text(text)?);
-                }
-                "iss" => {
-                    once!(1);
-                    out.iss = Some(self.text(text)?);
-                }
-                "token_use" => {
-                    once!(2);
-                    out.token_use = Some(self.text(text)?);
-                }
-                "exp" => {
-                    once!(3);
-                    out.exp = Some(self.date()?);
-                }
-                "client_id" => {
-                    once!(4);
-                    out.client_id = self.nullable_text(text)?;
-                }
-                "aud" => {
-                    once!(5);
-                    out.aud = self.nullable_list(text, true)?;
-                }
-                "scope" => {
-                    once!(6);
-                    out.scope = self.nullable_text(text)?.unwrap_or_default();
-                }
-                "cognito:groups" => {
-                    once!(7);
-                    out.groups = self.nullable_list(text, false)?;
-                }
-                "username" => {
-                    once!(8);
-                    out.username = self.nullable_text(text)?;
-                }
-                "cognito:username" => {
-                    once!(9);
-                    out.cognito_username = self.nullable_text(text)?;
-                }
-                "email" => {
-                    once!(10);
-                    out.email = self.nullable_text(text)?;
-                }
-                "auth_time" => {
-                    once!(11);
-                    out.auth_time = self.nullable_date()?.map(UnixTime::secs);
-                }
-                "iat" => {
-                    once!(12);
-                    out.iat = self.nullable_date()?;
-                }
-                "nbf" => {
-                    once!(13);
-                    out.nbf = self.nullable_date()?;
-                }
-                "jti" => {
-                    once!(14);
-                    out.jti = self.nullable_text(text)?;
-                }
-                "origin_jti" => {
-                    once!(15);
-                    out.origin_jti = self.nullable_text(text)?;
-                }
-                "event_id" => {
-                    once!(16);
-                    out.event_id = self.nullable_text(text)?;
-                }
-                "version" => {
-                    once!(17);
-                    out.version = if self.null()? { None } else { Some(self.integer()?) };
-                }
+                "sub" => once!(0, out.sub, Some(self.text(text)?)),
+                "iss" => once!(1, out.iss, Some(self.text(text)?)),
+                "token_use" => once!(2, out.token_use, Some(self.text(text)?)),
+                "exp" => once!(3, out.exp, Some(self.date()?)),
+                "client_id" => once!(4, out.client_id, self.nullable_text(text)?),
+                "aud" => once!(5, out.aud, self.nullable_list(text, true)?),
+                "scope" => once!(6, out.scope, self.nullable_text(text)?.unwrap_or_default()),
+                "cognito:groups" => once!(7, out.groups, self.nullable_list(text, false)?),
+                "username" => once!(8, out.username, self.nullable_text(text)?),
+                "cognito:username" => once!(9, out.cognito_username, self.nullable_text(text)?),
+                "email" => once!(10, out.email, self.nullable_text(text)?),
+                "auth_time" => once!(11, out.auth_time, self.nullable_date()?.map(UnixTime::secs)),
+                "iat" => once!(12, out.iat, self.nullable_date()?),
+                "nbf" => once!(13, out.nbf, self.nullable_date()?),
+                "jti" => once!(14, out.jti, self.nullable_text(text)?),
+                "origin_jti" => once!(15, out.origin_jti, self.nullable_text(text)?),
+                "event_id" => once!(16, out.event_id, self.nullable_text(text)?),
+                "version" => once!(17, out.version, if self.null()? { None } else { Some(self.integer()?) }),
                 _ => {
                     if !others.insert(Cow::Borrowed(key)) {
                         return None;
