@@ -68,16 +68,8 @@ pub(crate) struct Segments<'t> {
 impl<'t> Segments<'t> {
     /// Exactly three dot-separated segments, header and payload not empty.
     pub(crate) fn split(token: &'t str) -> Result<Self, VerifyError> {
-        // SIMD search for the dots: the token is scanned whole on every verification.
-        let mut parts = memchr::memchr_iter(b'.', token.as_bytes()).fuse();
-        let (Some(first), Some(second), None) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(VerifyError::Malformed("expected three dot-separated segments"));
-        };
-        let (Some(header), Some(payload), Some(signature)) =
-            (token.get(..first), token.get(first + 1..second), token.get(second + 1..))
-        else {
-            return Err(VerifyError::Malformed("expected three dot-separated segments"));
-        };
+        let (header, rest) = split_header(token)?;
+        let (payload, signature) = split_body(rest)?;
         if header.is_empty() || payload.is_empty() {
             return Err(VerifyError::Malformed("empty header or payload segment"));
         }
@@ -134,13 +126,7 @@ impl<'t> DecodedHeader<'t> {
     /// Split the rest into payload and signature (exactly one more dot, a payload that is not
     /// empty) and decode both (base64url without padding); an empty signature is malformed.
     pub(crate) fn decode_body(&self) -> Result<DecodedBody, VerifyError> {
-        let mut dots = memchr::memchr_iter(b'.', self.rest.as_bytes());
-        let (Some(dot), None) = (dots.next(), dots.next()) else {
-            return Err(VerifyError::Malformed("expected three dot-separated segments"));
-        };
-        let (Some(payload), Some(signature)) = (self.rest.get(..dot), self.rest.get(dot + 1..)) else {
-            return Err(VerifyError::Malformed("expected three dot-separated segments"));
-        };
+        let (payload, signature) = split_body(self.rest)?;
         if payload.is_empty() {
             return Err(VerifyError::Malformed("empty header or payload segment"));
         }
@@ -159,7 +145,7 @@ impl<'t> DecodedHeader<'t> {
         if decoded.len() == payload_len {
             return Err(VerifyError::Malformed("empty signature"));
         }
-        let signing_input_len = self.token.len() - self.rest.len() + dot;
+        let signing_input_len = self.token.len() - self.rest.len() + payload.len();
         Ok(DecodedBody { decoded, payload_len, signing_input_len })
     }
 }
@@ -191,12 +177,7 @@ impl DecodedBody {
 /// empty, header base64url without padding, header JSON, no `crit`, `alg`, `kid`. The rest of
 /// the token is split by [`DecodedHeader::decode_body`].
 pub(crate) fn decode_header(token: &str) -> Result<DecodedHeader<'_>, VerifyError> {
-    let Some(dot) = memchr::memchr(b'.', token.as_bytes()) else {
-        return Err(VerifyError::Malformed("expected three dot-separated segments"));
-    };
-    let (Some(header), Some(rest)) = (token.get(..dot), token.get(dot + 1..)) else {
-        return Err(VerifyError::Malformed("expected three dot-separated segments"));
-    };
+    let (header, rest) = split_header(token)?;
     if header.is_empty() {
         return Err(VerifyError::Malformed("empty header or payload segment"));
     }
@@ -207,6 +188,26 @@ pub(crate) fn decode_header(token: &str) -> Result<DecodedHeader<'_>, VerifyErro
     let alg = header.alg(Algorithm::from_name)?;
     let kid = header.kid()?.to_owned();
     Ok(DecodedHeader { alg, kid, token, rest })
+}
+
+/// The header segment and the rest of `token`, at its first dot.
+fn split_header(token: &str) -> Result<(&str, &str), VerifyError> {
+    // SIMD search for the dots (here and in `split_body`): the token is scanned whole on every
+    // fresh verification.
+    memchr::memchr(b'.', token.as_bytes())
+        .and_then(|dot| Some((token.get(..dot)?, token.get(dot + 1..)?)))
+        .ok_or(VerifyError::Malformed("expected three dot-separated segments"))
+}
+
+/// The payload and signature segments of what follows the header: exactly one more dot.
+fn split_body(rest: &str) -> Result<(&str, &str), VerifyError> {
+    let mut dots = memchr::memchr_iter(b'.', rest.as_bytes());
+    if let (Some(dot), None) = (dots.next(), dots.next())
+        && let (Some(payload), Some(signature)) = (rest.get(..dot), rest.get(dot + 1..))
+    {
+        return Ok((payload, signature));
+    }
+    Err(VerifyError::Malformed("expected three dot-separated segments"))
 }
 
 /// [`decode_header`] then [`DecodedHeader::decode_body`]: the whole token, for callers that need
