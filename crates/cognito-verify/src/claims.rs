@@ -279,10 +279,27 @@ mod tests {
     use crate::error::VerifyError;
 
     fn parse_plain(json: &str) -> Result<CognitoClaims, VerifyError> {
-        parse::<NoCustomClaims>(json.as_bytes())
+        parse::<NoCustomClaims>(json.as_bytes().to_vec())
     }
 
     const MINIMAL: &str = r#""sub":"s","iss":"i","token_use":"access""#;
+
+    #[test]
+    fn escaped_strings_read_as_their_json_says_and_a_payload_must_be_utf8() {
+        let escaped =
+            format!(r#"{{{MINIMAL},"exp":1,"email":"a\u0040b\"c","cognito:groups":["g\\1","g2"]}}"#);
+        let claims = parse_plain(&escaped).unwrap();
+        assert_eq!((claims.sub(), claims.email()), ("s", Some("a@b\"c")));
+        assert_eq!(claims.groups().collect::<Vec<_>>(), ["g\\1", "g2"]);
+        // Even in a member nothing reads (serde_json would skip it without checking).
+        let mut not_utf8 = format!(r#"{{{MINIMAL},"exp":1,"x":"?"}}"#).into_bytes();
+        let at = not_utf8.iter().position(|&b| b == b'?').unwrap();
+        not_utf8[at] = 0xff;
+        assert_eq!(
+            parse::<NoCustomClaims>(not_utf8).unwrap_err(),
+            VerifyError::MalformedPayload("not UTF-8")
+        );
+    }
 
     #[test]
     fn standard_claims_are_read_with_their_cognito_names() {
@@ -348,9 +365,9 @@ mod tests {
         let nested = format!(r#"{{{MINIMAL},"exp":1,"x":{{"a":1,"a":2}}}}"#);
         assert!(parse_plain(&nested).is_ok());
         type Custom = std::collections::HashMap<String, serde_json::Value>;
-        assert!(matches!(parse::<Custom>(top.as_bytes()), Err(VerifyError::MalformedPayload(_))));
-        assert!(matches!(parse::<Custom>(nested.as_bytes()), Err(VerifyError::MalformedPayload(_))));
+        assert!(matches!(parse::<Custom>(top.as_bytes().to_vec()), Err(VerifyError::MalformedPayload(_))));
+        assert!(matches!(parse::<Custom>(nested.as_bytes().to_vec()), Err(VerifyError::MalformedPayload(_))));
         let fine = format!(r#"{{{MINIMAL},"exp":1,"x":{{"a":1,"b":[{{"a":2}}]}}}}"#);
-        assert_eq!(parse::<Custom>(fine.as_bytes()).unwrap().custom.len(), 5);
+        assert_eq!(parse::<Custom>(fine.as_bytes().to_vec()).unwrap().custom.len(), 5);
     }
 }

@@ -25,6 +25,8 @@ const MAX_PEEKED_HEADER_CHARS: usize = 2048;
 const MAX_PEEKED_KID_CHARS: usize = 64;
 /// Decoded header bytes kept on the stack (Cognito's are under 100).
 const INLINE_HEADER_BYTES: usize = 256;
+/// Signature bytes kept on the stack: RSA up to 4096 bits, every ECDSA curve.
+const INLINE_SIGNATURE_BYTES: usize = 512;
 
 /// The `kid` in the header of `token`, for a log line about a token that failed verification;
 /// cut to 64 characters, since the token may be hostile. `None` when the header segment is
@@ -131,31 +133,29 @@ impl<'t> DecodedHeader<'t> {
             return Err(VerifyError::Malformed("empty header or payload segment"));
         }
         let engine = base64_simd::URL_SAFE_NO_PAD;
-        let (payload, signature) = (payload.as_bytes(), signature.as_bytes());
-        let mut decoded = Vec::with_capacity(
-            engine.estimated_decoded_length(payload.len()) + engine.estimated_decoded_length(signature.len()),
-        );
+        let payload_b64 = payload.as_bytes();
+        let mut decoded = Vec::with_capacity(engine.estimated_decoded_length(payload_b64.len()));
         engine
-            .decode_append(payload, &mut decoded)
+            .decode_append(payload_b64, &mut decoded)
             .map_err(|_| VerifyError::Malformed("payload is not base64url"))?;
-        let payload_len = decoded.len();
-        engine
-            .decode_append(signature, &mut decoded)
-            .map_err(|_| VerifyError::Malformed("signature is not base64url"))?;
-        if decoded.len() == payload_len {
+        let signature = SegmentBytes::decode(&engine, signature.as_bytes())
+            .ok_or(VerifyError::Malformed("signature is not base64url"))?;
+        if signature.as_slice().is_empty() {
             return Err(VerifyError::Malformed("empty signature"));
         }
         let signing_input_len = self.token.len() - self.rest.len() + payload.len();
-        Ok(DecodedBody { decoded, payload_len, signing_input_len })
+        Ok(DecodedBody { payload: decoded, signature, signing_input_len })
     }
 }
 
 /// The payload and signature of a standard JWS, decoded; the signature not yet checked.
 #[derive(Debug)]
 pub(crate) struct DecodedBody {
-    /// The payload JSON then the signature bytes: one allocation for both.
-    decoded: Vec<u8>,
-    payload_len: usize,
+    /// The payload JSON: it becomes the claims' text once verified, so it has a buffer of its
+    /// own (the claims keep it).
+    payload: Vec<u8>,
+    /// The signature, on the stack for keys up to 4096 bits.
+    signature: SegmentBytes<INLINE_SIGNATURE_BYTES>,
     /// Bytes of the token up to its second dot (`header.payload`).
     signing_input_len: usize,
 }
@@ -163,12 +163,17 @@ pub(crate) struct DecodedBody {
 impl DecodedBody {
     /// The payload JSON (not yet verified).
     pub(crate) fn payload(&self) -> &[u8] {
-        self.decoded.get(..self.payload_len).unwrap_or_default()
+        &self.payload
+    }
+
+    /// The payload JSON, once the signature is checked: for the claims to keep.
+    pub(crate) fn into_payload(self) -> Vec<u8> {
+        self.payload
     }
 
     /// The signature bytes, not empty.
     pub(crate) fn signature(&self) -> &[u8] {
-        self.decoded.get(self.payload_len..).unwrap_or_default()
+        self.signature.as_slice()
     }
 }
 

@@ -135,7 +135,7 @@ struct Pending<'v, 't, C> {
 /// The claims of a token already verified, parsed again: a thread's own copy.
 fn own_copy<C: DeserializeOwned + 'static>(token: &str) -> Option<CognitoClaims<C>> {
     let (_, body) = jws::decode(token).ok()?;
-    claims::payload::parse(body.payload()).ok()
+    claims::payload::parse(body.into_payload()).ok()
 }
 
 impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
@@ -308,7 +308,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
             None => header.decode_body()?,
         };
         key.verify(&header.kid, header.alg, header.signing_input(&body), body.signature())?;
-        let claims: CognitoClaims<C> = claims::payload::parse(body.payload())?;
+        let claims: CognitoClaims<C> = claims::payload::parse(body.into_payload())?;
         let claims = Arc::new(claims);
         config.check_verified(&claims, issuer)?;
         let revocation = config.check_revocation(&claims)?;

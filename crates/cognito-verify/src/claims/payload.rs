@@ -22,13 +22,19 @@ use crate::jws::{NumericDate, UnixTime};
 /// optional claim that is `null` reads as absent; a member given twice is refused, at the top
 /// level always, and at every depth when there are custom claims (which might read it).
 ///
-/// A payload of the plain shape Cognito sends is read by [`plain`]'s scanner, any other by
-/// serde_json; both read a plain payload the same, and only serde_json reports errors.
-pub(crate) fn parse<C: DeserializeOwned + 'static>(payload: &[u8]) -> Result<CognitoClaims<C>, VerifyError> {
+/// The payload becomes the claims' text: string claims are spans of it. A payload of the plain
+/// shape Cognito sends is read by [`plain`]'s scanner, any other by serde_json; both read a
+/// plain payload the same, and only serde_json reports errors.
+pub(crate) fn parse<C: DeserializeOwned + 'static>(
+    payload: Vec<u8>,
+) -> Result<CognitoClaims<C>, VerifyError> {
     let no_custom_claims = TypeId::of::<C>() == TypeId::of::<NoCustomClaims>();
-    let (standard, text) = match plain::standard_claims(payload) {
+    // RFC 7519 §7.2: the claims are UTF-8 JSON. (serde_json would skip the strings of members
+    // it ignores without checking them.)
+    let json = String::from_utf8(payload).map_err(|_| VerifyError::MalformedPayload("not UTF-8"))?;
+    let (standard, text) = match plain::standard_claims(&json) {
         Some(read) => read,
-        None => full_parse(payload, !no_custom_claims)?,
+        None => full_parse(json.as_bytes(), !no_custom_claims, TextBuilder::over(&json))?,
     };
     // User-defined claims come from a second pass: `#[serde(flatten)]` would buffer every
     // claim, which costs more than reading the payload twice. Without custom claims there is
@@ -37,22 +43,26 @@ pub(crate) fn parse<C: DeserializeOwned + 'static>(payload: &[u8]) -> Result<Cog
         C::deserialize(UnitDeserializer::<serde_json::Error>::new())
             .map_err(|_| VerifyError::MalformedPayload("custom claims do not match their type"))?
     } else {
-        custom_claims(payload)?
+        custom_claims(json.as_bytes())?
     };
-    standard.into_claims(text.finish(), custom)
+    standard.into_claims(text.finish(json), custom)
 }
 
 /// `Err` naming both readings when the scanner reads `payload`'s standard claims differently from
 /// serde_json (with and without the check for repeated members at depth); `Ok(true)` when they
-/// agree, `Ok(false)` when the scanner leaves the payload to serde_json. For the `payload` fuzz target and the
-/// property test of [`plain`].
+/// agree, `Ok(false)` when the scanner leaves the payload to serde_json. For the `payload` fuzz
+/// target and the property test of [`plain`].
 pub(crate) fn compare_readers(payload: &[u8]) -> Result<bool, String> {
-    let Some((standard, text)) = plain::standard_claims(payload) else {
+    let Ok(json) = std::str::from_utf8(payload) else {
         return Ok(false);
     };
-    let fast = (standard, text.finish());
+    let Some((standard, text)) = plain::standard_claims(json) else {
+        return Ok(false);
+    };
+    let fast = (standard, text.finish(json.to_owned()));
     for nested_unique in [false, true] {
-        let full = full_parse(payload, nested_unique).map(|(standard, text)| (standard, text.finish()));
+        let full = full_parse(payload, nested_unique, TextBuilder::over(json))
+            .map(|(standard, text)| (standard, text.finish(json.to_owned())));
         if full.as_ref() != Ok(&fast) {
             return Err(format!(
                 "scanner read {fast:?}, serde_json (nested_unique {nested_unique}) {full:?}"
@@ -62,13 +72,16 @@ pub(crate) fn compare_readers(payload: &[u8]) -> Result<bool, String> {
     Ok(true)
 }
 
-/// The standard claims read by serde_json, refusing repeated members inside other members'
-/// values too when `nested_unique`; the error names the claim of the wrong type, if that is
-/// what is wrong.
-fn full_parse(payload: &[u8], nested_unique: bool) -> Result<(Standard, TextBuilder), VerifyError> {
+/// The standard claims read by serde_json, their strings kept by `text`, refusing repeated
+/// members inside other members' values too when `nested_unique`; the error names the claim of
+/// the wrong type, if that is what is wrong.
+fn full_parse(
+    payload: &[u8],
+    nested_unique: bool,
+    mut text: TextBuilder,
+) -> Result<(Standard, TextBuilder), VerifyError> {
     let failed_claim = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(payload);
-    let mut text = TextBuilder::for_payload(payload.len());
     StandardSeed { failed_claim: &failed_claim, nested_unique, text: &mut text }
         .deserialize(&mut de)
         .and_then(|standard| de.end().map(|()| standard))

@@ -1,8 +1,11 @@
-//! Where the string claims live: one buffer per token, and the spans of each claim in it.
+//! Where the string claims live: the token's payload JSON itself, and the spans of each claim in
+//! it.
 //!
-//! Parsing copies every string claim it keeps into one buffer sized for the payload, instead of
-//! one `String` each: a Cognito access token has a dozen string claims, and their allocations
-//! (and frees when the claims are dropped) were a visible part of the cost of a verification.
+//! A string without escapes is the very bytes of the payload between its quotes, so its claim
+//! is a span of the payload, kept whole as the claims' text: reading a Cognito payload copies no
+//! string and allocates nothing for them. A string whose JSON has escapes is unescaped and
+//! appended after the payload. (Copying each string into a buffer of its own, then into one
+//! buffer for all, were both a visible part of the cost of a verification.)
 
 use std::fmt;
 use std::iter::FusedIterator;
@@ -22,10 +25,11 @@ pub(crate) struct ListSpan {
     end: u32,
 }
 
-/// The string claims of one token, back to back, and the members of its array claims.
+/// The payload JSON of one token followed by its unescaped strings, and the members of its array
+/// claims.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Text {
-    text: Box<str>,
+    text: String,
     lists: Box<[Span]>,
 }
 
@@ -43,9 +47,14 @@ impl Text {
     }
 }
 
-/// Builds a [`Text`] while a payload is parsed.
+/// Builds a [`Text`] while a payload is parsed: a string that is a slice of the payload becomes
+/// a span of it; any other (unescaped by the JSON parser) is appended after it.
 pub(crate) struct TextBuilder {
-    text: String,
+    /// Address and length of the payload that strings are spans of.
+    payload_at: usize,
+    payload_len: usize,
+    /// Strings that are not slices of the payload, back to back.
+    appended: String,
     lists: Vec<Span>,
 }
 
@@ -54,17 +63,30 @@ pub(crate) struct TextBuilder {
 pub(crate) struct TooLong;
 
 impl TextBuilder {
-    /// A builder for the string claims of a payload of `payload_len` bytes: their unescaped
-    /// strings together never take more, so the buffer is allocated once.
-    pub(crate) fn for_payload(payload_len: usize) -> Self {
-        TextBuilder { text: String::with_capacity(payload_len), lists: Vec::new() }
+    /// A builder for the claims of `payload`: [`finish`](Self::finish) takes `payload` as the
+    /// start of the text.
+    pub(crate) fn over(payload: &str) -> Self {
+        TextBuilder {
+            payload_at: payload.as_ptr() as usize,
+            payload_len: payload.len(),
+            appended: String::new(),
+            lists: Vec::new(),
+        }
     }
 
-    /// Keep `s`.
+    /// Keep `s`: a span of the payload when it is a slice of it, else appended.
     pub(crate) fn push(&mut self, s: &str) -> Result<Span, TooLong> {
-        let start = u32::try_from(self.text.len()).map_err(|_| TooLong)?;
-        self.text.push_str(s);
-        let end = u32::try_from(self.text.len()).map_err(|_| TooLong)?;
+        // Address arithmetic only, never dereferenced: whether `s` lies inside the payload.
+        let offset = (s.as_ptr() as usize).wrapping_sub(self.payload_at);
+        let (start, end) = if offset <= self.payload_len && s.len() <= self.payload_len - offset {
+            (offset, offset + s.len())
+        } else {
+            let start = self.payload_len + self.appended.len();
+            self.appended.push_str(s);
+            (start, start + s.len())
+        };
+        let start = u32::try_from(start).map_err(|_| TooLong)?;
+        let end = u32::try_from(end).map_err(|_| TooLong)?;
         Ok(Span { start, end })
     }
 
@@ -86,8 +108,17 @@ impl TextBuilder {
         Ok(ListSpan { start, end: u32::try_from(self.lists.len()).map_err(|_| TooLong)? })
     }
 
-    pub(crate) fn finish(self) -> Text {
-        Text { text: self.text.into_boxed_str(), lists: self.lists.into_boxed_slice() }
+    /// The text: `payload`, the one this builder was made [`over`](Self::over) or an equal
+    /// copy, then the appended strings.
+    pub(crate) fn finish(self, payload: String) -> Text {
+        debug_assert_eq!(
+            payload.len(),
+            self.payload_len,
+            "finish takes the payload the builder was made over"
+        );
+        let mut text = payload;
+        text.push_str(&self.appended);
+        Text { text, lists: self.lists.into_boxed_slice() }
     }
 }
 
@@ -187,5 +218,37 @@ impl FusedIterator for ClaimStrings<'_> {}
 impl fmt::Debug for ClaimStrings<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.clone()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slice_of_the_payload_is_a_span_of_it_and_anything_else_is_appended() {
+        let payload = r#"{"sub":"alice","x":"a\"b"}"#;
+        let mut builder = TextBuilder::over(payload);
+        let sub = builder.push(&payload[8..13]).unwrap();
+        let unescaped = builder.push("a\"b").unwrap();
+        let empty_in_place = builder.push(&payload[8..8]).unwrap();
+        let text = builder.finish(payload.to_owned());
+        assert_eq!((sub.start, sub.end), (8, 13), "no copy: the span is where the string is");
+        assert_eq!(text.get(sub), "alice");
+        assert_eq!(text.get(unescaped), "a\"b");
+        assert_eq!(text.get(empty_in_place), "");
+        assert_eq!(text.text, format!("{payload}a\"b"), "the payload, then what was appended");
+    }
+
+    #[test]
+    fn a_string_that_only_overlaps_the_payload_is_copied() {
+        let buffer = String::from("0123456789");
+        let (payload, after) = buffer.split_at(5);
+        let mut builder = TextBuilder::over(payload);
+        let across = builder.push(&buffer[3..7]).unwrap();
+        let beyond = builder.push(after).unwrap();
+        let text = builder.finish(payload.to_owned());
+        assert_eq!((text.get(across), text.get(beyond)), ("3456", "56789"));
+        assert_eq!(across.start, 5, "appended after the payload");
     }
 }

@@ -63,7 +63,7 @@ impl<C: DeserializeOwned + Send + Sync + 'static> CognitoVerifier<C> {
     fn check_claims_sync(&self, claims_json: &[u8]) -> Result<Arc<CognitoClaims<C>>, VerifyError> {
         let config = &self.inner.config;
         let issuer = self.select_issuer(claims_json)?;
-        let claims = Arc::new(claims::payload::parse::<C>(claims_json)?);
+        let claims = Arc::new(claims::payload::parse::<C>(claims_json.to_vec())?);
         config.check_verified(&claims, issuer)?;
         config.check_revocation(&claims)?;
         Ok(claims)

@@ -375,6 +375,10 @@ const REQUIRED: [&str; 4] = ["sub", "iss", "token_use", "exp"];
 /// optional claim that is `null` is absent), missing `sub`, `iss`, `token_use`, `exp`, then
 /// `iss`, `token_use`, client (any audience of an ID token), `exp`, `nbf`, `iat`.
 pub fn expect_claims(payload: &[u8], issuer: &str, now: i64) -> Expected {
+    // RFC 7519 §7.2: UTF-8, even in members nothing reads.
+    if std::str::from_utf8(payload).is_err() {
+        return Expected::Malformed;
+    }
     let Some(members) = members(payload, &claim_names()) else { return Expected::Malformed };
     let mut seen = HashSet::new();
     let mut found: Vec<(&str, &Value)> = Vec::new();
