@@ -51,6 +51,9 @@ pub(crate) struct JwksCache {
     /// Set by [`preload`](Self::preload): the refresher is started by the first lookup, since
     /// preloaded keys may never need a fetch to be found.
     refresher_wanted: AtomicBool,
+    /// The background refresher has been spawned (set once, under the state lock; read without
+    /// it on every unknown `kid`).
+    refresher_started: AtomicBool,
     /// No first fetch before this (`first_fetch_spread`).
     first_fetch_at: Instant,
 }
@@ -71,7 +74,6 @@ struct FetchState {
     next_refresh: Option<Instant>,
     /// When the delayed refetch an unknown `kid` asked for is due (`refetch_spread`).
     pending_refetch: Option<Instant>,
-    refresher_started: bool,
 }
 
 /// Why a fetch may not start now.
@@ -110,6 +112,7 @@ impl JwksCache {
             wake_refresher: Arc::new(Notify::new()),
             fetches: AtomicU64::new(0),
             refresher_wanted: AtomicBool::new(false),
+            refresher_started: AtomicBool::new(false),
             first_fetch_at: Instant::now() + spread::delay_within(options.first_fetch_spread),
             options,
         })
@@ -231,15 +234,16 @@ impl JwksCache {
 
     /// Spawn the background refresher, once, on the caller's runtime.
     fn start_refresher(self: &Arc<Self>) {
-        if !self.options.fetch_from_url {
+        if !self.options.fetch_from_url || self.refresher_started.load(Ordering::Acquire) {
             return;
         }
-        let mut state = self.lock();
-        if state.refresher_started {
+        // The state lock makes the check and the spawn one step.
+        let _starting = self.lock();
+        if self.refresher_started.load(Ordering::Acquire) {
             return;
         }
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            state.refresher_started = true;
+            self.refresher_started.store(true, Ordering::Release);
             self.refresher_wanted.store(false, Ordering::Relaxed);
             runtime.spawn(refresh_loop(Arc::downgrade(self), Arc::clone(&self.wake_refresher)));
         }

@@ -14,7 +14,6 @@ mod segment_bytes;
 
 pub(crate) use self::header::{Header, HeaderMembers};
 pub(crate) use self::numeric_date::{NumericDate, UnixTime};
-pub(crate) use self::segment_bytes::SegmentBytes;
 
 use crate::algorithm::Algorithm;
 use crate::error::VerifyError;
@@ -25,8 +24,6 @@ const MAX_PEEKED_HEADER_CHARS: usize = 2048;
 const MAX_PEEKED_KID_CHARS: usize = 64;
 /// Decoded header bytes kept on the stack (Cognito's are under 100).
 const INLINE_HEADER_BYTES: usize = 256;
-/// Signature bytes kept on the stack: RSA up to 4096 bits, every ECDSA curve.
-const INLINE_SIGNATURE_BYTES: usize = 512;
 
 /// The `kid` in the header of `token`, for a log line about a token that failed verification;
 /// cut to 64 characters, since the token may be hostile. `None` when the header segment is
@@ -133,29 +130,32 @@ impl<'t> DecodedHeader<'t> {
             return Err(VerifyError::Malformed("empty header or payload segment"));
         }
         let engine = base64_simd::URL_SAFE_NO_PAD;
-        let payload_b64 = payload.as_bytes();
-        let mut decoded = Vec::with_capacity(engine.estimated_decoded_length(payload_b64.len()));
+        let (payload, signature) = (payload.as_bytes(), signature.as_bytes());
+        let mut decoded = Vec::with_capacity(
+            engine.estimated_decoded_length(payload.len()) + engine.estimated_decoded_length(signature.len()),
+        );
         engine
-            .decode_append(payload_b64, &mut decoded)
+            .decode_append(payload, &mut decoded)
             .map_err(|_| VerifyError::Malformed("payload is not base64url"))?;
-        let signature = SegmentBytes::decode(&engine, signature.as_bytes())
-            .ok_or(VerifyError::Malformed("signature is not base64url"))?;
-        if signature.as_slice().is_empty() {
+        let payload_len = decoded.len();
+        engine
+            .decode_append(signature, &mut decoded)
+            .map_err(|_| VerifyError::Malformed("signature is not base64url"))?;
+        if decoded.len() == payload_len {
             return Err(VerifyError::Malformed("empty signature"));
         }
         let signing_input_len = self.token.len() - self.rest.len() + payload.len();
-        Ok(DecodedBody { payload: decoded, signature, signing_input_len })
+        Ok(DecodedBody { decoded, payload_len, signing_input_len })
     }
 }
 
 /// The payload and signature of a standard JWS, decoded; the signature not yet checked.
 #[derive(Debug)]
 pub(crate) struct DecodedBody {
-    /// The payload JSON: it becomes the claims' text once verified, so it has a buffer of its
-    /// own (the claims keep it).
-    payload: Vec<u8>,
-    /// The signature, on the stack for keys up to 4096 bits.
-    signature: SegmentBytes<INLINE_SIGNATURE_BYTES>,
+    /// The payload JSON then the signature bytes: one allocation for both, which the claims
+    /// keep (the payload is their text).
+    decoded: Vec<u8>,
+    payload_len: usize,
     /// Bytes of the token up to its second dot (`header.payload`).
     signing_input_len: usize,
 }
@@ -163,17 +163,19 @@ pub(crate) struct DecodedBody {
 impl DecodedBody {
     /// The payload JSON (not yet verified).
     pub(crate) fn payload(&self) -> &[u8] {
-        &self.payload
+        self.decoded.get(..self.payload_len).unwrap_or_default()
     }
 
-    /// The payload JSON, once the signature is checked: for the claims to keep.
-    pub(crate) fn into_payload(self) -> Vec<u8> {
-        self.payload
+    /// The payload JSON, once the signature is checked: its buffer, for the claims to keep
+    /// (the signature's bytes are cut off, not reallocated).
+    pub(crate) fn into_payload(mut self) -> Vec<u8> {
+        self.decoded.truncate(self.payload_len);
+        self.decoded
     }
 
     /// The signature bytes, not empty.
     pub(crate) fn signature(&self) -> &[u8] {
-        self.signature.as_slice()
+        self.decoded.get(self.payload_len..).unwrap_or_default()
     }
 }
 
@@ -186,9 +188,11 @@ pub(crate) fn decode_header(token: &str) -> Result<DecodedHeader<'_>, VerifyErro
     if header.is_empty() {
         return Err(VerifyError::Malformed("empty header or payload segment"));
     }
-    let header_json: SegmentBytes<INLINE_HEADER_BYTES> =
-        decode_inline(header, Padding::Refused, "header is not base64url")?;
-    let header = Header::parse(header_json.as_slice(), HeaderMembers::Jwt)?;
+    let (mut inline, mut heap) = ([0u8; INLINE_HEADER_BYTES], Vec::new());
+    let header_json =
+        segment_bytes::decode_into(&base64_simd::URL_SAFE_NO_PAD, header.as_bytes(), &mut inline, &mut heap)
+            .ok_or(VerifyError::Malformed("header is not base64url"))?;
+    let header = Header::parse(header_json, HeaderMembers::Jwt)?;
     header.refuse_critical()?;
     let alg = header.alg(Algorithm::from_name)?;
     let kid = header.kid()?.to_owned();
@@ -229,17 +233,6 @@ pub(crate) fn decode(token: &str) -> Result<(DecodedHeader<'_>, DecodedBody), Ve
 fn decode_segment(segment: &str, padding: Padding, what: &'static str) -> Result<Vec<u8>, VerifyError> {
     let unpadded = unpadded(segment, padding, what)?;
     base64_simd::URL_SAFE_NO_PAD.decode_to_vec(unpadded).map_err(|_| VerifyError::Malformed(what))
-}
-
-/// [`decode_segment`] into stack memory when the bytes fit in `N`.
-fn decode_inline<const N: usize>(
-    segment: &str,
-    padding: Padding,
-    what: &'static str,
-) -> Result<SegmentBytes<N>, VerifyError> {
-    let unpadded = unpadded(segment, padding, what)?;
-    SegmentBytes::decode(&base64_simd::URL_SAFE_NO_PAD, unpadded.as_bytes())
-        .ok_or(VerifyError::Malformed(what))
 }
 
 /// `segment` without its `=` padding, when `padding` allows it and it is the padding the length

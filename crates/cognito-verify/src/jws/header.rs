@@ -103,26 +103,26 @@ impl<'h> Header<'h> {
 /// cost of refusing a token for an unknown `kid`.
 fn plain_alg_and_kid(json: &[u8]) -> Option<(&str, &str)> {
     /// `"name":"value"` at the start of `rest`: the name, the value and what follows.
-    fn member(rest: &[u8]) -> Option<(&[u8], &str, &[u8])> {
-        let rest = rest.strip_prefix(b"\"")?;
+    fn member(rest: &str) -> Option<(&str, &str, &str)> {
+        let rest = rest.strip_prefix('"')?;
         let (name, rest) = rest.split_at_checked(3)?;
-        let rest = rest.strip_prefix(b"\":\"")?;
-        let end = rest.iter().position(|&b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')?;
-        let (value, rest) = rest.split_at(end);
-        let rest = rest.strip_prefix(b"\"")?;
-        // Printable ASCII only, so this never fails.
-        Some((name, std::str::from_utf8(value).ok()?, rest))
+        let rest = rest.strip_prefix("\":\"")?;
+        let end = rest.bytes().position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')?;
+        // Printable ASCII up to `end`: a character boundary.
+        let (value, rest) = rest.split_at_checked(end)?;
+        Some((name, value, rest.strip_prefix('"')?))
     }
-    let rest = json.strip_prefix(b"{")?;
+    // One UTF-8 check for the whole header; the members are then cut at ASCII bytes.
+    let rest = std::str::from_utf8(json).ok()?.strip_prefix('{')?;
     let (first, first_value, rest) = member(rest)?;
-    let rest = rest.strip_prefix(b",")?;
+    let rest = rest.strip_prefix(',')?;
     let (second, second_value, rest) = member(rest)?;
-    if rest != b"}" {
+    if rest != "}" {
         return None;
     }
     match (first, second) {
-        (b"alg", b"kid") => Some((first_value, second_value)),
-        (b"kid", b"alg") => Some((second_value, first_value)),
+        ("alg", "kid") => Some((first_value, second_value)),
+        ("kid", "alg") => Some((second_value, first_value)),
         _ => None,
     }
 }

@@ -198,7 +198,7 @@ impl<'p> Scanner<'p> {
         }
         let start = self.at;
         let rest = self.json.as_bytes().get(start..)?;
-        let len = if self.quote_ends_strings { memchr::memchr(b'"', rest)? } else { plain_string_len(rest) };
+        let len = if self.quote_ends_strings { quote_position(rest)? } else { plain_string_len(rest) };
         let end = start + len;
         if self.json.as_bytes().get(end) != Some(&b'"') {
             return None;
@@ -287,8 +287,6 @@ impl<'p> Scanner<'p> {
 /// Whether `bytes` has no `\` and no control character (below 0x20): then no string in it has
 /// an escape or a character JSON forbids, and each one ends at its next quote.
 fn without_escapes_or_controls(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     if memchr::memchr(b'\\', bytes).is_some() {
         return false;
     }
@@ -303,20 +301,41 @@ fn without_escapes_or_controls(bytes: &[u8]) -> bool {
     control & HIGH_BITS == 0 && chunks.remainder().iter().all(|&b| b >= 0x20)
 }
 
-/// Bytes of `bytes` before the first `"`, `\` or control character (below 0x20), or all of them:
-/// the plain part of a JSON string. Eight bytes at a time; strings in tokens are 10 to 100
-/// bytes, and this scan is most of what reading a payload costs.
-fn plain_string_len(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    /// The high bit of each byte that is zero in `word`, and maybe of bytes above the lowest
-    /// such (a borrow carries only upwards): the lowest one set is exact.
-    fn zero_bytes(word: u64) -> u64 {
-        word.wrapping_sub(ONES) & !word & HIGH_BITS
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte that is zero in `word`, and maybe of bytes above the lowest such (a
+/// borrow carries only upwards): the lowest one set is exact.
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(ONES) & !word & HIGH_BITS
+}
+
+/// The eight bytes at `at`, if there are eight.
+fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk = bytes.get(at..at.checked_add(8)?)?;
+    Some(u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?))
+}
+
+/// Where the first `"` of `bytes` is. Eight bytes at a time, inline: strings in tokens are 3 to
+/// 100 bytes, too short for a call to `memchr` to pay for itself (it cost more than this search,
+/// measured in time).
+fn quote_position(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(word) = word_at(bytes, at) {
+        let quote = zero_bytes(word ^ (ONES * u64::from(b'"')));
+        if quote != 0 {
+            return Some(at + (quote.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
     }
+    Some(at + bytes.get(at..)?.iter().position(|&b| b == b'"')?)
+}
+
+/// Bytes of `bytes` before the first `"`, `\`, or control character (below 0x20), or all of them:
+/// the plain part of a JSON string. Eight bytes at a time, as [`quote_position`].
+fn plain_string_len(bytes: &[u8]) -> usize {
     let mut len = 0;
-    while let Some(chunk) = bytes.get(len..len + 8) {
-        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+    while let Some(word) = word_at(bytes, len) {
         let quote = zero_bytes(word ^ (ONES * u64::from(b'"')));
         let backslash = zero_bytes(word ^ (ONES * u64::from(b'\\')));
         // A byte below 0x20 borrows when 0x20 is taken from it; a byte of 0x80 or more has its
@@ -360,6 +379,25 @@ mod tests {
 
     fn full_parse(json: &str, nested_unique: bool) -> (Standard, TextBuilder) {
         super::super::full_parse(json.as_bytes(), nested_unique, TextBuilder::over(json)).unwrap()
+    }
+
+    #[test]
+    fn the_quote_found_is_the_first_one_wherever_it_is() {
+        assert_eq!(quote_position(b""), None);
+        assert_eq!(quote_position(b"no quote at all, sixteen+"), None);
+        for len in 0..24 {
+            for at in 0..len {
+                let mut bytes = vec![b'!'; len];
+                // Bytes next to a quote in value, and non-ASCII, around it.
+                bytes[(at + 1) % len] = b'#';
+                bytes[(at + 2) % len] = 0xa2;
+                bytes[at] = b'"';
+                if at + 3 < len {
+                    bytes[at + 3] = b'"';
+                }
+                assert_eq!(quote_position(&bytes), Some(at), "len {len}, quote at {at}");
+            }
+        }
     }
 
     /// Every standard claim, each with a different value: a claim read into the wrong slot, or
