@@ -23,8 +23,9 @@ use self::strings::{ListSpan, Span, Text};
 ///
 /// Read through accessors named after the claims. Claims Cognito always sets for the accepted
 /// token kinds return plain values; the others an `Option`. `iss`, `token_use`, the client and
-/// `exp` have been checked by the time you see them. The string claims are held in one buffer
-/// per token (not one `String` each), which is why they are methods and not fields.
+/// `exp` have been checked by the time you see them. The string claims are read in place from the
+/// token's payload, which the claims keep (not one `String` each), which is why they are methods
+/// and not fields.
 ///
 /// ```
 /// # fn show(claims: std::sync::Arc<cognito_verify::CognitoClaims>) {
