@@ -323,10 +323,16 @@ pub const DIFFERENCES: &[Difference] = &[
         reason: "As json_duplicate_token_use, for cognito:groups.",
     },
     Difference {
-        case: "json_invalid_utf8_in_username",
-        ours: "InvalidClaim(username)",
+        case: "json_invalid_utf8_in_unknown_claim",
+        ours: "MalformedPayload",
         status: Status::Intended,
-        reason: "JSON text is UTF-8 (RFC 8259 §8.1). Node replaces the invalid byte with U+FFFD, so aws-jwt-verify returns a username that is not the one signed.",
+        reason: "JSON text is UTF-8 (RFC 8259 §8.1, RFC 7519 §7.2): the whole payload is checked, also members nothing reads, as the header is. Node replaces the invalid byte with U+FFFD, so aws-jwt-verify's claims are not the ones signed; a custom-claims type or another parser could read the member.",
+    },
+    Difference {
+        case: "json_invalid_utf8_in_username",
+        ours: "MalformedPayload",
+        status: Status::Intended,
+        reason: "As json_invalid_utf8_in_unknown_claim: the payload is refused before any claim is read. Node replaces the invalid byte with U+FFFD, so aws-jwt-verify returns a username that is not the one signed.",
     },
     Difference {
         case: "json_lone_surrogate_in_username",

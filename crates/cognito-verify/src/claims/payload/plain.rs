@@ -2,8 +2,8 @@
 //! parser: the fast path of [`parse`](super::parse), taken on every fresh verification.
 //!
 //! "Plain" is a JSON object whose member names and string values have no escapes, whose numbers
-//! are integers of at most 15 digits, and whose other members are strings, such integers,
-//! `true`, `false`, `null` or arrays of those (no objects, no nested arrays). Anything else, and
+//! are integers of at most 15 digits, and whose other members (at most 32) are strings, such
+//! integers, `true`, `false`, `null` or arrays of those (no objects, no nested arrays). Anything else, and
 //! every payload that is wrong in any way, returns `None` and takes the serde_json path, which
 //! reads it and names what is wrong. For a plain payload both paths read the same claims
 //! (`plain_payloads_read_as_the_json_parser_reads_them`, and the `payload` fuzz target), so
@@ -12,12 +12,13 @@
 //! Why: serde_json reading a Cognito access token was most of the cost of verification beyond
 //! the signature check (docs/performance.md, "Payload fast path").
 
-use std::borrow::Cow;
-
 use super::Standard;
 use crate::claims::strings::{ListSpan, Span, TextBuilder};
-use crate::json::MemberNames;
 use crate::jws::UnixTime;
+
+/// Most members other than the standard claims a plain payload has (Cognito's ID tokens have
+/// about a dozen): their names are kept on the stack to refuse a repeat.
+const MAX_OTHER_MEMBERS: usize = 32;
 
 /// Digits in the longest integer read: below 2^53 and 9e15, so every reading (`i64`, `u64`,
 /// NumericDate) agrees with the full parse.
@@ -73,7 +74,10 @@ impl<'p> Scanner<'p> {
     fn object(&mut self, text: &mut TextBuilder) -> Option<Standard> {
         let mut out = Standard::default();
         let mut seen = 0u32;
-        let mut others = MemberNames::new();
+        // The other members' names, to refuse a repeat: on the stack, and a payload with more
+        // of them is left to the full parse.
+        let mut others = [""; MAX_OTHER_MEMBERS];
+        let mut other_count = 0;
         if self.next_token()? != b'{' {
             return None;
         }
@@ -117,9 +121,13 @@ impl<'p> Scanner<'p> {
                 "event_id" => once!(16, out.event_id, self.nullable_text(text)?),
                 "version" => once!(17, out.version, if self.null()? { None } else { Some(self.integer()?) }),
                 _ => {
-                    if !others.insert(Cow::Borrowed(key)) {
+                    let repeated = others.get(..other_count)?.contains(&key);
+                    let slot = others.get_mut(other_count)?;
+                    if repeated {
                         return None;
                     }
+                    *slot = key;
+                    other_count += 1;
                     self.skip_value()?;
                 }
             }
@@ -441,6 +449,11 @@ mod tests {
             r#"{"sub":"s","cognito:groups":["a","b"],"iss":"https://x","version":2,"client_id":"c","token_use":"access","scope":"a b","auth_time":1700000000,"exp":1700003600,"iat":1700000000,"jti":"j","username":"u","email_verified":true,"identities":[],"amr":["pwd",1,null,false]}"#
         ));
         assert!(plain(" {\n \"sub\" : \"s\" ,\t\"aud\" : [ ] , \"x\":-12 } \r\n"));
+        let others = |n: usize| {
+            format!("{{{}}}", (0..n).map(|i| format!("\"m{i}\":{i}")).collect::<Vec<_>>().join(","))
+        };
+        assert!(plain(&others(MAX_OTHER_MEMBERS)));
+        assert!(!plain(&others(MAX_OTHER_MEMBERS + 1)), "more names than the stack holds: the full parse");
         assert!(plain("{}"));
     }
 
