@@ -65,7 +65,7 @@ impl<C> Config<C> {
             let audiences: Vec<&str> = claims.aud().collect();
             return Err(VerifyError::ClientMismatch { found: audiences.join(" "), claims: None });
         }
-        let client_id = claims.client_id().ok_or(VerifyError::MissingClaim("client_id"))?;
+        let client_id = claims.client_id().ok_or_else(|| VerifyError::MissingClaim("client_id"))?;
         if allowed.contains(client_id) {
             Ok(())
         } else {

@@ -2,7 +2,6 @@
 //! what [`CognitoVerifierBuilder::build`](crate::CognitoVerifierBuilder::build) produces and
 //! every verification reads.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::async_check::AsyncCheck;
@@ -11,7 +10,7 @@ use crate::clock::SharedClock;
 use crate::issuer::Issuer;
 use crate::revocation::Revocations;
 use crate::token_use::TokenUse;
-use crate::validation::TokenLimits;
+use crate::validation::{AllowedSet, ByPool, TokenLimits};
 
 /// A check on verified claims, run last. Return `Err(reason)` to refuse the token.
 ///
@@ -45,15 +44,15 @@ pub(crate) struct Config<C> {
     pub(crate) issuers: Vec<Issuer>,
     pub(crate) token_use: TokenUse,
     /// `None` means any client (explicit opt-out).
-    pub(crate) client_ids: Option<HashSet<String>>,
+    pub(crate) client_ids: Option<AllowedSet>,
     /// The clients of single user pools (by pool id), in place of `client_ids` for their issuers.
-    pub(crate) pool_clients: HashMap<String, HashSet<String>>,
+    pub(crate) pool_clients: ByPool<AllowedSet>,
     /// The resources an access token's `aud` must name one of (RFC 8707 / RFC 9068 §4), in
     /// configuration order; `None`: no audience check on access tokens.
     pub(crate) resources: Option<Vec<String>>,
     /// The resources of single user pools (by pool id), in place of `resources` for their
     /// issuers.
-    pub(crate) pool_resources: HashMap<String, Vec<String>>,
+    pub(crate) pool_resources: ByPool<Vec<String>>,
     pub(crate) required_scopes: Vec<String>,
     pub(crate) required_groups: Vec<String>,
     pub(crate) limits: TokenLimits,

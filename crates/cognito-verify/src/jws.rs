@@ -191,7 +191,7 @@ pub(crate) fn decode_header(token: &str) -> Result<DecodedHeader<'_>, VerifyErro
     let (mut inline, mut heap) = ([0u8; INLINE_HEADER_BYTES], Vec::new());
     let header_json =
         segment_bytes::decode_into(&base64_simd::URL_SAFE_NO_PAD, header.as_bytes(), &mut inline, &mut heap)
-            .ok_or(VerifyError::Malformed("header is not base64url"))?;
+            .ok_or_else(|| VerifyError::Malformed("header is not base64url"))?;
     let header = Header::parse(header_json, HeaderMembers::Jwt)?;
     header.refuse_critical()?;
     let alg = header.alg(Algorithm::from_name)?;
@@ -205,7 +205,7 @@ fn split_header(token: &str) -> Result<(&str, &str), VerifyError> {
     // fresh verification.
     memchr::memchr(b'.', token.as_bytes())
         .and_then(|dot| Some((token.get(..dot)?, token.get(dot + 1..)?)))
-        .ok_or(VerifyError::Malformed("expected three dot-separated segments"))
+        .ok_or_else(|| VerifyError::Malformed("expected three dot-separated segments"))
 }
 
 /// The payload and signature segments of what follows the header: exactly one more dot.

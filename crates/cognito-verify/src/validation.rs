@@ -6,6 +6,12 @@
 //! [`AlbVerifierBuilder`]: crate::AlbVerifierBuilder
 
 use std::collections::HashSet;
+
+/// A set of allowed values (client ids, signers), looked up on every verification: foldhash, not
+/// SipHash (the values looked up come from verified tokens, and the sets are small).
+pub(crate) type AllowedSet = HashSet<String, foldhash::fast::RandomState>;
+/// A map by user pool id, read on every verification: foldhash, as [`AllowedSet`].
+pub(crate) type ByPool<V> = std::collections::HashMap<String, V, foldhash::fast::RandomState>;
 use std::time::Duration;
 
 use cognito_http::{OutOfRange, RequestLimits, UrlError, UrlRules};
@@ -47,7 +53,7 @@ impl Allowed {
         self,
         unset: ConfigError,
         empty: ConfigError,
-    ) -> Result<Option<HashSet<String>>, ConfigError> {
+    ) -> Result<Option<AllowedSet>, ConfigError> {
         match self {
             Allowed::Unset => Err(unset),
             chosen => chosen.optional(empty),
@@ -56,7 +62,7 @@ impl Allowed {
 
     /// A choice that may be left out, meaning any value; fails with `empty` for a list with no
     /// value or an empty value. `None` means any value.
-    pub(crate) fn optional(self, empty: ConfigError) -> Result<Option<HashSet<String>>, ConfigError> {
+    pub(crate) fn optional(self, empty: ConfigError) -> Result<Option<AllowedSet>, ConfigError> {
         match self {
             Allowed::Unset | Allowed::Any => Ok(None),
             Allowed::Only(values) if values.is_empty() || values.iter().any(String::is_empty) => Err(empty),
@@ -140,7 +146,10 @@ mod tests {
         assert_eq!(Allowed::Any.required(unset(), empty()), Ok(None));
         assert_eq!(Allowed::only(["a", ""]).required(unset(), empty()), Err(ConfigError::EmptyClientIds));
         assert_eq!(Allowed::only(Vec::<String>::new()).optional(empty()), Err(ConfigError::EmptyClientIds));
-        assert_eq!(Allowed::only(["a", "a"]).optional(empty()), Ok(Some(HashSet::from(["a".to_owned()]))));
+        assert_eq!(
+            Allowed::only(["a", "a"]).optional(empty()),
+            Ok(Some(AllowedSet::from_iter(["a".to_owned()])))
+        );
     }
 
     #[test]

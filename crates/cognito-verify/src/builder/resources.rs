@@ -1,11 +1,10 @@
 //! [`CognitoVerifierBuilder::resources`] and [`CognitoVerifierBuilder::user_pool_resources`]:
 //! the audience check of resource-bound access tokens (RFC 8707, RFC 9068 §4).
 
-use std::collections::HashMap;
-
 use super::CognitoVerifierBuilder;
 use crate::error::ConfigError;
 use crate::token_use::TokenUse;
+use crate::validation::ByPool;
 
 impl<C> CognitoVerifierBuilder<C> {
     /// This resource server's identifiers (RFC 8707 resource indicators, e.g.
@@ -78,9 +77,9 @@ impl<C> CognitoVerifierBuilder<C> {
     pub(super) fn validated_resources(
         &self,
         token_use: TokenUse,
-    ) -> Result<(Option<Vec<String>>, HashMap<String, Vec<String>>), ConfigError> {
+    ) -> Result<(Option<Vec<String>>, ByPool<Vec<String>>), ConfigError> {
         let general = self.resources.as_deref().map(checked_list).transpose()?;
-        let mut by_pool: HashMap<String, Vec<String>> = HashMap::new();
+        let mut by_pool: ByPool<Vec<String>> = ByPool::default();
         for (pool, resources) in &self.pool_resources {
             if !self.pools.contains(pool) {
                 return Err(ConfigError::OutOfRange {

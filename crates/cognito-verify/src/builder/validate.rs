@@ -1,7 +1,7 @@
 //! [`CognitoVerifierBuilder::build`]: the validation of a builder's configuration, and the
 //! issuers it derives from the user pools and explicit issuers.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::de::DeserializeOwned;
 
@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::ConfigError;
 use crate::issuer::{Issuer, IssuerConfig, PoolTrust};
 use crate::keys::KeySet;
-use crate::validation::{Allowed, TokenLimits, check_url, key_client};
+use crate::validation::{Allowed, AllowedSet, ByPool, TokenLimits, check_url, key_client};
 use crate::verifier::CognitoVerifier;
 
 impl<C> CognitoVerifierBuilder<C> {
@@ -30,7 +30,7 @@ impl<C> CognitoVerifierBuilder<C> {
         let all_pools_have_clients =
             self.issuers.is_empty() && self.pools.iter().all(|pool| pool_clients.contains_key(pool));
         let client_ids = match self.clients {
-            Allowed::Unset if all_pools_have_clients => Some(HashSet::new()),
+            Allowed::Unset if all_pools_have_clients => Some(AllowedSet::default()),
             clients => clients.required(ConfigError::ClientsNotSet, ConfigError::EmptyClientIds)?,
         };
         let limits = TokenLimits::new(self.leeway, self.max_token_bytes)?;
@@ -65,8 +65,8 @@ impl<C> CognitoVerifierBuilder<C> {
 
     /// The clients of each pool given them, by pool id: each list not empty and without an
     /// empty id.
-    fn pool_clients(&self) -> Result<HashMap<String, HashSet<String>>, ConfigError> {
-        let mut by_pool: HashMap<String, HashSet<String>> = HashMap::new();
+    fn pool_clients(&self) -> Result<ByPool<AllowedSet>, ConfigError> {
+        let mut by_pool: ByPool<AllowedSet> = ByPool::default();
         for (pool, ids) in &self.pool_clients {
             if ids.is_empty() || ids.iter().any(String::is_empty) {
                 return Err(ConfigError::EmptyClientIds);

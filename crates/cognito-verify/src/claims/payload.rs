@@ -138,9 +138,9 @@ impl Standard {
     fn into_claims<C>(self, text: Text, custom: C) -> Result<CognitoClaims<C>, VerifyError> {
         Ok(CognitoClaims {
             text,
-            sub: self.sub.ok_or(VerifyError::MissingClaim("sub"))?,
-            iss: self.iss.ok_or(VerifyError::MissingClaim("iss"))?,
-            token_use: self.token_use.ok_or(VerifyError::MissingClaim("token_use"))?,
+            sub: self.sub.ok_or_else(|| VerifyError::MissingClaim("sub"))?,
+            iss: self.iss.ok_or_else(|| VerifyError::MissingClaim("iss"))?,
+            token_use: self.token_use.ok_or_else(|| VerifyError::MissingClaim("token_use"))?,
             client_id: self.client_id,
             aud: self.aud,
             scope: self.scope,
@@ -155,7 +155,7 @@ impl Standard {
             version: self.version,
             custom,
             times: Times {
-                exp: self.exp.ok_or(VerifyError::MissingClaim("exp"))?,
+                exp: self.exp.ok_or_else(|| VerifyError::MissingClaim("exp"))?,
                 nbf: self.nbf,
                 iat: self.iat,
             },

@@ -73,7 +73,7 @@ impl<'h> Header<'h> {
     /// The `alg`, when `accept` takes it: [`MalformedHeader`](VerifyError::MalformedHeader)
     /// without one, [`DisallowedAlgorithm`](VerifyError::DisallowedAlgorithm) for another.
     pub(crate) fn alg(&self, accept: impl Fn(&str) -> Option<Algorithm>) -> Result<Algorithm, VerifyError> {
-        let alg = self.alg.as_deref().ok_or(VerifyError::MalformedHeader("no alg"))?;
+        let alg = self.alg.as_deref().ok_or_else(|| VerifyError::MalformedHeader("no alg"))?;
         accept(alg).ok_or_else(|| VerifyError::DisallowedAlgorithm(truncate(alg, MAX_ERROR_ALG_CHARS)))
     }
 
@@ -91,7 +91,7 @@ impl<'h> Header<'h> {
 
     /// The `kid`, or [`MissingKid`](VerifyError::MissingKid).
     pub(crate) fn kid(&self) -> Result<&str, VerifyError> {
-        self.kid.as_deref().ok_or(VerifyError::MissingKid)
+        self.kid.as_deref().ok_or_else(|| VerifyError::MissingKid)
     }
 }
 
